@@ -1,0 +1,24 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DATABASE_URL=sqlite+aiosqlite:////app/data/shnor-monitor.sqlite3
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY storage ./storage
+COPY exports ./exports
+COPY botapi_emulator ./botapi_emulator
+RUN pip install .
+
+RUN useradd --create-home --uid 10001 shnor \
+    && mkdir -p /app/data \
+    && chown shnor:shnor /app/data
+USER shnor
+
+# The SQLite database lives here; mount a volume to keep it across containers.
+VOLUME ["/app/data"]
+
+CMD ["python", "-m", "bot"]

@@ -1,0 +1,1 @@
+"""shnor-monitor: a Telegram bot for monitoring schools with low educational results (ШНОР)."""

@@ -1,0 +1,50 @@
+"""``python -m bot [run|demo|migrate]``: everything is built here, nothing at import time."""
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, load_settings
+from bot.demo.terminal import run_demo
+from bot.runner import migrate, run_polling
+
+COMMANDS = ("run", "demo", "migrate")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="ШНОР monitoring bot")
+    sub = parser.add_subparsers(dest="command", metavar="{" + ",".join(COMMANDS) + "}")
+    sub.add_parser("run", help="run the bot with long polling (default)")
+    sub.add_parser("demo", help="chat with the bot in this terminal: no token, no network")
+    sub.add_parser("migrate", help="bring the database to the latest schema and exit")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.log_level if command != "demo" else logging.WARNING,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        if command == "migrate":
+            asyncio.run(migrate(settings))
+        elif command == "demo":
+            asyncio.run(run_demo(settings, sys.stdin, sys.stdout))
+        else:
+            token = settings.require_token()
+            asyncio.run(run_polling(settings, token))
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

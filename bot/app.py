@@ -1,0 +1,49 @@
+"""Builds the Dispatcher: storage, middleware, routers, start-up hooks.
+
+Handler data keys available to every handler (the whole list):
+- ``settings``: ``bot.config.Settings``
+- ``database``: ``storage.Database``
+- ``actor``: ``bot.services.actors.Actor``, the person behind the update (from ``ActorMiddleware``)
+plus aiogram's own (``state``, ``bot``, ``event_from_user``, ...).
+"""
+
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.base import BaseEventIsolation
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+
+from bot.commands import MENU
+from bot.config import Settings
+from bot.handlers import build_routers
+from bot.middlewares import ActorMiddleware
+from storage import Database
+from storage.fsm import DatabaseFSMStorage
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+def create_dispatcher(
+    settings: Settings,
+    database: Database,
+    *,
+    events_isolation: BaseEventIsolation | None = None,
+) -> Dispatcher:
+    # Isolation handles one update per chat at a time, so a double tap cannot race itself.
+    dispatcher = Dispatcher(
+        storage=DatabaseFSMStorage(database),
+        events_isolation=events_isolation or SimpleEventIsolation(),
+        settings=settings,
+        database=database,
+    )
+    dispatcher.update.outer_middleware(ActorMiddleware(database, settings.admin_ids))
+    dispatcher.include_routers(*build_routers())
+    dispatcher.startup.register(_on_startup)
+    return dispatcher
+
+
+async def _on_startup(bot: Bot) -> None:
+    await bot.set_my_commands(MENU)
+    log.info("command menu registered")

@@ -1,0 +1,1 @@
+"""Questionnaires as data: YAML definitions and the models that validate them."""

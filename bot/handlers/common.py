@@ -1,0 +1,60 @@
+"""/start, /help and /cancel."""
+
+from html import escape
+
+from aiogram import Router
+from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from bot import texts
+from bot.commands import Cmd
+from bot.services.actors import Actor
+from storage.people import Role
+
+ROLE_ORDER = (Role.ADMIN, Role.METHODIST, Role.COORDINATOR, Role.RESPONDENT)
+
+
+def help_text(actor: Actor) -> str:
+    if not actor.is_registered:
+        return texts.HELP_STRANGER
+    lines = [texts.HELP_HEADER]
+    for role in ROLE_ORDER:
+        if role in actor.roles:
+            lines.extend(f"• {item}" for item in texts.HELP_BY_ROLE[role])
+    lines.extend(f"• {item}" for item in texts.HELP_COMMON)
+    return "\n".join(lines)
+
+
+def roles_text(actor: Actor) -> str:
+    return ", ".join(texts.ROLE_NAMES[role] for role in ROLE_ORDER if role in actor.roles)
+
+
+def build_router() -> Router:
+    router = Router(name="common")
+
+    @router.message(CommandStart())
+    async def start(message: Message, actor: Actor) -> None:
+        if not actor.is_registered:
+            await message.answer(texts.START_STRANGER)
+            return
+        name = actor.display_name or (message.from_user.full_name if message.from_user else "")
+        await message.answer(
+            texts.START_KNOWN.format(
+                name=escape(name), roles=roles_text(actor), help=help_text(actor)
+            )
+        )
+
+    @router.message(Command(Cmd.HELP))
+    async def show_help(message: Message, actor: Actor) -> None:
+        await message.answer(help_text(actor))
+
+    @router.message(Command(Cmd.CANCEL))
+    async def cancel(message: Message, state: FSMContext) -> None:
+        if await state.get_state() is None:
+            await message.answer(texts.NOTHING_TO_CANCEL)
+            return
+        await state.clear()
+        await message.answer(texts.CANCELLED)
+
+    return router

@@ -1,0 +1,1 @@
+"""Application services: plain Python over ``storage``, with no aiogram import."""

@@ -1,0 +1,45 @@
+"""Who is talking to the bot: the person behind a Telegram id, and the roles they hold."""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from storage import Database
+from storage.people import Role, RoleGrant, User, get_user_by_telegram_id, list_grants
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    telegram_id: int
+    user: User | None
+    grants: tuple[RoleGrant, ...] = ()
+    # Listed in ADMIN_IDS: an administrator even before having a row of their own.
+    bootstrap_admin: bool = False
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        roles = {grant.role for grant in self.grants}
+        if self.bootstrap_admin:
+            roles.add(Role.ADMIN)
+        return frozenset(roles)
+
+    @property
+    def is_registered(self) -> bool:
+        """Known to the deployment: a current user with a role, or a bootstrap administrator."""
+        return bool(self.roles)
+
+    @property
+    def display_name(self) -> str | None:
+        return None if self.user is None else self.user.full_name
+
+
+async def resolve_actor(database: Database, telegram_id: int, admin_ids: Collection[int]) -> Actor:
+    async with database.read() as conn:
+        user = await get_user_by_telegram_id(conn, telegram_id)
+        active = user is not None and user.removed_at is None
+        grants = await list_grants(conn, user.id) if user is not None and active else []
+    return Actor(
+        telegram_id=telegram_id,
+        user=user,
+        grants=tuple(grants),
+        bootstrap_admin=telegram_id in admin_ids,
+    )

@@ -1,0 +1,162 @@
+"""Builders of Telegram JSON objects in the shape the Bot API returns them."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from .files import UploadedFile
+from .markup import utf16_len
+
+
+def now() -> int:
+    """Unix time as Telegram puts it into ``date`` fields."""
+    return int(time.time())
+
+
+def user_json(
+    user_id: int,
+    first_name: str,
+    *,
+    last_name: str | None = None,
+    username: str | None = None,
+    language_code: str | None = None,
+    is_bot: bool = False,
+) -> dict[str, Any]:
+    user: dict[str, Any] = {"id": user_id, "is_bot": is_bot, "first_name": first_name}
+    if last_name is not None:
+        user["last_name"] = last_name
+    if username is not None:
+        user["username"] = username
+    if language_code is not None:
+        user["language_code"] = language_code
+    return user
+
+
+def bot_me_json(bot_id: int, first_name: str, username: str) -> dict[str, Any]:
+    """The answer of ``getMe``."""
+    return {
+        **user_json(bot_id, first_name, username=username, is_bot=True),
+        "can_join_groups": True,
+        "can_read_all_group_messages": False,
+        "supports_inline_queries": False,
+        "can_connect_to_business": False,
+        "has_main_web_app": False,
+    }
+
+
+def private_chat_json(user: dict[str, Any]) -> dict[str, Any]:
+    """The private chat with ``user`` (a User object)."""
+    chat: dict[str, Any] = {"id": user["id"], "type": "private"}
+    for key in ("first_name", "last_name", "username"):
+        if key in user:
+            chat[key] = user[key]
+    return chat
+
+
+def default_chat_json(chat_id: int) -> dict[str, Any]:
+    """A chat nobody described: private for positive ids, a group otherwise."""
+    if chat_id > 0:
+        return {"id": chat_id, "type": "private"}
+    kind = "supergroup" if chat_id <= -1_000_000_000_000 else "group"
+    return {"id": chat_id, "type": kind, "title": f"Chat {chat_id}"}
+
+
+def message_json(
+    *,
+    message_id: int,
+    chat: dict[str, Any],
+    sender: dict[str, Any],
+    date: int | None = None,
+    **content: Any,
+) -> dict[str, Any]:
+    """A Message; ``content`` holds text/document/photo/... fields, ``None`` values dropped."""
+    message: dict[str, Any] = {
+        "message_id": message_id,
+        "date": now() if date is None else date,
+        "chat": chat,
+        "from": sender,
+    }
+    message.update({key: value for key, value in content.items() if value is not None})
+    return message
+
+
+def command_entities(text: str) -> list[dict[str, Any]]:
+    """A ``bot_command`` entity for a text starting with ``/`` (command up to the first space)."""
+    if not text.startswith("/"):
+        return []
+    command = text.split(maxsplit=1)[0]
+    return [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
+
+
+def document_json(file: UploadedFile) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "file_id": file.file_id,
+        "file_unique_id": file.file_unique_id,
+        "file_size": file.size,
+    }
+    if file.file_name is not None:
+        document["file_name"] = file.file_name
+    if file.mime_type is not None:
+        document["mime_type"] = file.mime_type
+    return document
+
+
+def photo_size_json(file: UploadedFile, width: int, height: int) -> dict[str, Any]:
+    return {
+        "file_id": file.file_id,
+        "file_unique_id": file.file_unique_id,
+        "width": width,
+        "height": height,
+        "file_size": file.size,
+    }
+
+
+def sticker_json(file: UploadedFile, emoji: str) -> dict[str, Any]:
+    return {
+        "file_id": file.file_id,
+        "file_unique_id": file.file_unique_id,
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "emoji": emoji,
+        "file_size": file.size,
+    }
+
+
+def voice_json(file: UploadedFile, duration: int) -> dict[str, Any]:
+    return {
+        "file_id": file.file_id,
+        "file_unique_id": file.file_unique_id,
+        "duration": duration,
+        "mime_type": file.mime_type or "audio/ogg",
+        "file_size": file.size,
+    }
+
+
+def file_json(file: UploadedFile, file_path: str) -> dict[str, Any]:
+    """The answer of ``getFile``."""
+    return {
+        "file_id": file.file_id,
+        "file_unique_id": file.file_unique_id,
+        "file_size": file.size,
+        "file_path": file_path,
+    }
+
+
+def callback_query_json(
+    *,
+    query_id: str,
+    sender: dict[str, Any],
+    message: dict[str, Any],
+    data: str,
+) -> dict[str, Any]:
+    return {
+        "id": query_id,
+        "from": sender,
+        "message": message,
+        "chat_instance": str(abs(message["chat"]["id"]) * 2654435761 % 10**19),
+        "data": data,
+    }

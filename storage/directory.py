@@ -1,0 +1,171 @@
+"""Municipalities, educational districts and schools."""
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.schema import districts, municipalities, schools
+from storage.types import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    id: int
+    name: str
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class District:
+    id: int
+    municipality_id: int
+    name: str
+    base_school_id: int | None
+    head_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class School:
+    id: int
+    municipality_id: int
+    district_id: int | None
+    full_name: str
+    short_name: str
+    legal_form: str | None = None
+    is_shnor: bool = False
+    unfavourable_conditions: bool = False
+    problem_categories: tuple[str, ...] = field(default=())
+
+
+def _school(row: RowMapping) -> School:
+    return School(
+        id=row["id"],
+        municipality_id=row["municipality_id"],
+        district_id=row["district_id"],
+        full_name=row["full_name"],
+        short_name=row["short_name"],
+        legal_form=row["legal_form"],
+        is_shnor=row["is_shnor"],
+        unfavourable_conditions=row["unfavourable_conditions"],
+        problem_categories=tuple(row["problem_categories"] or ()),
+    )
+
+
+async def add_municipality(conn: AsyncConnection, name: str, timezone: str) -> Municipality:
+    result = await conn.execute(
+        insert(municipalities)
+        .values(name=name, timezone=timezone, created_at=utcnow())
+        .returning(municipalities.c.id)
+    )
+    return Municipality(id=result.scalar_one(), name=name, timezone=timezone)
+
+
+async def list_municipalities(conn: AsyncConnection) -> list[Municipality]:
+    result = await conn.execute(select(municipalities).order_by(municipalities.c.name))
+    return [Municipality(id=r.id, name=r.name, timezone=r.timezone) for r in result]
+
+
+async def get_municipality(conn: AsyncConnection, municipality_id: int) -> Municipality | None:
+    row = (
+        await conn.execute(select(municipalities).where(municipalities.c.id == municipality_id))
+    ).one_or_none()
+    return None if row is None else Municipality(id=row.id, name=row.name, timezone=row.timezone)
+
+
+async def add_district(
+    conn: AsyncConnection, municipality_id: int, name: str, head_name: str | None = None
+) -> District:
+    result = await conn.execute(
+        insert(districts)
+        .values(municipality_id=municipality_id, name=name, head_name=head_name)
+        .returning(districts.c.id)
+    )
+    return District(
+        id=result.scalar_one(),
+        municipality_id=municipality_id,
+        name=name,
+        base_school_id=None,
+        head_name=head_name,
+    )
+
+
+async def set_district_base_school(conn: AsyncConnection, district_id: int, school_id: int) -> None:
+    await conn.execute(
+        update(districts).where(districts.c.id == district_id).values(base_school_id=school_id)
+    )
+
+
+async def list_districts(
+    conn: AsyncConnection, municipality_id: int | None = None
+) -> list[District]:
+    query = select(districts).order_by(districts.c.name)
+    if municipality_id is not None:
+        query = query.where(districts.c.municipality_id == municipality_id)
+    return [
+        District(
+            id=r.id,
+            municipality_id=r.municipality_id,
+            name=r.name,
+            base_school_id=r.base_school_id,
+            head_name=r.head_name,
+        )
+        for r in await conn.execute(query)
+    ]
+
+
+async def add_school(
+    conn: AsyncConnection,
+    *,
+    municipality_id: int,
+    full_name: str,
+    short_name: str,
+    district_id: int | None = None,
+    legal_form: str | None = None,
+    is_shnor: bool = False,
+    unfavourable_conditions: bool = False,
+    problem_categories: Sequence[str] = (),
+) -> School:
+    school = School(
+        id=0,
+        municipality_id=municipality_id,
+        district_id=district_id,
+        full_name=full_name,
+        short_name=short_name,
+        legal_form=legal_form,
+        is_shnor=is_shnor,
+        unfavourable_conditions=unfavourable_conditions,
+        problem_categories=tuple(problem_categories),
+    )
+    now = utcnow()
+    values = asdict(school) | {"problem_categories": list(problem_categories)}
+    del values["id"]
+    result = await conn.execute(
+        insert(schools).values(**values, created_at=now, updated_at=now).returning(schools.c.id)
+    )
+    return replace(school, id=result.scalar_one())
+
+
+async def get_school(conn: AsyncConnection, school_id: int) -> School | None:
+    row = (
+        (await conn.execute(select(schools).where(schools.c.id == school_id)))
+        .mappings()
+        .one_or_none()
+    )
+    return None if row is None else _school(row)
+
+
+async def list_schools(
+    conn: AsyncConnection,
+    *,
+    municipality_id: int | None = None,
+    district_id: int | None = None,
+) -> list[School]:
+    query = select(schools).order_by(schools.c.municipality_id, schools.c.short_name)
+    if municipality_id is not None:
+        query = query.where(schools.c.municipality_id == municipality_id)
+    if district_id is not None:
+        query = query.where(schools.c.district_id == district_id)
+    return [_school(row) for row in (await conn.execute(query)).mappings()]

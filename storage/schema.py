@@ -1,0 +1,259 @@
+"""The database schema (SQLAlchemy Core).
+
+Migrations in ``storage/migrations`` create exactly this; a test compares the two.
+Timestamps are UTC (``UTCDateTime``); local time is a presentation concern.
+"""
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from storage.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+ROLES = ("admin", "methodist", "coordinator", "respondent")
+RESPONSE_STATUSES = ("not_started", "draft", "submitted", "returned", "accepted")
+DELIVERY_STATUSES = ("pending", "sent", "failed", "unreachable")
+
+municipalities = Table(
+    "municipalities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("timezone", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+districts = Table(
+    "districts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("municipality_id", ForeignKey("municipalities.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    # A base school belongs to the district; the FK is added after both tables exist.
+    Column(
+        "base_school_id",
+        ForeignKey("schools.id", use_alter=True, ondelete="SET NULL"),
+        nullable=True,
+    ),
+    Column("head_name", String(300), nullable=True),
+    UniqueConstraint("municipality_id", "name", name="uq_districts_municipality_name"),
+)
+
+schools = Table(
+    "schools",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("municipality_id", ForeignKey("municipalities.id"), nullable=False),
+    Column("district_id", ForeignKey("districts.id"), nullable=True),
+    Column("full_name", String(500), nullable=False),
+    Column("short_name", String(200), nullable=False),
+    Column("legal_form", String(20), nullable=True),
+    Column("is_shnor", Boolean, nullable=False, default=False),
+    Column("unfavourable_conditions", Boolean, nullable=False, default=False),
+    # Problem categories of seed 004 (управленческая, методическая, ...), a JSON list.
+    Column("problem_categories", JSON, nullable=False, default=list),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("municipality_id", "short_name", name="uq_schools_municipality_short_name"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("telegram_id", BigInteger, nullable=False, unique=True),
+    Column("full_name", String(300), nullable=False),
+    Column("position", String(300), nullable=True),
+    Column("username", String(64), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    # Set when Telegram answers 403 (blocked or deactivated); cleared when they write again.
+    Column("unreachable_since", UTCDateTime, nullable=True),
+    # Removed people keep their row so that past answers stay attributed.
+    Column("removed_at", UTCDateTime, nullable=True),
+)
+
+role_grants = Table(
+    "role_grants",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False, index=True),
+    Column("role", String(20), nullable=False),
+    # Scope: none for admins and regional methodists, a municipality, a district or one school.
+    Column("municipality_id", ForeignKey("municipalities.id"), nullable=True),
+    Column("district_id", ForeignKey("districts.id"), nullable=True),
+    Column("school_id", ForeignKey("schools.id"), nullable=True),
+    Column("granted_by", ForeignKey("users.id"), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint(f"role IN {ROLES!r}", name="role_known"),
+)
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # SHA-256 of the token; the token itself is never stored.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("municipality_id", ForeignKey("municipalities.id"), nullable=True),
+    Column("district_id", ForeignKey("districts.id"), nullable=True),
+    Column("school_id", ForeignKey("schools.id"), nullable=True),
+    Column("created_by", ForeignKey("users.id"), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("max_uses", Integer, nullable=True),
+    Column("uses", Integer, nullable=False, default=0),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    CheckConstraint(f"role IN {ROLES!r}", name="role_known"),
+)
+
+invitation_redemptions = Table(
+    "invitation_redemptions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("invitation_id", ForeignKey("invitations.id"), nullable=False),
+    Column("user_id", ForeignKey("users.id"), nullable=False),
+    Column("redeemed_at", UTCDateTime, nullable=False),
+)
+
+forms = Table(
+    "forms",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(100), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("title", String(300), nullable=False),
+    # The whole validated definition, so that old responses keep the form they were given.
+    Column("definition", JSON, nullable=False),
+    Column("loaded_at", UTCDateTime, nullable=False),
+    UniqueConstraint("key", "version", name="uq_forms_key_version"),
+)
+
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("form_id", ForeignKey("forms.id"), nullable=False),
+    Column("municipality_id", ForeignKey("municipalities.id"), nullable=False),
+    Column("period_label", String(100), nullable=False),
+    Column("opens_at", UTCDateTime, nullable=False),
+    Column("deadline_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime, nullable=True),
+    # monthly / quarterly / semiannual / yearly; null for a one-off round.
+    Column("recurrence", String(20), nullable=True),
+    Column("previous_campaign_id", ForeignKey("campaigns.id"), nullable=True),
+    Column("reminder_plan", JSON, nullable=True),
+    Column("created_by", ForeignKey("users.id"), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("deadline_at > opens_at", name="deadline_after_opening"),
+)
+
+campaign_schools = Table(
+    "campaign_schools",
+    metadata,
+    Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
+    Column("school_id", ForeignKey("schools.id"), primary_key=True),
+)
+
+responses = Table(
+    "responses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("campaign_id", ForeignKey("campaigns.id"), nullable=False),
+    Column("school_id", ForeignKey("schools.id"), nullable=False),
+    # The form version the response was started with.
+    Column("form_id", ForeignKey("forms.id"), nullable=False),
+    Column("status", String(20), nullable=False, default="not_started"),
+    Column("started_at", UTCDateTime, nullable=True),
+    Column("submitted_at", UTCDateTime, nullable=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("review_comment", Text, nullable=True),
+    UniqueConstraint("campaign_id", "school_id", name="uq_responses_campaign_school"),
+    CheckConstraint(f"status IN {RESPONSE_STATUSES!r}", name="status_known"),
+)
+
+response_events = Table(
+    "response_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("response_id", ForeignKey("responses.id"), nullable=False, index=True),
+    Column("from_status", String(20), nullable=True),
+    Column("to_status", String(20), nullable=False),
+    Column("user_id", ForeignKey("users.id"), nullable=True),
+    Column("comment", Text, nullable=True),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("response_id", ForeignKey("responses.id"), nullable=False),
+    Column("question_id", String(100), nullable=False),
+    Column("value", JSON, nullable=True),
+    Column("answered_by", ForeignKey("users.id"), nullable=True),
+    Column("answered_at", UTCDateTime, nullable=False),
+    UniqueConstraint("response_id", "question_id", name="uq_answers_response_question"),
+)
+
+answer_history = Table(
+    "answer_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("response_id", ForeignKey("responses.id"), nullable=False),
+    Column("question_id", String(100), nullable=False),
+    # null means the answer was cleared (e.g. a condition stopped showing its question).
+    Column("value", JSON, nullable=True),
+    Column("answered_by", ForeignKey("users.id"), nullable=True),
+    Column("answered_at", UTCDateTime, nullable=False),
+    Index("ix_answer_history_response_question", "response_id", "question_id"),
+)
+
+sent_reminders = Table(
+    "sent_reminders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("campaign_id", ForeignKey("campaigns.id"), nullable=False),
+    # Digests for coordinators name no single school.
+    Column("school_id", ForeignKey("schools.id"), nullable=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False),
+    # e.g. "opening", "before:3d", "deadline", "digest:2026-11-22"; unique per recipient.
+    Column("kind", String(50), nullable=False),
+    Column("status", String(20), nullable=False, default="pending"),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime, nullable=True),
+    UniqueConstraint("campaign_id", "school_id", "user_id", "kind", name="uq_sent_reminders_key"),
+    CheckConstraint(f"status IN {DELIVERY_STATUSES!r}", name="status_known"),
+)
+
+fsm_states = Table(
+    "fsm_states",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("state", String(200), nullable=True),
+    Column("data", JSON, nullable=False, default=dict),
+    Column("updated_at", UTCDateTime, nullable=False),
+)

@@ -1,0 +1,178 @@
+"""/start, /help, /cancel, the fallback and the command menu, over the fake Bot API."""
+
+from aiogram.fsm.storage.base import StorageKey
+
+from bot import texts
+from bot.commands import MENU
+from storage.people import Role
+from tests.factories import make_person, make_town
+from tests.harness import ADMIN_TELEGRAM_ID, BotHarness
+
+
+async def test_start_explains_invitations_to_a_stranger(harness: BotHarness) -> None:
+    stranger = harness.user(555)
+
+    await stranger.send("/start")
+
+    reply = await stranger.next_message()
+    assert "по приглашению" in (reply.plain_text or "")
+    assert reply.buttons == []
+
+
+async def test_start_greets_a_known_respondent_by_name_and_role(harness: BotHarness) -> None:
+    town = await make_town(harness.database)
+    await make_person(
+        harness.database,
+        101,
+        Role.RESPONDENT,
+        full_name="Иванова <Мария>",
+        school_id=town.schools[0].id,
+    )
+    teacher = harness.user(101)
+
+    await teacher.send("/start")
+
+    reply = await teacher.next_message()
+    assert "Иванова <Мария>" in (reply.plain_text or "")  # escaped on the way out, shown as typed
+    assert texts.ROLE_NAMES[Role.RESPONDENT] in (reply.plain_text or "")
+
+
+async def test_help_lists_what_each_role_can_do(harness: BotHarness) -> None:
+    town = await make_town(harness.database)
+    await make_person(harness.database, 101, Role.RESPONDENT, school_id=town.schools[0].id)
+    await make_person(harness.database, 102, Role.METHODIST, municipality_id=town.municipality.id)
+
+    for telegram_id, role, absent in (
+        (101, Role.RESPONDENT, Role.METHODIST),
+        (102, Role.METHODIST, Role.RESPONDENT),
+    ):
+        person = harness.user(telegram_id)
+        await person.send("/help")
+        reply = await person.next_message()
+        assert texts.HELP_BY_ROLE[role][0] in (reply.plain_text or "")
+        assert texts.HELP_BY_ROLE[absent][0] not in (reply.plain_text or "")
+        assert "/cancel" in (reply.plain_text or "")
+
+
+async def test_admin_ids_make_an_administrator_without_a_row(harness: BotHarness) -> None:
+    admin = harness.user(ADMIN_TELEGRAM_ID)
+
+    await admin.send("/help")
+
+    assert texts.HELP_BY_ROLE[Role.ADMIN][0] in ((await admin.next_message()).plain_text or "")
+
+
+async def test_help_for_a_stranger_points_to_invitations(harness: BotHarness) -> None:
+    stranger = harness.user(556)
+
+    await stranger.send("/help")
+
+    assert (await stranger.next_message()).plain_text == texts.HELP_STRANGER
+
+
+async def test_cancel_with_nothing_to_cancel(harness: BotHarness) -> None:
+    user = harness.user(557)
+
+    await user.send("/cancel")
+
+    assert (await user.next_message()).plain_text == texts.NOTHING_TO_CANCEL
+
+
+async def test_unknown_command_and_unexpected_input_get_helpful_answers(
+    harness: BotHarness,
+) -> None:
+    user = harness.user(558)
+
+    await user.send("/frobnicate now")
+    assert (await user.next_message()).plain_text == texts.UNKNOWN_COMMAND.format(
+        command="/frobnicate"
+    )
+
+    await user.send("привет")
+    assert (await user.next_message()).plain_text == texts.UNEXPECTED_TEXT
+
+    await user.send_sticker()
+    assert (await user.next_message()).plain_text == texts.UNEXPECTED_MEDIA
+
+    await user.send_voice()
+    assert (await user.next_message()).plain_text == texts.UNEXPECTED_MEDIA
+
+    await user.send_photo()
+    assert (await user.next_message()).plain_text == texts.UNEXPECTED_MEDIA
+
+
+async def test_a_press_on_an_unknown_button_is_answered_not_crashed(harness: BotHarness) -> None:
+    user = harness.user(559)
+    await user.send("/start")
+    message = await user.next_message()
+
+    update_id = await user.press_data(message, "no-such-button")
+    await harness.settle()
+
+    answer = user.callback_answer(update_id)
+    assert answer is not None
+    assert answer["text"] == texts.STALE_BUTTON
+
+
+async def test_the_command_menu_is_registered_in_russian(harness: BotHarness) -> None:
+    calls = harness.emulator.calls_of("setMyCommands")
+
+    assert len(calls) == 1
+    assert calls[0].params["commands"] == [
+        {"command": command.command, "description": command.description} for command in MENU
+    ]
+    assert all(any("а" <= ch <= "я" for ch in c.description.lower()) for c in MENU)
+
+
+async def test_the_bot_survives_a_429_and_answers_after_retry_after(harness: BotHarness) -> None:
+    user = harness.user(560)
+    harness.emulator.inject_error("sendMessage", status=429, retry_after=1, chat_id=560)
+
+    await user.send("/help")
+
+    reply = await user.next_message(timeout=10)
+    assert (reply.plain_text or "") == texts.HELP_STRANGER
+    statuses = [call.status for call in harness.emulator.calls_of("sendMessage", chat_id=560)]
+    assert statuses == [429, 200]
+    first, second = harness.emulator.calls_of("sendMessage", chat_id=560)
+    assert second.at - first.at >= 0.9
+
+
+async def test_the_bot_retries_server_errors(harness: BotHarness) -> None:
+    user = harness.user(561)
+    harness.emulator.inject_error("sendMessage", status=502, chat_id=561, times=2)
+
+    await user.send("/cancel")
+
+    assert (await user.next_message()).plain_text == texts.NOTHING_TO_CANCEL
+    statuses = [call.status for call in harness.emulator.calls_of("sendMessage", chat_id=561)]
+    assert statuses == [502, 502, 200]
+
+
+async def test_a_blocked_user_does_not_break_the_bot(harness: BotHarness) -> None:
+    harness.emulator.inject_error("sendMessage", status=403, chat_id=562, times=None)
+    blocked, other = harness.user(562), harness.user(563)
+
+    await blocked.send("/help")
+    await other.send("/help")
+
+    assert (await other.next_message()).plain_text == texts.HELP_STRANGER
+    assert [c.status for c in harness.emulator.calls_of("sendMessage", chat_id=562)] == [403]
+
+
+async def test_state_survives_a_restart_of_the_dispatcher(harness_each_db: BotHarness) -> None:
+    harness = harness_each_db
+    user = harness.user(564)
+    assert harness.bot is not None
+    assert harness.dispatcher is not None
+    key = StorageKey(bot_id=harness.bot.id, chat_id=564, user_id=564)
+    await harness.dispatcher.storage.set_state(key, "Questionnaire:answering")
+    await harness.dispatcher.storage.set_data(key, {"response_id": 7})
+
+    await harness.restart()
+
+    assert harness.dispatcher is not None
+    assert await harness.dispatcher.storage.get_state(key) == "Questionnaire:answering"
+    await user.send("/cancel")
+    assert (await user.next_message()).plain_text == texts.CANCELLED
+    assert await harness.dispatcher.storage.get_state(key) is None

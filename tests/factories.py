@@ -1,0 +1,52 @@
+"""Small builders of directory rows and people for tests."""
+
+from dataclasses import dataclass
+
+from storage import Database
+from storage.directory import Municipality, School, add_municipality, add_school
+from storage.people import Role, User, add_user, grant_role
+
+
+@dataclass(frozen=True)
+class Town:
+    municipality: Municipality
+    schools: list[School]
+
+
+async def make_town(
+    database: Database,
+    name: str = "Город Томск",
+    short_names: tuple[str, ...] = ("СОШ № 5", "СОШ № 11"),
+) -> Town:
+    async with database.write() as conn:
+        municipality = await add_municipality(conn, name, "Asia/Tomsk")
+        schools = [
+            await add_school(
+                conn, municipality_id=municipality.id, full_name=f"МАОУ {short}", short_name=short
+            )
+            for short in short_names
+        ]
+    return Town(municipality, schools)
+
+
+async def make_person(
+    database: Database,
+    telegram_id: int,
+    role: Role,
+    *,
+    full_name: str = "Иванова Мария Петровна",
+    municipality_id: int | None = None,
+    district_id: int | None = None,
+    school_id: int | None = None,
+) -> User:
+    async with database.write() as conn:
+        user = await add_user(conn, telegram_id=telegram_id, full_name=full_name)
+        await grant_role(
+            conn,
+            user.id,
+            role,
+            municipality_id=municipality_id,
+            district_id=district_id,
+            school_id=school_id,
+        )
+    return user

@@ -1,0 +1,68 @@
+"""``python -m bot`` as a person runs it: a subprocess with a clean environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SECRET_PART = "SuperSecretTokenTail"
+
+
+def run_bot(*args: str, cwd: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "DATABASE_URL"}}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=clean | {"PYTHONPATH": str(Path(__file__).parents[1])} | env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_run_without_a_token_exits_non_zero_and_says_how_to_get_one(tmp_path: Path) -> None:
+    result = run_bot(cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "BOT_TOKEN is not set" in result.stderr
+    assert "@BotFather" in result.stderr
+
+
+def test_a_malformed_token_is_named_but_never_printed(tmp_path: Path) -> None:
+    result = run_bot("run", cwd=tmp_path, BOT_TOKEN=f"12:{SECRET_PART}")
+
+    assert result.returncode == 2
+    assert "BOT_TOKEN is malformed" in result.stderr
+    assert SECRET_PART not in result.stderr + result.stdout
+
+
+def test_a_bad_setting_names_the_variable(tmp_path: Path) -> None:
+    result = run_bot("migrate", cwd=tmp_path, TIMEZONE="Mars/Olympus")
+
+    assert result.returncode == 2
+    assert "TIMEZONE" in result.stderr
+
+
+def test_migrate_creates_the_database(tmp_path: Path) -> None:
+    database = tmp_path / "db" / "bot.sqlite3"
+
+    result = run_bot("migrate", cwd=tmp_path, DATABASE_URL=f"sqlite+aiosqlite:///{database}")
+
+    assert result.returncode == 0, result.stderr
+    assert database.exists()
+
+
+def test_the_demo_reads_a_pipe_and_prints_the_conversation(tmp_path: Path) -> None:
+    result = run_bot("demo", cwd=tmp_path, stdin="/start\n/help\n:as stranger\n/start\n#9\n")
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Мария > /start" in out
+    assert "Здравствуйте, Иванова Мария! Вы вошли как ответственный от школы." in out
+    assert "• /cancel — отменить текущее действие" in out
+    assert "Гость > /start" in out
+    assert "Доступ выдаётся по приглашению" in out
+    assert "Нет кнопки с таким номером." in out
+    assert not (tmp_path / "data").exists()  # the demo keeps nothing behind
