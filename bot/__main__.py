@@ -5,12 +5,13 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.config import ConfigError, load_settings
 from bot.demo.terminal import run_demo
-from bot.runner import migrate, run_polling
+from bot.runner import import_schools, migrate, run_polling
 
-COMMANDS = ("run", "demo", "migrate")
+COMMANDS = ("run", "demo", "migrate", "import-schools")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -19,6 +20,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the bot with long polling (default)")
     sub.add_parser("demo", help="chat with the bot in this terminal: no token, no network")
     sub.add_parser("migrate", help="bring the database to the latest schema and exit")
+    importing = sub.add_parser("import-schools", help="load the directory from .xlsx/.csv files")
+    importing.add_argument("files", nargs="+", type=Path, metavar="FILE")
     return parser
 
 
@@ -33,6 +36,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if command == "migrate":
             asyncio.run(migrate(settings))
+        elif command == "import-schools":
+            missing = [str(path) for path in args.files if not path.is_file()]
+            if missing:
+                print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
+                return 2
+            if not asyncio.run(import_schools(settings, args.files)):
+                return 1
         elif command == "demo":
             asyncio.run(run_demo(settings, sys.stdin, sys.stdout))
         else:

@@ -16,6 +16,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from bot.commands import MENU
 from bot.config import Settings
 from bot.handlers import build_routers
+from bot.handlers.errors import register_error_handlers
 from bot.middlewares import ActorMiddleware
 from storage import Database
 from storage.fsm import DatabaseFSMStorage
@@ -40,6 +41,7 @@ def create_dispatcher(
     )
     dispatcher.update.outer_middleware(ActorMiddleware(database, settings.admin_ids))
     dispatcher.include_routers(*build_routers())
+    register_error_handlers(dispatcher)
     dispatcher.startup.register(_on_startup)
     return dispatcher
 

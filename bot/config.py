@@ -1,6 +1,7 @@
 """Settings: one validated object read from the environment and an optional ``.env`` file."""
 
 import re
+from datetime import timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -83,6 +84,10 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def invitation_ttl(self) -> timedelta:
+        return timedelta(days=self.invitation_ttl_days)
 
 
 def load_settings(**overrides: object) -> Settings:

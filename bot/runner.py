@@ -1,11 +1,14 @@
 """Running the bot for real: migrate, then long-poll Telegram until stopped."""
 
 import logging
+from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import SecretStr
 
 from bot.app import ALLOWED_UPDATES, create_dispatcher
 from bot.config import Settings
+from bot.services.directory_import import format_report, import_directory
 from bot.telegram import create_bot
 from storage import Database
 from storage.migrate import upgrade
@@ -20,6 +23,19 @@ async def migrate(settings: Settings) -> None:
     finally:
         await database.close()
     log.info("database is at the latest schema")
+
+
+async def import_schools(settings: Settings, paths: Sequence[Path]) -> bool:
+    """Load directory files into the database and print the report; True if they were applied."""
+    files = [(path.name, path.read_bytes()) for path in paths]
+    database = Database(settings.database_url)
+    try:
+        await upgrade(database)
+        report = await import_directory(database, files, default_timezone=settings.timezone)
+    finally:
+        await database.close()
+    print(format_report(report))
+    return report.applied
 
 
 async def run_polling(settings: Settings, token: SecretStr) -> None:

@@ -169,3 +169,120 @@ async def list_schools(
     if district_id is not None:
         query = query.where(schools.c.district_id == district_id)
     return [_school(row) for row in (await conn.execute(query)).mappings()]
+
+
+# --- the whole directory at once, and updates by id (used by the directory import) ---
+
+
+@dataclass(frozen=True, slots=True)
+class DirectorySnapshot:
+    """Every municipality, district and school, ordered by id."""
+
+    municipalities: tuple[Municipality, ...]
+    districts: tuple[District, ...]
+    schools: tuple[School, ...]
+
+
+def _municipality(row: RowMapping) -> Municipality:
+    return Municipality(id=row["id"], name=row["name"], timezone=row["timezone"])
+
+
+def _district(row: RowMapping) -> District:
+    return District(
+        id=row["id"],
+        municipality_id=row["municipality_id"],
+        name=row["name"],
+        base_school_id=row["base_school_id"],
+        head_name=row["head_name"],
+    )
+
+
+async def load_directory(conn: AsyncConnection) -> DirectorySnapshot:
+    municipality_rows = await conn.execute(select(municipalities).order_by(municipalities.c.id))
+    district_rows = await conn.execute(select(districts).order_by(districts.c.id))
+    school_rows = await conn.execute(select(schools).order_by(schools.c.id))
+    return DirectorySnapshot(
+        municipalities=tuple(_municipality(row) for row in municipality_rows.mappings()),
+        districts=tuple(_district(row) for row in district_rows.mappings()),
+        schools=tuple(_school(row) for row in school_rows.mappings()),
+    )
+
+
+async def update_municipality(
+    conn: AsyncConnection, municipality_id: int, *, name: str, timezone: str
+) -> Municipality | None:
+    """Rename a municipality or change its time zone; None when there is no such row."""
+    row = (
+        (
+            await conn.execute(
+                update(municipalities)
+                .where(municipalities.c.id == municipality_id)
+                .values(name=name, timezone=timezone)
+                .returning(*municipalities.c)
+            )
+        )
+        .mappings()
+        .one_or_none()
+    )
+    return None if row is None else _municipality(row)
+
+
+async def update_district(
+    conn: AsyncConnection,
+    district_id: int,
+    *,
+    name: str,
+    base_school_id: int | None,
+    head_name: str | None,
+) -> District | None:
+    """Set every editable field of a district; None when there is no such row."""
+    row = (
+        (
+            await conn.execute(
+                update(districts)
+                .where(districts.c.id == district_id)
+                .values(name=name, base_school_id=base_school_id, head_name=head_name)
+                .returning(*districts.c)
+            )
+        )
+        .mappings()
+        .one_or_none()
+    )
+    return None if row is None else _district(row)
+
+
+async def update_school(
+    conn: AsyncConnection,
+    school_id: int,
+    *,
+    district_id: int | None,
+    full_name: str,
+    short_name: str,
+    legal_form: str | None,
+    is_shnor: bool,
+    unfavourable_conditions: bool,
+    problem_categories: Sequence[str],
+) -> School | None:
+    """Set every editable field of a school and its ``updated_at``; None when there is none."""
+    row = (
+        (
+            await conn.execute(
+                update(schools)
+                .where(schools.c.id == school_id)
+                .values(
+                    district_id=district_id,
+                    full_name=full_name,
+                    short_name=short_name,
+                    legal_form=legal_form,
+                    is_shnor=is_shnor,
+                    unfavourable_conditions=unfavourable_conditions,
+                    problem_categories=list(problem_categories),
+                    updated_at=utcnow(),
+                )
+                .returning(*schools.c)
+            )
+        )
+        .mappings()
+        .one_or_none()
+    )
+    return None if row is None else _school(row)

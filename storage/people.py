@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import role_grants, users
@@ -16,6 +18,14 @@ class Role(StrEnum):
     METHODIST = "methodist"
     COORDINATOR = "coordinator"
     RESPONDENT = "respondent"
+
+    @classmethod
+    def parse(cls, value: str) -> "Role | None":
+        """The role named by ``value``, or None for anything else (e.g. forged callback data)."""
+        try:
+            return cls(value)
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +51,15 @@ class RoleGrant:
     school_id: int | None = None
 
 
-async def get_user_by_telegram_id(conn: AsyncConnection, telegram_id: int) -> User | None:
-    row = (
-        await conn.execute(select(users).where(users.c.telegram_id == telegram_id))
-    ).one_or_none()
-    if row is None:
-        return None
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A current user with every role they hold."""
+
+    user: User
+    grants: tuple[RoleGrant, ...]
+
+
+def _user(row: Row[Any]) -> User:
     return User(
         id=row.id,
         telegram_id=row.telegram_id,
@@ -56,6 +69,29 @@ async def get_user_by_telegram_id(conn: AsyncConnection, telegram_id: int) -> Us
         unreachable_since=row.unreachable_since,
         removed_at=row.removed_at,
     )
+
+
+def _grant(row: Row[Any]) -> RoleGrant:
+    return RoleGrant(
+        id=row.id,
+        user_id=row.user_id,
+        role=Role(row.role),
+        municipality_id=row.municipality_id,
+        district_id=row.district_id,
+        school_id=row.school_id,
+    )
+
+
+async def get_user_by_telegram_id(conn: AsyncConnection, telegram_id: int) -> User | None:
+    row = (
+        await conn.execute(select(users).where(users.c.telegram_id == telegram_id))
+    ).one_or_none()
+    return None if row is None else _user(row)
+
+
+async def get_user(conn: AsyncConnection, user_id: int) -> User | None:
+    row = (await conn.execute(select(users).where(users.c.id == user_id))).one_or_none()
+    return None if row is None else _user(row)
 
 
 async def add_user(
@@ -125,17 +161,72 @@ async def list_grants(conn: AsyncConnection, user_id: int) -> list[RoleGrant]:
     result = await conn.execute(
         select(role_grants).where(role_grants.c.user_id == user_id).order_by(role_grants.c.id)
     )
-    return [
-        RoleGrant(
-            id=r.id,
-            user_id=r.user_id,
-            role=Role(r.role),
-            municipality_id=r.municipality_id,
-            district_id=r.district_id,
-            school_id=r.school_id,
+    return [_grant(row) for row in result]
+
+
+async def get_grant(conn: AsyncConnection, grant_id: int) -> RoleGrant | None:
+    row = (
+        await conn.execute(select(role_grants).where(role_grants.c.id == grant_id))
+    ).one_or_none()
+    return None if row is None else _grant(row)
+
+
+async def list_people(conn: AsyncConnection) -> list[Person]:
+    """Every current (not removed) user who holds at least one role, by name."""
+    grants_of: dict[int, list[RoleGrant]] = {}
+    for row in await conn.execute(select(role_grants).order_by(role_grants.c.id)):
+        grants_of.setdefault(row.user_id, []).append(_grant(row))
+    rows = await conn.execute(
+        select(users).where(users.c.removed_at.is_(None)).order_by(users.c.full_name, users.c.id)
+    )
+    return [Person(_user(row), tuple(grants_of[row.id])) for row in rows if row.id in grants_of]
+
+
+async def update_profile(
+    conn: AsyncConnection,
+    user_id: int,
+    *,
+    full_name: str | None = None,
+    position: str | None = None,
+    username: str | None = None,
+) -> None:
+    values = {
+        key: value
+        for key, value in (("full_name", full_name), ("position", position), ("username", username))
+        if value is not None
+    }
+    if values:
+        await conn.execute(update(users).where(users.c.id == user_id).values(**values))
+
+
+async def change_grant(
+    conn: AsyncConnection,
+    grant_id: int,
+    role: Role,
+    *,
+    municipality_id: int | None,
+    district_id: int | None,
+    school_id: int | None,
+) -> None:
+    await conn.execute(
+        update(role_grants)
+        .where(role_grants.c.id == grant_id)
+        .values(
+            role=role.value,
+            municipality_id=municipality_id,
+            district_id=district_id,
+            school_id=school_id,
         )
-        for r in result
-    ]
+    )
+
+
+async def revoke_grant(conn: AsyncConnection, grant_id: int) -> None:
+    await conn.execute(delete(role_grants).where(role_grants.c.id == grant_id))
+
+
+async def set_removed(conn: AsyncConnection, user_id: int, removed_at: datetime | None) -> None:
+    """Mark a person removed (their row and past answers stay) or bring them back (None)."""
+    await conn.execute(update(users).where(users.c.id == user_id).values(removed_at=removed_at))
 
 
 async def mark_reachable(conn: AsyncConnection, user_id: int) -> None:

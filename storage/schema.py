@@ -118,7 +118,7 @@ invitations = Table(
     Column("role", String(20), nullable=False),
     Column("municipality_id", ForeignKey("municipalities.id"), nullable=True),
     Column("district_id", ForeignKey("districts.id"), nullable=True),
-    Column("school_id", ForeignKey("schools.id"), nullable=True),
+    # School scopes (one for a respondent, a set for a coordinator) are in invitation_schools.
     Column("created_by", ForeignKey("users.id"), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
@@ -126,6 +126,13 @@ invitations = Table(
     Column("uses", Integer, nullable=False, default=0),
     Column("revoked_at", UTCDateTime, nullable=True),
     CheckConstraint(f"role IN {ROLES!r}", name="role_known"),
+)
+
+invitation_schools = Table(
+    "invitation_schools",
+    metadata,
+    Column("invitation_id", ForeignKey("invitations.id", ondelete="CASCADE"), primary_key=True),
+    Column("school_id", ForeignKey("schools.id"), primary_key=True),
 )
 
 invitation_redemptions = Table(

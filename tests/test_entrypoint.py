@@ -66,3 +66,34 @@ def test_the_demo_reads_a_pipe_and_prints_the_conversation(tmp_path: Path) -> No
     assert "Доступ выдаётся по приглашению" in out
     assert "Нет кнопки с таким номером." in out
     assert not (tmp_path / "data").exists()  # the demo keeps nothing behind
+
+
+SAMPLES = Path(__file__).parents[1] / "bot" / "samples" / "directory"
+
+
+def test_import_schools_loads_the_samples_and_is_idempotent(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    files = [str(SAMPLES / name) for name in ("municipalities.csv", "districts.csv", "schools.csv")]
+
+    first = run_bot("import-schools", *files, cwd=tmp_path, DATABASE_URL=url)
+    second = run_bot("import-schools", *files, cwd=tmp_path, DATABASE_URL=url)
+
+    assert first.returncode == 0, first.stderr
+    assert "Справочник загружен" in first.stdout
+    assert second.returncode == 0, second.stderr
+    assert "без изменений 42" in second.stdout
+
+
+def test_import_schools_rejects_a_bad_file_with_exit_code_1(tmp_path: Path) -> None:
+    bad = tmp_path / "schools.csv"
+    bad.write_text("Муниципалитет;Полное наименование;Краткое наименование\nНигде;;СОШ № 1\n")
+
+    result = run_bot(
+        "import-schools",
+        str(bad),
+        cwd=tmp_path,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+    )
+
+    assert result.returncode == 1
+    assert "строка 2" in result.stdout

@@ -33,7 +33,7 @@ CAST: tuple[DemoPerson, ...] = (
         "Смирнова",
         "куратор ШНОР",
         Role.COORDINATOR,
-        "координатор школ Города Томска",
+        "координатор Зональненского округа",
     ),
     DemoPerson(
         "methodist",

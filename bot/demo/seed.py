@@ -1,50 +1,60 @@
-"""Demo data: a municipality with its schools and a person of each role."""
+"""Demo data: the seed municipalities from the sample directory files and a person of each role."""
 
-from bot.demo.people import CAST
+from importlib import resources
+
+from bot.demo.people import CAST, DemoPerson
+from bot.services.directory_import import import_directory
 from storage import Database
-from storage.directory import add_municipality, add_school
+from storage.directory import load_directory
 from storage.people import Role, add_user, grant_role
 
-TOMSK_SCHOOLS = (
-    ("МАОУ СОШ № 5 имени А.К. Ерохина", "СОШ № 5", "МАОУ"),
-    ("МАОУ СОШ № 11 имени В.И. Смирнова", "СОШ № 11", "МАОУ"),
-    ("МАОУ СОШ № 28", "СОШ № 28", "МАОУ"),
-    ("МАОУ СОШ № 41", "СОШ № 41", "МАОУ"),
-    ("МАОУ СОШ № 44", "СОШ № 44", "МАОУ"),
-    ("МАОУ ООШ № 38", "ООШ № 38", "МАОУ"),
-    ("МБОУ ООШ № 66", "ООШ № 66", "МБОУ"),
-)
+SAMPLE_FILES = ("municipalities.csv", "districts.csv", "schools.csv")
+RESPONDENT_SCHOOL = ("Город Томск", "СОШ № 5")
+COORDINATOR_DISTRICT = ("Томский район", "Зональненский образовательный округ")
+METHODIST_MUNICIPALITY = "Город Томск"
 
 
-async def seed_demo(database: Database) -> None:
+def sample_files() -> list[tuple[str, bytes]]:
+    folder = resources.files("bot") / "samples" / "directory"
+    return [(name, (folder / name).read_bytes()) for name in SAMPLE_FILES]
+
+
+async def seed_demo(database: Database, default_timezone: str = "Asia/Tomsk") -> None:
+    report = await import_directory(database, sample_files(), default_timezone=default_timezone)
+    if not report.ok:
+        raise RuntimeError(f"the sample directory does not import: {report.file_errors}")
     async with database.write() as conn:
-        tomsk = await add_municipality(conn, "Город Томск", "Asia/Tomsk")
-        schools = [
-            await add_school(
-                conn,
-                municipality_id=tomsk.id,
-                full_name=full,
-                short_name=short,
-                legal_form=form,
-                is_shnor=True,
-            )
-            for full, short, form in TOMSK_SCHOOLS
-        ]
+        directory = await load_directory(conn)
+        town = {m.name: m.id for m in directory.municipalities}
+        school = next(
+            s.id
+            for s in directory.schools
+            if (s.municipality_id, s.short_name)
+            == (town[RESPONDENT_SCHOOL[0]], RESPONDENT_SCHOOL[1])
+        )
+        district = next(
+            d.id
+            for d in directory.districts
+            if (d.municipality_id, d.name)
+            == (town[COORDINATOR_DISTRICT[0]], COORDINATOR_DISTRICT[1])
+        )
+        scopes: dict[Role, dict[str, int]] = {
+            Role.RESPONDENT: {"school_id": school},
+            Role.COORDINATOR: {"district_id": district},
+            Role.METHODIST: {"municipality_id": town[METHODIST_MUNICIPALITY]},
+            Role.ADMIN: {},
+        }
         for demo in CAST:
             if demo.role is None:
                 continue
             user = await add_user(
                 conn,
                 telegram_id=demo.telegram_id,
-                full_name=f"{demo.last_name} {demo.first_name}",
+                full_name=_full_name(demo),
                 position=demo.position,
             )
-            if demo.role is Role.RESPONDENT:
-                await grant_role(conn, user.id, demo.role, school_id=schools[0].id)
-            elif demo.role is Role.ADMIN:
-                await grant_role(conn, user.id, demo.role)
-            elif demo.role is Role.COORDINATOR:
-                for school in schools:
-                    await grant_role(conn, user.id, demo.role, school_id=school.id)
-            else:
-                await grant_role(conn, user.id, demo.role, municipality_id=tomsk.id)
+            await grant_role(conn, user.id, demo.role, **scopes[demo.role])
+
+
+def _full_name(demo: DemoPerson) -> str:
+    return f"{demo.last_name} {demo.first_name}"

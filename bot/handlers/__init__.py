@@ -1,19 +1,29 @@
 """Routers, one per feature, composed in one stated order.
 
 Order matters: aiogram offers an update to routers in sequence and the first matching handler
-wins. Feature routers come first; the catch-all ``fallback`` router MUST stay last, or it would
-swallow what later routers should handle. Routers are built fresh on every call because an aiogram
-Router can be attached to one Dispatcher only (tests build several).
+wins.
+1. ``onboarding``: invitation links and registration, open to strangers.
+2. ``common``: /start, /help, /cancel, open to everyone.
+3. ``gate``: stops strangers here; everything below needs a role (and asks the policy).
+4. feature routers.
+5. ``fallback``, the catch-all, MUST stay last, or it would swallow what later routers handle.
+Routers are built fresh on every call: an aiogram Router can be attached to one Dispatcher only
+(tests build several).
 """
 
 from aiogram import Router
 
-from bot.handlers import common, fallback
+from bot.handlers import common, directory, fallback, gate, invitations, onboarding, people
 
 
 def build_routers() -> list[Router]:
     return [
+        onboarding.build_router(),
         common.build_router(),
+        gate.build_router(),
+        invitations.build_router(),
+        people.build_router(),
+        directory.build_router(),
         # Keep last: answers whatever no router above took.
         fallback.build_router(),
     ]

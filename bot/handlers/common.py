@@ -7,9 +7,9 @@ from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot import texts
 from bot.commands import Cmd
 from bot.services.actors import Actor
+from bot.texts import common as texts
 from storage.people import Role
 
 ROLE_ORDER = (Role.ADMIN, Role.METHODIST, Role.COORDINATOR, Role.RESPONDENT)

@@ -2,8 +2,8 @@
 
 from aiogram.fsm.storage.base import StorageKey
 
-from bot import texts
 from bot.commands import MENU
+from bot.texts import common as texts
 from storage.people import Role
 from tests.factories import make_person, make_town
 from tests.harness import ADMIN_TELEGRAM_ID, BotHarness
@@ -81,6 +81,8 @@ async def test_cancel_with_nothing_to_cancel(harness: BotHarness) -> None:
 async def test_unknown_command_and_unexpected_input_get_helpful_answers(
     harness: BotHarness,
 ) -> None:
+    town = await make_town(harness.database)
+    await make_person(harness.database, 558, Role.RESPONDENT, school_id=town.schools[0].id)
     user = harness.user(558)
 
     await user.send("/frobnicate now")
@@ -102,6 +104,8 @@ async def test_unknown_command_and_unexpected_input_get_helpful_answers(
 
 
 async def test_a_press_on_an_unknown_button_is_answered_not_crashed(harness: BotHarness) -> None:
+    town = await make_town(harness.database)
+    await make_person(harness.database, 559, Role.RESPONDENT, school_id=town.schools[0].id)
     user = harness.user(559)
     await user.send("/start")
     message = await user.next_message()

@@ -1,8 +1,4 @@
-"""Every Russian text the bot shows, in one catalog.
-
-Handlers and keyboards take their words from here; nothing user-facing is spelled elsewhere.
-Texts are HTML (the bot's default parse mode): values from users go through ``html.escape``.
-"""
+"""Texts shared by every feature: roles, /start, /help, /cancel, the fallback."""
 
 from storage.people import Role
 
@@ -17,6 +13,7 @@ ROLE_NAMES: dict[Role, str] = {
 COMMAND_START = "Начало работы"
 COMMAND_HELP = "Что умеет бот"
 COMMAND_CANCEL = "Отменить текущее действие"
+COMMAND_WHOAMI = "Мои роли и школы"
 
 # --- /start and /help ---
 START_STRANGER = (
@@ -27,12 +24,28 @@ START_STRANGER = (
 START_KNOWN = "Здравствуйте, {name}! Вы вошли как {roles}.\n\n{help}"
 
 HELP_HEADER = "Что можно сделать:"
-HELP_COMMON = ["/help — эта подсказка", "/cancel — отменить текущее действие"]
+HELP_COMMON = [
+    "/whoami — ваши роли и школы",
+    "/help — эта подсказка",
+    "/cancel — отменить текущее действие",
+]
 HELP_BY_ROLE: dict[Role, list[str]] = {
     Role.RESPONDENT: ["заполнять анкеты мониторинга за свою школу (скоро)"],
     Role.COORDINATOR: ["видеть, какие школы сдали анкеты, и напоминать опаздывающим (скоро)"],
-    Role.METHODIST: ["проводить мониторинги и выгружать сводную таблицу Excel (скоро)"],
-    Role.ADMIN: ["загружать справочник школ и приглашать людей (скоро)"],
+    Role.METHODIST: [
+        "проводить мониторинги и выгружать сводную таблицу Excel (скоро)",
+        "/invite — пригласить ответственного от школы или координатора",
+        "/invite_all — таблица ссылок-приглашений для всех школ",
+        "/invitations — действующие приглашения, отозвать",
+        "/people — люди, их роли; сменить роль, удалить",
+    ],
+    Role.ADMIN: [
+        "/import — загрузить справочник школ (или просто пришлите файл .xlsx/.csv)",
+        "/invite — пригласить методиста, координатора, ответственного или администратора",
+        "/invite_all — таблица ссылок-приглашений для всех школ",
+        "/invitations — действующие приглашения, отозвать",
+        "/people — люди, их роли; сменить роль, удалить",
+    ],
 }
 HELP_STRANGER = (
     "Бот доступен по приглашению. Попросите методиста или администратора прислать вам "

@@ -1,0 +1,60 @@
+"""Inline-button payloads, with short prefixes (Telegram allows 64 bytes).
+
+Never trusted: a handler re-checks every id through ``bot.services.access``.
+"""
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class InviteRole(CallbackData, prefix="ir"):
+    role: str
+
+
+class InviteScope(CallbackData, prefix="is"):
+    """kind: m = municipality, all = whole region, d = district, pick = choose schools."""
+
+    kind: str
+    id: int = 0
+
+
+class PickSchool(CallbackData, prefix="ps"):
+    school_id: int
+
+
+class SchoolsPage(CallbackData, prefix="sp"):
+    page: int
+
+
+class SchoolsDone(CallbackData, prefix="sd"):
+    pass
+
+
+class InviteUses(CallbackData, prefix="iu"):
+    uses: int  # 0 means no limit
+
+
+class RevokeInvitation(CallbackData, prefix="rv"):
+    invitation_id: int
+
+
+class SkipPosition(CallbackData, prefix="sk"):
+    pass
+
+
+class PeopleFilter(CallbackData, prefix="pf"):
+    role: str = ""  # empty: every role
+    page: int = 0
+
+
+class OpenPerson(CallbackData, prefix="op"):
+    user_id: int
+
+
+class ChangeRole(CallbackData, prefix="cr"):
+    grant_id: int
+    role: str
+
+
+class RemovePerson(CallbackData, prefix="rm"):
+    user_id: int
+    confirmed: bool = False

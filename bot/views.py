@@ -1,0 +1,55 @@
+"""Turning directory ids and timestamps into the words people read."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.services.directory import Directory
+from bot.texts import people as texts
+from storage.people import RoleGrant
+
+
+def scope_label(
+    directory: Directory,
+    *,
+    municipality_id: int | None = None,
+    district_id: int | None = None,
+    school_ids: Sequence[int] = (),
+) -> str:
+    if school_ids:
+        return "; ".join(school_label(directory, school_id) for school_id in school_ids)
+    if district_id is not None:
+        district = directory.districts[district_id]
+        return texts.SCOPE_DISTRICT.format(
+            district=district.name,
+            municipality=directory.municipalities[district.municipality_id].name,
+        )
+    if municipality_id is not None:
+        return texts.SCOPE_MUNICIPALITY.format(
+            municipality=directory.municipalities[municipality_id].name
+        )
+    return texts.SCOPE_EVERYTHING
+
+
+def school_label(directory: Directory, school_id: int) -> str:
+    school = directory.schools[school_id]
+    return texts.SCOPE_SCHOOL.format(
+        school=school.short_name, municipality=directory.municipalities[school.municipality_id].name
+    )
+
+
+def grant_label(directory: Directory, grant: RoleGrant) -> str:
+    return scope_label(
+        directory,
+        municipality_id=grant.municipality_id,
+        district_id=grant.district_id,
+        school_ids=() if grant.school_id is None else (grant.school_id,),
+    )
+
+
+def local_date(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%d.%m.%Y")
+
+
+def local_datetime(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%d.%m.%Y %H:%M")
