@@ -9,7 +9,9 @@ from pathlib import Path
 
 from bot.config import ConfigError, load_settings
 from bot.demo.terminal import run_demo
+from bot.forms.loader import FormError
 from bot.runner import import_schools, migrate, run_polling
+from storage.forms import FormVersionConflict
 
 COMMANDS = ("run", "demo", "migrate", "import-schools")
 
@@ -48,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             token = settings.require_token()
             asyncio.run(run_polling(settings, token))
-    except ConfigError as error:
+    except (ConfigError, FormError, FormVersionConflict) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

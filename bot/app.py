@@ -3,6 +3,7 @@
 Handler data keys available to every handler (the whole list):
 - ``settings``: ``bot.config.Settings``
 - ``database``: ``storage.Database``
+- ``catalog``: ``bot.services.questionnaires.FormCatalog``, the questionnaires
 - ``actor``: ``bot.services.actors.Actor``, the person behind the update (from ``ActorMiddleware``)
 plus aiogram's own (``state``, ``bot``, ``event_from_user``, ...).
 """
@@ -18,6 +19,7 @@ from bot.config import Settings
 from bot.handlers import build_routers
 from bot.handlers.errors import register_error_handlers
 from bot.middlewares import ActorMiddleware
+from bot.services.questionnaires import FormCatalog
 from storage import Database
 from storage.fsm import DatabaseFSMStorage
 
@@ -29,6 +31,7 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 def create_dispatcher(
     settings: Settings,
     database: Database,
+    catalog: FormCatalog,
     *,
     events_isolation: BaseEventIsolation | None = None,
 ) -> Dispatcher:
@@ -38,6 +41,7 @@ def create_dispatcher(
         events_isolation=events_isolation or SimpleEventIsolation(),
         settings=settings,
         database=database,
+        catalog=catalog,
     )
     dispatcher.update.outer_middleware(ActorMiddleware(database, settings.admin_ids))
     dispatcher.include_routers(*build_routers())

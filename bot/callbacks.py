@@ -58,3 +58,43 @@ class ChangeRole(CallbackData, prefix="cr"):
 class RemovePerson(CallbackData, prefix="rm"):
     user_id: int
     confirmed: bool = False
+
+
+class OpenResponse(CallbackData, prefix="or"):
+    response_id: int
+
+
+class AnswerButton(CallbackData, prefix="a"):
+    """A one-press answer: an option id, "yes", "no", "today"."""
+
+    r: int
+    q: str
+    v: str
+
+
+class ToggleButton(CallbackData, prefix="t"):
+    """Ticks an option (or a grade) of a multiple choice on or off."""
+
+    r: int
+    q: str
+    v: str
+
+
+class QuestionAction(CallbackData, prefix="n"):
+    """done, other, skip, back, pause, add (a group item), finish (the group)."""
+
+    r: int
+    q: str
+    act: str
+
+
+class ReviewAction(CallbackData, prefix="w"):
+    """edit (question q), submit, close."""
+
+    r: int
+    act: str
+    q: str = ""
+
+
+class AnsweredMark(CallbackData, prefix="ok"):
+    """The single button an answered question keeps: shows the answer, does nothing."""

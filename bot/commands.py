@@ -17,11 +17,14 @@ class Cmd(StrEnum):
     INVITE_ALL = "invite_all"
     PEOPLE = "people"
     IMPORT = "import"
+    FORMS = "forms"
+    OPEN_FORM = "open_form"
 
 
 MENU: list[BotCommand] = [
     BotCommand(command=Cmd.START, description=texts.COMMAND_START),
     BotCommand(command=Cmd.HELP, description=texts.COMMAND_HELP),
     BotCommand(command=Cmd.CANCEL, description=texts.COMMAND_CANCEL),
+    BotCommand(command=Cmd.FORMS, description=texts.COMMAND_FORMS),
     BotCommand(command=Cmd.WHOAMI, description=texts.COMMAND_WHOAMI),
 ]

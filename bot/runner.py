@@ -8,7 +8,9 @@ from pydantic import SecretStr
 
 from bot.app import ALLOWED_UPDATES, create_dispatcher
 from bot.config import Settings
+from bot.forms.loader import load_forms
 from bot.services.directory_import import format_report, import_directory
+from bot.services.questionnaires import FormCatalog
 from bot.telegram import create_bot
 from storage import Database
 from storage.migrate import upgrade
@@ -38,11 +40,19 @@ async def import_schools(settings: Settings, paths: Sequence[Path]) -> bool:
     return report.applied
 
 
+async def prepare(database: Database) -> FormCatalog:
+    """Migrate the database and store the current version of every form."""
+    await upgrade(database)
+    catalog = FormCatalog(load_forms())
+    await catalog.sync(database)
+    return catalog
+
+
 async def run_polling(settings: Settings, token: SecretStr) -> None:
     database = Database(settings.database_url)
     try:
-        await upgrade(database)
-        dispatcher = create_dispatcher(settings, database)
+        catalog = await prepare(database)
+        dispatcher = create_dispatcher(settings, database, catalog)
         async with create_bot(token.get_secret_value(), settings.telegram_api_url) as bot:
             await dispatcher.start_polling(bot, allowed_updates=ALLOWED_UPDATES)
     finally:

@@ -13,3 +13,7 @@ class InviteWizard(StatesGroup):
     scope = State()
     schools = State()
     uses = State()
+
+
+class Questionnaire(StatesGroup):
+    answering = State()

@@ -15,6 +15,7 @@ from aiogram.types import TelegramObject
 
 from bot.app import ALLOWED_UPDATES, create_dispatcher
 from bot.config import Settings
+from bot.runner import prepare
 from bot.telegram import create_bot
 from botapi_emulator import BotAPIEmulator, FakeUser
 from storage import Database
@@ -82,7 +83,8 @@ class BotHarness:
     async def start(self) -> None:
         # Small retry waits: tests inject 5xx and do not want to sleep a second on each.
         self.bot = create_bot(TEST_TOKEN, self.emulator.base_url, server_error_backoff=0.01)
-        self.dispatcher = create_dispatcher(self.settings, self.database)
+        self.catalog = await prepare(self.database)
+        self.dispatcher = create_dispatcher(self.settings, self.database, self.catalog)
         self.dispatcher.update.outer_middleware(self._in_flight)
         started = asyncio.Event()
         self.dispatcher.startup.register(started.set)

@@ -1,12 +1,17 @@
-"""Demo data: the seed municipalities from the sample directory files and a person of each role."""
+"""Demo data: the seed municipalities, a person of each role, and the forms open to answer."""
 
+from datetime import timedelta
 from importlib import resources
 
 from bot.demo.people import CAST, DemoPerson
+from bot.services.actors import Actor
+from bot.services.campaigns import open_form_for_schools
 from bot.services.directory_import import import_directory
+from bot.services.questionnaires import FormCatalog
 from storage import Database
 from storage.directory import load_directory
 from storage.people import Role, add_user, grant_role
+from storage.types import utcnow
 
 SAMPLE_FILES = ("municipalities.csv", "districts.csv", "schools.csv")
 RESPONDENT_SCHOOL = ("Город Томск", "СОШ № 5")
@@ -19,7 +24,14 @@ def sample_files() -> list[tuple[str, bytes]]:
     return [(name, (folder / name).read_bytes()) for name in SAMPLE_FILES]
 
 
-async def seed_demo(database: Database, default_timezone: str = "Asia/Tomsk") -> None:
+DEMO_DEADLINE_DAYS = 14
+DEMO_PERIOD = "демо: 1 полугодие"
+
+
+async def seed_demo(
+    database: Database, catalog: FormCatalog, default_timezone: str = "Asia/Tomsk"
+) -> None:
+    """The sample directory, the cast, and every built-in form open for every school."""
     report = await import_directory(database, sample_files(), default_timezone=default_timezone)
     if not report.ok:
         raise RuntimeError(f"the sample directory does not import: {report.file_errors}")
@@ -54,6 +66,13 @@ async def seed_demo(database: Database, default_timezone: str = "Asia/Tomsk") ->
                 position=demo.position,
             )
             await grant_role(conn, user.id, demo.role, **scopes[demo.role])
+    organiser = Actor(telegram_id=0, user=None, bootstrap_admin=True)
+    now = utcnow()
+    deadline = (now + timedelta(days=DEMO_DEADLINE_DAYS)).date()
+    for key in catalog.current:
+        await open_form_for_schools(
+            database, catalog, organiser, key, deadline=deadline, period_label=DEMO_PERIOD, now=now
+        )
 
 
 def _full_name(demo: DemoPerson) -> str:

@@ -11,10 +11,10 @@ from bot.app import ALLOWED_UPDATES, create_dispatcher
 from bot.config import Settings
 from bot.demo.people import CAST, DemoPerson
 from bot.demo.seed import seed_demo
+from bot.runner import prepare
 from bot.telegram import create_bot
 from botapi_emulator import BotAPIEmulator, BotMessage, FakeUser
 from storage import Database
-from storage.migrate import upgrade
 
 DEMO_TOKEN = "123456789:DEMO-token-for-the-local-emulator-only"
 REPLY_TIMEOUT = 30.0
@@ -44,10 +44,10 @@ class DemoSession:
 
     async def __aenter__(self) -> Self:
         await self.emulator.start()
-        await upgrade(self.database)
-        await seed_demo(self.database)
+        catalog = await prepare(self.database)
+        await seed_demo(self.database, catalog)
         self._bot = create_bot(DEMO_TOKEN, self.emulator.base_url)
-        self._dispatcher = create_dispatcher(self._settings, self.database)
+        self._dispatcher = create_dispatcher(self._settings, self.database, catalog)
         self._polling = asyncio.create_task(
             self._dispatcher.start_polling(
                 self._bot,

@@ -13,7 +13,17 @@ Routers are built fresh on every call: an aiogram Router can be attached to one 
 
 from aiogram import Router
 
-from bot.handlers import common, directory, fallback, gate, invitations, onboarding, people
+from bot.handlers import (
+    campaigns,
+    common,
+    directory,
+    fallback,
+    gate,
+    invitations,
+    onboarding,
+    people,
+    questionnaire,
+)
 
 
 def build_routers() -> list[Router]:
@@ -21,6 +31,8 @@ def build_routers() -> list[Router]:
         onboarding.build_router(),
         common.build_router(),
         gate.build_router(),
+        questionnaire.build_router(),
+        campaigns.build_router(),
         invitations.build_router(),
         people.build_router(),
         directory.build_router(),

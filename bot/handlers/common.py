@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.commands import Cmd
+from bot.keyboards import main_menu
 from bot.services.actors import Actor
 from bot.texts import common as texts
 from storage.people import Role
@@ -42,7 +43,8 @@ def build_router() -> Router:
         await message.answer(
             texts.START_KNOWN.format(
                 name=escape(name), roles=roles_text(actor), help=help_text(actor)
-            )
+            ),
+            reply_markup=main_menu() if Role.RESPONDENT in actor.roles else None,
         )
 
     @router.message(Command(Cmd.HELP))

@@ -12,6 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import SkipPosition
 from bot.config import Settings
 from bot.handlers.common import help_text
+from bot.keyboards import main_menu
 from bot.services.actors import resolve_actor
 from bot.services.directory import load_directory
 from bot.services.invitations import (
@@ -26,6 +27,7 @@ from bot.texts import common as common_texts
 from bot.texts import people as texts
 from bot.views import scope_label
 from storage import Database
+from storage.people import Role
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -138,5 +140,6 @@ async def _finish(
     sender = telegram_id if telegram_id is not None else message.chat.id
     actor = await resolve_actor(database, sender, settings.admin_ids)
     await message.answer(
-        texts.REGISTERED.format(name=escape(actor.display_name or ""), help=help_text(actor))
+        texts.REGISTERED.format(name=escape(actor.display_name or ""), help=help_text(actor)),
+        reply_markup=main_menu() if Role.RESPONDENT in actor.roles else None,
     )

@@ -1,0 +1,146 @@
+"""Inline and reply keyboards of the questionnaire screens."""
+
+from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import AnswerButton, AnsweredMark, QuestionAction, ReviewAction, ToggleButton
+from bot.forms.models import Question, QuestionType
+from bot.texts import forms as form_texts
+from bot.texts import questionnaire as texts
+
+GRADES = range(1, 12)
+EDIT_BUTTONS_PER_ROW = 6
+
+
+def main_menu() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=texts.MY_FORMS_BUTTON)]], resize_keyboard=True
+    )
+
+
+def question_keyboard(
+    response_id: int,
+    question: Question,
+    *,
+    key: str,
+    selection: list[str],
+    can_go_back: bool,
+    can_skip: bool,
+) -> InlineKeyboardMarkup:
+    """Buttons for ``question``; ``key`` is the id the buttons answer (a group's id for its
+    sub-questions), so a press on an old question is recognised as stale."""
+    builder = InlineKeyboardBuilder()
+    sizes: list[int] = []
+
+    def answer(text: str, value: str) -> None:
+        builder.button(text=text, callback_data=AnswerButton(r=response_id, q=key, v=value))
+
+    def action(text: str, act: str) -> None:
+        builder.button(text=text, callback_data=QuestionAction(r=response_id, q=key, act=act))
+
+    def toggle(text: str, value: str) -> None:
+        label = form_texts.CHECKED + text if value in selection else text
+        builder.button(text=label, callback_data=ToggleButton(r=response_id, q=key, v=value))
+
+    kind = question.type
+    if kind is QuestionType.YES_NO:
+        answer(form_texts.YES, "yes")
+        answer(form_texts.NO, "no")
+        sizes.append(2)
+    elif kind is QuestionType.SINGLE:
+        for option in question.options:
+            answer(option.label, option.id)
+            sizes.append(1)
+        if question.other:
+            action(form_texts.OTHER, "other")
+            sizes.append(1)
+    elif kind is QuestionType.MULTI:
+        for option in question.options:
+            toggle(option.label, option.id)
+            sizes.append(1)
+        if question.other:
+            toggle(form_texts.OTHER, "other")
+            sizes.append(1)
+        action(form_texts.DONE, "done")
+        sizes.append(1)
+    elif kind is QuestionType.GRADES:
+        for grade in GRADES:
+            toggle(str(grade), str(grade))
+        sizes.extend([4, 4, 3])
+        action(form_texts.DONE, "done")
+        sizes.append(1)
+    elif kind is QuestionType.DATE:
+        answer(form_texts.TODAY, "today")
+        sizes.append(1)
+
+    navigation = 0
+    if can_go_back:
+        action(form_texts.BACK, "back")
+        navigation += 1
+    if can_skip:
+        action(form_texts.SKIP, "skip")
+        navigation += 1
+    action(form_texts.PAUSE, "pause")
+    sizes.append(navigation + 1)
+    builder.adjust(*sizes)
+    return builder.as_markup()
+
+
+def group_keyboard(response_id: int, group: Question, *, can_add: bool) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    if can_add:
+        builder.button(
+            text=form_texts.ADD_ITEM,
+            callback_data=QuestionAction(r=response_id, q=group.id, act="add"),
+        )
+    builder.button(
+        text=form_texts.ITEMS_DONE,
+        callback_data=QuestionAction(r=response_id, q=group.id, act="finish"),
+    )
+    builder.button(
+        text=form_texts.BACK, callback_data=QuestionAction(r=response_id, q=group.id, act="back")
+    )
+    builder.button(
+        text=form_texts.PAUSE, callback_data=QuestionAction(r=response_id, q=group.id, act="pause")
+    )
+    if can_add:
+        builder.adjust(1, 1, 2)
+    else:
+        builder.adjust(1, 2)
+    return builder.as_markup()
+
+
+def review_keyboard(
+    response_id: int, question_ids: list[str], *, can_change: bool, submitted: bool
+) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    if can_change:
+        for number, question_id in enumerate(question_ids, start=1):
+            builder.button(
+                text=texts.EDIT_BUTTON.format(number=number),
+                callback_data=ReviewAction(r=response_id, act="edit", q=question_id),
+            )
+    edits = len(question_ids) if can_change else 0
+    sizes = [EDIT_BUTTONS_PER_ROW] * (edits // EDIT_BUTTONS_PER_ROW)
+    if edits % EDIT_BUTTONS_PER_ROW:
+        sizes.append(edits % EDIT_BUTTONS_PER_ROW)
+    if can_change:
+        builder.button(
+            text=texts.RESUBMIT if submitted else texts.SUBMIT,
+            callback_data=ReviewAction(r=response_id, act="submit"),
+        )
+        sizes.append(1)
+    builder.button(text=texts.CLOSE, callback_data=ReviewAction(r=response_id, act="close"))
+    sizes.append(1)
+    builder.adjust(*sizes)
+    return builder.as_markup()
+
+
+def answered_mark(summary: str) -> InlineKeyboardMarkup:
+    """What an answered question keeps instead of its buttons: the answer, marked."""
+    builder = InlineKeyboardBuilder()
+    label = form_texts.ANSWERED.format(answer=summary)
+    builder.button(
+        text=label if len(label) <= 60 else label[:59] + "…", callback_data=AnsweredMark()
+    )
+    return builder.as_markup()

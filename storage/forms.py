@@ -1,0 +1,72 @@
+"""Form versions: each (key, version) is stored once with its whole definition."""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.schema import forms
+from storage.types import utcnow
+
+
+class FormVersionConflict(Exception):
+    """A form file changed its questions without a new version number."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredForm:
+    id: int
+    key: str
+    version: int
+    title: str
+    definition: dict[str, Any]
+
+
+def _canonical(definition: dict[str, Any]) -> str:
+    return json.dumps(definition, sort_keys=True, ensure_ascii=False, default=str)
+
+
+async def ensure_form_version(
+    conn: AsyncConnection, key: str, version: int, title: str, definition: dict[str, Any]
+) -> StoredForm:
+    """The stored row of this version, inserting it the first time it is seen.
+
+    The same version with different content is refused: responses already started on it must
+    keep the questions they were given.
+    """
+    row = (
+        await conn.execute(select(forms).where(forms.c.key == key, forms.c.version == version))
+    ).one_or_none()
+    if row is not None:
+        if _canonical(row.definition) != _canonical(definition):
+            raise FormVersionConflict(
+                f"form {key!r} version {version} differs from the stored one: "
+                "raise its version number"
+            )
+        return StoredForm(row.id, key, version, row.title, row.definition)
+    result = await conn.execute(
+        insert(forms)
+        .values(key=key, version=version, title=title, definition=definition, loaded_at=utcnow())
+        .returning(forms.c.id)
+    )
+    return StoredForm(result.scalar_one(), key, version, title, definition)
+
+
+async def get_form(conn: AsyncConnection, form_id: int) -> StoredForm | None:
+    row = (await conn.execute(select(forms).where(forms.c.id == form_id))).one_or_none()
+    if row is None:
+        return None
+    return StoredForm(row.id, row.key, row.version, row.title, row.definition)
+
+
+async def latest_form(conn: AsyncConnection, key: str) -> StoredForm | None:
+    row = (
+        await conn.execute(
+            select(forms).where(forms.c.key == key).order_by(forms.c.version.desc()).limit(1)
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    return StoredForm(row.id, row.key, row.version, row.title, row.definition)

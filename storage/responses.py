@@ -1,0 +1,191 @@
+"""Responses (campaign × school), their answers, the history of every change, status events."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.schema import answer_history, answers, response_events, responses, users
+from storage.upsert import insert_ignore, upsert
+
+
+class Status(StrEnum):
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    id: int
+    campaign_id: int
+    school_id: int
+    form_id: int
+    status: Status
+    started_at: datetime | None
+    submitted_at: datetime | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAnswer:
+    question_id: str
+    value: Any
+    answered_by: int | None
+    answered_by_name: str | None
+    answered_at: datetime
+
+    @property
+    def stamp(self) -> str:
+        """Identifies this version of the answer (who and when), to notice concurrent changes."""
+        return f"{self.answered_by}@{self.answered_at.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    question_id: str
+    value: Any
+    answered_by: int | None
+    answered_at: datetime
+
+
+def _response(row: Row[Any]) -> Response:
+    return Response(
+        id=row.id,
+        campaign_id=row.campaign_id,
+        school_id=row.school_id,
+        form_id=row.form_id,
+        status=Status(row.status),
+        started_at=row.started_at,
+        submitted_at=row.submitted_at,
+        updated_at=row.updated_at,
+    )
+
+
+async def get_or_create_response(
+    conn: AsyncConnection, campaign_id: int, school_id: int, form_id: int, now: datetime
+) -> Response:
+    await insert_ignore(
+        conn,
+        responses,
+        {
+            "campaign_id": campaign_id,
+            "school_id": school_id,
+            "form_id": form_id,
+            "status": Status.NOT_STARTED.value,
+            "updated_at": now,
+        },
+        conflict_columns=["campaign_id", "school_id"],
+    )
+    row = (
+        await conn.execute(
+            select(responses).where(
+                responses.c.campaign_id == campaign_id, responses.c.school_id == school_id
+            )
+        )
+    ).one()
+    return _response(row)
+
+
+async def get_response(conn: AsyncConnection, response_id: int) -> Response | None:
+    row = (await conn.execute(select(responses).where(responses.c.id == response_id))).one_or_none()
+    return None if row is None else _response(row)
+
+
+async def load_answers(conn: AsyncConnection, response_id: int) -> dict[str, StoredAnswer]:
+    rows = await conn.execute(
+        select(answers, users.c.full_name)
+        .outerjoin(users, users.c.id == answers.c.answered_by)
+        .where(answers.c.response_id == response_id)
+    )
+    return {
+        row.question_id: StoredAnswer(
+            row.question_id, row.value, row.answered_by, row.full_name, row.answered_at
+        )
+        for row in rows
+    }
+
+
+async def save_answer(
+    conn: AsyncConnection,
+    response_id: int,
+    question_id: str,
+    value: Any,
+    *,
+    user_id: int | None,
+    now: datetime,
+) -> None:
+    """Write one answer (last write wins) and append it to the history."""
+    await upsert(
+        conn,
+        answers,
+        {
+            "response_id": response_id,
+            "question_id": question_id,
+            "value": value,
+            "answered_by": user_id,
+            "answered_at": now,
+        },
+        conflict_columns=["response_id", "question_id"],
+        update_columns=["value", "answered_by", "answered_at"],
+    )
+    await conn.execute(
+        insert(answer_history).values(
+            response_id=response_id,
+            question_id=question_id,
+            value=value,
+            answered_by=user_id,
+            answered_at=now,
+        )
+    )
+    await conn.execute(
+        update(responses).where(responses.c.id == response_id).values(updated_at=now)
+    )
+
+
+async def load_history(conn: AsyncConnection, response_id: int) -> list[HistoryEntry]:
+    rows = await conn.execute(
+        select(answer_history)
+        .where(answer_history.c.response_id == response_id)
+        .order_by(answer_history.c.id)
+    )
+    return [HistoryEntry(r.question_id, r.value, r.answered_by, r.answered_at) for r in rows]
+
+
+async def change_status(
+    conn: AsyncConnection,
+    response: Response,
+    status: Status,
+    *,
+    user_id: int | None,
+    now: datetime,
+    comment: str | None = None,
+) -> Response:
+    """Move a response to ``status`` and record the transition (also a re-submission)."""
+    values: dict[str, Any] = {"status": status.value, "updated_at": now}
+    if status is Status.DRAFT and response.started_at is None:
+        values["started_at"] = now
+    if status is Status.SUBMITTED:
+        values["submitted_at"] = now
+    if comment is not None:
+        values["review_comment"] = comment
+    await conn.execute(update(responses).where(responses.c.id == response.id).values(**values))
+    await conn.execute(
+        insert(response_events).values(
+            response_id=response.id,
+            from_status=response.status.value,
+            to_status=status.value,
+            user_id=user_id,
+            comment=comment,
+            at=now,
+        )
+    )
+    refreshed = await get_response(conn, response.id)
+    assert refreshed is not None
+    return refreshed
