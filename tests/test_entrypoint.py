@@ -97,3 +97,17 @@ def test_import_schools_rejects_a_bad_file_with_exit_code_1(tmp_path: Path) -> N
 
     assert result.returncode == 1
     assert "строка 2" in result.stdout
+
+
+def test_the_demo_lets_a_respondent_answer_and_submit_a_form(tmp_path: Path) -> None:
+    # Мои анкеты -> the 7th form (ВСОКО) -> "Нет" -> programme "Да" -> skip the comment -> send.
+    script = "/forms\n#7\n#3\n#1\n#2\n#4\n/forms\n"
+
+    result = run_bot("demo", cwd=tmp_path, stdin=script)
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Вопрос 1 из 7" in out
+    assert "Проверьте ответы" in out
+    assert "Анкета «Внутренняя система оценки качества образования (ВСОКО)» отправлена" in out
+    assert "✅ ВСОКО — отправлена" in out

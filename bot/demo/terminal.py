@@ -55,6 +55,8 @@ class Transcript:
             self._write(f"{prefix}{body}\n")
         rows = message.buttons
         if not rows:
+            if self.buttons and self.buttons[0][0].message_id == message.message_id:
+                self.buttons = []  # the bot took these buttons away
             return
         self.buttons = []
         for row in rows:
@@ -109,7 +111,11 @@ async def run_demo(settings: Settings, stdin: TextIO, stdout: TextIO) -> None:
                         write("Нет кнопки с таким номером.\n")
                         continue
                     message, button = transcript.buttons[index]
-                    await session.press(current, message, button.text)
+                    try:
+                        await session.press(current, message, button.text)
+                    except LookupError:
+                        write("Эта кнопка уже недоступна.\n")
+                        continue
                 else:
                     await session.send(current, line)
                 transcript.show(session.messages(current))

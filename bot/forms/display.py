@@ -35,6 +35,22 @@ def _number(value: float) -> str:
     return text.replace(",", " ").replace(".", ",")
 
 
+def unit_for(unit: str, number: float) -> str:
+    """The unit's Russian form for ``number``: "мероприятие|мероприятия|мероприятий" gives
+    1 мероприятие, 3 мероприятия, 5 мероприятий; a unit without "|" (e.g. "чел.") is used as is."""
+    forms = unit.split("|")
+    if len(forms) != 3:
+        return unit
+    if number != int(number):
+        return forms[1]  # 2,5 мероприятия
+    whole = abs(int(number))
+    if whole % 10 == 1 and whole % 100 != 11:
+        return forms[0]
+    if 2 <= whole % 10 <= 4 and not 12 <= whole % 100 <= 14:
+        return forms[1]
+    return forms[2]
+
+
 def format_answer(question: Question, value: Any) -> str:
     if value is None:
         return texts.SKIPPED
@@ -53,7 +69,7 @@ def format_answer(question: Question, value: Any) -> str:
                 labels.append(texts.OTHER_VALUE.format(text=value.get("other") or ""))
         return "; ".join(labels)
     if kind in (QuestionType.INTEGER, QuestionType.DECIMAL):
-        unit = f" {question.unit}" if question.unit else ""
+        unit = f" {unit_for(question.unit, value)}" if question.unit else ""
         return f"{_number(value)}{unit}"
     if kind is QuestionType.PERCENT:
         return f"{_number(value)} %"

@@ -85,12 +85,33 @@ class Progress:
     answered: int
 
 
+def possible_questions(form: FormDefinition, answers: Answers) -> list[Question]:
+    """Questions that are shown or may still be: a condition is ruled out only once the question
+    it depends on is answered (or can no longer be shown)."""
+    possible: list[Question] = []
+    seen: dict[str, Any] = {}
+    for question in form.questions:
+        ids = {q.id for q in possible}
+        if all(
+            condition.question in ids
+            and (condition.question not in seen or condition_holds(condition, seen))
+            for condition in question.show_if
+        ):
+            possible.append(question)
+            if question.id in answers:
+                seen[question.id] = answers[question.id]
+    return possible
+
+
 def progress(form: FormDefinition, answers: Answers, question_id: str | None) -> Progress:
+    """ "Вопрос 3 из 9": the place among shown questions, out of those shown or still possible,
+    so the total only shrinks as answers close branches."""
     shown = visible_questions(form, answers)
     ids = [q.id for q in shown]
     number = ids.index(question_id) + 1 if question_id in ids else len(shown)
     answered = sum(is_answered(q, answers) for q in shown)
-    return Progress(number=number, total=len(shown), answered=answered)
+    total = len(possible_questions(form, answers))
+    return Progress(number=number, total=total, answered=answered)
 
 
 def effective_answers(form: FormDefinition, answers: Answers) -> dict[str, Any]:

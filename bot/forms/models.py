@@ -95,6 +95,7 @@ class Question(Strict):
     # numbers
     min: float | None = None
     max: float | None = None
+    # "чел." as is, or three Russian forms: "мероприятие|мероприятия|мероприятий"
     unit: str | None = None
     # dates
     not_in_future: bool = False

@@ -123,8 +123,10 @@ def _number(
     compact = _SPACES.sub("", typed)
     if question.type is QuestionType.PERCENT:
         compact = compact.removesuffix("%")
-    if question.unit:
-        compact = compact.removesuffix(question.unit.replace(" ", ""))
+    for unit in (question.unit or "").split("|"):
+        if unit and compact.endswith(unit.replace(" ", "")):
+            compact = compact.removesuffix(unit.replace(" ", ""))
+            break
     if len(compact) > MAX_NUMBER_CHARS or not pattern.match(compact):
         return Rejected(message)
     number = float(compact.replace(",", "."))

@@ -31,6 +31,7 @@ from bot.commands import Cmd
 from bot.forms.display import format_answer
 from bot.forms.engine import (
     can_add_item,
+    effective_answers,
     group_items,
     group_step,
     next_question,
@@ -261,7 +262,9 @@ class Screen:
                 return
             asked = step.question
         today = utcnow().astimezone(ZoneInfo(view.timezone)).date()
-        outcome = parse(asked, raw, today=today, answers=view.values)
+        # Checks compare with shown answers only: a hidden question's old answer does not count.
+        shown = effective_answers(view.form, view.values)
+        outcome = parse(asked, raw, today=today, answers=shown)
         if not isinstance(outcome, Accepted):
             await self.close(place)
             await self.say(escape(outcome.message))

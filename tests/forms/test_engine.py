@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from bot.forms.display import format_answer, grade_ranges
+from bot.forms.display import format_answer, grade_ranges, unit_for
 from bot.forms.engine import (
     GroupStep,
     can_add_item,
@@ -187,18 +187,23 @@ def test_previous_skips_hidden_questions() -> None:
     assert before_comment.id == "held"
 
 
-def test_progress_numbers() -> None:
+def test_progress_counts_every_question_not_yet_ruled_out() -> None:
     start = progress(FORM, {}, "held")
-    assert (start.number, start.total, start.answered) == (1, 2, 0)
+    assert (start.number, start.total, start.answered) == (1, 6, 0)
 
     answers: dict[str, Any] = {"held": True, "grades": [9, 11]}
     middle = progress(FORM, answers, "kind")
-    assert (middle.number, middle.total, middle.answered) == (3, 5, 2)
+    assert (middle.number, middle.total, middle.answered) == (3, 6, 2)
 
     answers["kind"] = {"selected": "single", "other": None}
-    grown = progress(FORM, answers, "pairs")
-    assert (grown.number, grown.total, grown.answered) == (4, 6, 3)
+    kept = progress(FORM, answers, "pairs")
+    assert (kept.number, kept.total, kept.answered) == (4, 6, 3)
 
+    answers["kind"] = {"selected": "other_kind", "other": None}
+    closed = progress(FORM, answers, "link")
+    assert closed.total == 5  # "pairs" is ruled out once "kind" says so
+
+    answers["kind"] = {"selected": "single", "other": None}
     end = progress(FORM, answers, None)
     assert (end.number, end.total) == (6, 6)
 
@@ -463,3 +468,21 @@ def test_group_form_fixture_is_valid() -> None:
         "visited_on",
         "teachers",
     ]
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        (1, "мероприятие"),
+        (3, "мероприятия"),
+        (5, "мероприятий"),
+        (11, "мероприятий"),
+        (21, "мероприятие"),
+        (22, "мероприятия"),
+        (112, "мероприятий"),
+        (2.5, "мероприятия"),
+    ],
+)
+def test_units_agree_with_the_number(number: float, expected: str) -> None:
+    assert unit_for("мероприятие|мероприятия|мероприятий", number) == expected
+    assert unit_for("чел.", number) == "чел."
