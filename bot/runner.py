@@ -1,7 +1,7 @@
 """Running the bot for real: migrate, then long-poll Telegram until stopped."""
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -9,6 +9,7 @@ from pydantic import SecretStr
 from bot.app import ALLOWED_UPDATES, create_dispatcher
 from bot.config import Settings
 from bot.forms.loader import load_forms
+from bot.forms.models import FormDefinition
 from bot.services.directory_import import format_report, import_directory
 from bot.services.questionnaires import FormCatalog
 from bot.telegram import create_bot
@@ -40,10 +41,12 @@ async def import_schools(settings: Settings, paths: Sequence[Path]) -> bool:
     return report.applied
 
 
-async def prepare(database: Database) -> FormCatalog:
+async def prepare(
+    database: Database, extra_forms: Mapping[str, FormDefinition] | None = None
+) -> FormCatalog:
     """Migrate the database and store the current version of every form."""
     await upgrade(database)
-    catalog = FormCatalog(load_forms())
+    catalog = FormCatalog({**load_forms(), **(extra_forms or {})})
     await catalog.sync(database)
     return catalog
 

@@ -7,7 +7,7 @@ without sleeping. ``concurrent=True`` runs handlers as tasks, the way production
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot, Dispatcher
@@ -15,6 +15,7 @@ from aiogram.types import TelegramObject
 
 from bot.app import ALLOWED_UPDATES, create_dispatcher
 from bot.config import Settings
+from bot.forms.models import FormDefinition
 from bot.runner import prepare
 from bot.telegram import create_bot
 from botapi_emulator import BotAPIEmulator, FakeUser
@@ -65,8 +66,10 @@ class BotHarness:
         database: Database,
         *,
         concurrent: bool = False,
+        extra_forms: Mapping[str, FormDefinition] | None = None,
         **settings: Any,
     ) -> None:
+        self.extra_forms = extra_forms
         self.emulator = emulator
         self.database = database
         self.concurrent = concurrent
@@ -83,7 +86,7 @@ class BotHarness:
     async def start(self) -> None:
         # Small retry waits: tests inject 5xx and do not want to sleep a second on each.
         self.bot = create_bot(TEST_TOKEN, self.emulator.base_url, server_error_backoff=0.01)
-        self.catalog = await prepare(self.database)
+        self.catalog = await prepare(self.database, self.extra_forms)
         self.dispatcher = create_dispatcher(self.settings, self.database, self.catalog)
         self.dispatcher.update.outer_middleware(self._in_flight)
         started = asyncio.Event()
