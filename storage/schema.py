@@ -252,7 +252,10 @@ sent_reminders = Table(
     Column("last_error", Text, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime, nullable=True),
-    UniqueConstraint("campaign_id", "school_id", "user_id", "kind", name="uq_sent_reminders_key"),
+    # "campaign:school:user:kind" (school 0 for a digest): one row per reminder ever meant, so
+    # a restart or a second replica that computes the same reminder finds it already claimed.
+    # (A unique constraint over the columns would not do: NULL schools never collide.)
+    Column("delivery_key", String(200), nullable=False, unique=True),
     CheckConstraint(f"status IN {DELIVERY_STATUSES!r}", name="status_known"),
 )
 

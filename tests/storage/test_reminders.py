@@ -1,0 +1,88 @@
+"""Claiming reminders: exactly one claim wins, however many ticks or replicas try."""
+
+import asyncio
+from datetime import timedelta
+
+from storage import Database
+from storage.campaigns import add_campaign
+from storage.forms import ensure_form_version
+from storage.people import Role
+from storage.reminders import DeliveryState, claim, list_reminders, record_delivery
+from storage.types import utcnow
+from tests.factories import make_person, make_town
+
+
+async def _campaign(database: Database) -> tuple[int, int, int]:
+    town = await make_town(database)
+    user = await make_person(database, 1, Role.RESPONDENT, school_id=town.schools[0].id)
+    now = utcnow()
+    async with database.write() as conn:
+        form = await ensure_form_version(conn, "vsoko", 1, "ВСОКО", {"id": "vsoko"})
+        campaign = await add_campaign(
+            conn,
+            form_id=form.id,
+            municipality_id=town.municipality.id,
+            period_label="1 полугодие",
+            opens_at=now,
+            deadline_at=now + timedelta(days=7),
+            school_ids=[town.schools[0].id],
+        )
+    return campaign.id, town.schools[0].id, user.id
+
+
+async def test_concurrent_claims_of_one_reminder_have_one_winner(database: Database) -> None:
+    campaign_id, school_id, user_id = await _campaign(database)
+
+    async def attempt(school: int | None, kind: str) -> int | None:
+        async with database.write() as conn:
+            return await claim(
+                conn,
+                campaign_id=campaign_id,
+                school_id=school,
+                user_id=user_id,
+                kind=kind,
+                now=utcnow(),
+            )
+
+    results = await asyncio.gather(
+        *(attempt(school_id, "before:3d") for _ in range(10)),
+        *(attempt(None, "digest:2026-11-22") for _ in range(10)),
+    )
+
+    assert sum(r is not None for r in results[:10]) == 1
+    assert sum(r is not None for r in results[10:]) == 1  # digests have no school, still unique
+    async with database.read() as conn:
+        assert len(await list_reminders(conn, campaign_id=campaign_id)) == 2
+
+
+async def test_delivery_outcome_is_recorded_and_visible(database: Database) -> None:
+    campaign_id, school_id, user_id = await _campaign(database)
+    async with database.write() as conn:
+        sent = await claim(
+            conn,
+            campaign_id=campaign_id,
+            school_id=school_id,
+            user_id=user_id,
+            kind="opening",
+            now=utcnow(),
+        )
+        failed = await claim(
+            conn,
+            campaign_id=campaign_id,
+            school_id=school_id,
+            user_id=user_id,
+            kind="deadline",
+            now=utcnow(),
+        )
+        assert sent is not None
+        assert failed is not None
+        await record_delivery(conn, sent, DeliveryState.SENT, attempts=2, error=None, now=utcnow())
+        await record_delivery(
+            conn, failed, DeliveryState.FAILED, attempts=6, error="502", now=utcnow()
+        )
+
+    async with database.read() as conn:
+        failures = await list_reminders(conn, status=DeliveryState.FAILED)
+        delivered = await list_reminders(conn, status=DeliveryState.SENT)
+    assert [(r.kind, r.attempts, r.last_error) for r in failures] == [("deadline", 6, "502")]
+    assert delivered[0].sent_at is not None
