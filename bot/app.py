@@ -5,7 +5,8 @@ Handler data keys available to every handler (the whole list):
 - ``database``: ``storage.Database``
 - ``catalog``: ``bot.services.questionnaires.FormCatalog``, the questionnaires
 - ``actor``: ``bot.services.actors.Actor``, the person behind the update (from ``ActorMiddleware``)
-plus aiogram's own (``state``, ``bot``, ``event_from_user``, ...).
+plus aiogram's own (``state``, ``bot``, ``event_from_user``, ...), and in the questionnaire router
+only, ``screen`` (``bot.handlers.questionnaire.Screen``).
 """
 
 import logging

@@ -6,15 +6,16 @@ restart the conversation continues from there.
 """
 
 import logging
+from collections.abc import Awaitable, Callable
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot, F, Router
+from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import BaseModel
 
@@ -103,6 +104,26 @@ class Screen:
         if await self.state.get_state() != Questionnaire.answering.state:
             return None
         return Place.model_validate(await self.state.get_data())
+
+    async def pressed(
+        self,
+        callback: CallbackQuery,
+        response_id: int,
+        question_id: str | None,
+        *,
+        answer: bool = True,
+    ) -> tuple[Place, ResponseView] | None:
+        """Where the person is, if the pressed button belongs to what is on screen; else the
+        press is answered as stale (an old message, another response) and nothing happens.
+        ``answer=False`` leaves answering the press to the caller (e.g. with an alert)."""
+        place = await self.place()
+        if place is None or place.response_id != response_id or place.question_id != question_id:
+            await callback.answer(texts.STALE, show_alert=True)
+            return None
+        view = await self.view(place.response_id)
+        if answer:
+            await callback.answer()
+        return place, view
 
     async def save(self, place: Place) -> None:
         await self.state.set_state(Questionnaire.answering)
@@ -374,45 +395,43 @@ def _raw_input(message: Message) -> RawInput:
     return Unsupported(str(message.content_type))
 
 
+class ScreenMiddleware(BaseMiddleware):
+    """Gives this router's handlers ``screen``: the questionnaire screen of the person."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        sender = data["event_from_user"]
+        data["screen"] = Screen(
+            data["bot"],
+            sender.id,
+            data["state"],
+            actor=data["actor"],
+            database=data["database"],
+            catalog=data["catalog"],
+        )
+        return await handler(event, data)
+
+
 def build_router() -> Router:
     router = Router(name="questionnaire")
-
-    def screen_for(
-        bot: Bot,
-        chat_id: int,
-        state: FSMContext,
-        actor: Actor,
-        database: Database,
-        catalog: FormCatalog,
-    ) -> Screen:
-        return Screen(bot, chat_id, state, actor=actor, database=database, catalog=catalog)
-
-    async def on_screen(
-        callback: CallbackQuery, screen: Screen, response_id: int, question_id: str | None
-    ) -> Place | None:
-        """The place, if the button belongs to what is on screen; else tell it is stale."""
-        place = await screen.place()
-        if place is None or place.response_id != response_id or place.question_id != question_id:
-            await callback.answer(texts.STALE, show_alert=True)
-            return None
-        return place
+    router.message.middleware(ScreenMiddleware())
+    router.callback_query.middleware(ScreenMiddleware())
 
     @router.message(Command(Cmd.FORMS))
     @router.message(F.text == texts.MY_FORMS_BUTTON)
     async def my_forms(
         message: Message,
-        bot: Bot,
-        actor: Actor,
-        database: Database,
-        catalog: FormCatalog,
-        state: FSMContext,
+        screen: Screen,
     ) -> None:
-        screen = screen_for(bot, message.chat.id, state, actor, database, catalog)
         place = await screen.place()
         if place is not None:
             await screen.close(place)
-        await state.clear()
-        found = await forms_to_answer(database, catalog, actor, now=utcnow())
+        await screen.state.clear()
+        found = await forms_to_answer(screen.database, screen.catalog, screen.actor, now=utcnow())
         if not found:
             await message.answer(texts.NO_FORMS, reply_markup=keyboards.main_menu())
             return
@@ -451,13 +470,8 @@ def build_router() -> Router:
     async def open_form(
         callback: CallbackQuery,
         callback_data: OpenResponse,
-        bot: Bot,
-        actor: Actor,
-        database: Database,
-        catalog: FormCatalog,
-        state: FSMContext,
+        screen: Screen,
     ) -> None:
-        screen = screen_for(bot, callback.from_user.id, state, actor, database, catalog)
         view = await screen.view(callback_data.response_id)
         await callback.answer()
         previous = await screen.place()
@@ -473,36 +487,24 @@ def build_router() -> Router:
     async def pressed_answer(
         callback: CallbackQuery,
         callback_data: AnswerButton,
-        bot: Bot,
-        actor: Actor,
-        database: Database,
-        catalog: FormCatalog,
-        state: FSMContext,
+        screen: Screen,
     ) -> None:
-        screen = screen_for(bot, callback.from_user.id, state, actor, database, catalog)
-        place = await on_screen(callback, screen, callback_data.r, callback_data.q)
-        if place is None:
+        pressed = await screen.pressed(callback, callback_data.r, callback_data.q)
+        if pressed is None:
             return
-        view = await screen.view(place.response_id)
-        await callback.answer()
+        place, view = pressed
         await screen.answer(view, place, Choice(callback_data.v))
 
     @router.callback_query(ToggleButton.filter())
     async def pressed_toggle(
         callback: CallbackQuery,
         callback_data: ToggleButton,
-        bot: Bot,
-        actor: Actor,
-        database: Database,
-        catalog: FormCatalog,
-        state: FSMContext,
+        screen: Screen,
     ) -> None:
-        screen = screen_for(bot, callback.from_user.id, state, actor, database, catalog)
-        place = await on_screen(callback, screen, callback_data.r, callback_data.q)
-        if place is None:
+        pressed = await screen.pressed(callback, callback_data.r, callback_data.q)
+        if pressed is None:
             return
-        view = await screen.view(place.response_id)
-        await callback.answer()
+        place, view = pressed
         if callback_data.v in place.selection:
             place.selection.remove(callback_data.v)
         else:
@@ -514,24 +516,18 @@ def build_router() -> Router:
     async def pressed_action(
         callback: CallbackQuery,
         callback_data: QuestionAction,
-        bot: Bot,
-        actor: Actor,
-        database: Database,
-        catalog: FormCatalog,
-        state: FSMContext,
+        screen: Screen,
     ) -> None:
-        screen = screen_for(bot, callback.from_user.id, state, actor, database, catalog)
-        place = await on_screen(callback, screen, callback_data.r, callback_data.q)
-        if place is None:
+        pressed = await screen.pressed(callback, callback_data.r, callback_data.q)
+        if pressed is None:
             return
-        view = await screen.view(place.response_id)
+        place, view = pressed
         question = view.form.question(callback_data.q)
         assert question is not None
-        await callback.answer()
         act = callback_data.act
         if act == "pause":
             await screen.close(place)
-            await state.clear()
+            await screen.state.clear()
             await screen.say(texts.PAUSED, keyboards.main_menu())
         elif act == "back":
             await screen.close(place)
@@ -564,17 +560,12 @@ def build_router() -> Router:
     async def pressed_review(
         callback: CallbackQuery,
         callback_data: ReviewAction,
-        bot: Bot,
-        actor: Actor,
-        database: Database,
-        catalog: FormCatalog,
-        state: FSMContext,
+        screen: Screen,
     ) -> None:
-        screen = screen_for(bot, callback.from_user.id, state, actor, database, catalog)
-        place = await on_screen(callback, screen, callback_data.r, None)
-        if place is None:
+        pressed = await screen.pressed(callback, callback_data.r, None, answer=False)
+        if pressed is None:
             return
-        view = await screen.view(place.response_id)
+        place, view = pressed
         if callback_data.act == "edit" and view.form.question(callback_data.q) is not None:
             await callback.answer()
             await screen.close(place)
@@ -584,7 +575,7 @@ def build_router() -> Router:
         if callback_data.act == "submit":
             try:
                 submitted = await submit_response(
-                    database, catalog, actor, view.response.id, now=utcnow()
+                    screen.database, screen.catalog, screen.actor, view.response.id, now=utcnow()
                 )
             except Incomplete:
                 await callback.answer(texts.INCOMPLETE, show_alert=True)
@@ -603,7 +594,7 @@ def build_router() -> Router:
             text = texts.CLOSED
         await callback.answer()
         await screen.close(place)
-        await state.clear()
+        await screen.state.clear()
         await screen.say(text, keyboards.main_menu())
 
     @router.callback_query(AnsweredMark.filter())
@@ -613,13 +604,8 @@ def build_router() -> Router:
     @router.message(Questionnaire.answering)
     async def typed_answer(
         message: Message,
-        bot: Bot,
-        actor: Actor,
-        database: Database,
-        catalog: FormCatalog,
-        state: FSMContext,
+        screen: Screen,
     ) -> None:
-        screen = screen_for(bot, message.chat.id, state, actor, database, catalog)
         place = await screen.place()
         assert place is not None
         view = await screen.view(place.response_id)
