@@ -55,7 +55,7 @@ from uuid import uuid4
 import aiogram
 from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 
 from bot.app import ALLOWED_UPDATES, create_dispatcher
@@ -306,11 +306,46 @@ class Tally:
     failures: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Activity:
+    """What the timed part did besides taking time: SQL statements, transactions, API calls."""
+
+    statements: int = 0
+    transactions: int = 0
+    api_calls: int = 0  # Bot API requests other than getUpdates
+
+
+@contextlib.contextmanager
+def counting(emulator: BotAPIEmulator, database: Database | None) -> Iterator[Activity]:
+    activity = Activity()
+    calls_before = len(emulator.calls)
+    active = True  # the listeners stay (removing them races running transactions) but stop
+
+    def on_statement(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if active and not statement.lstrip().upper().startswith("BEGIN"):  # SQLite's BEGIN
+            activity.statements += 1
+
+    def on_begin(_conn: Any) -> None:
+        if active:
+            activity.transactions += 1
+
+    if database is not None:
+        event.listen(database.engine.sync_engine, "before_cursor_execute", on_statement)
+        event.listen(database.engine.sync_engine, "begin", on_begin)
+    try:
+        yield activity
+    finally:
+        active = False
+        later = emulator.calls[calls_before:]
+        activity.api_calls = sum(call.method.lower() != "getupdates" for call in later)
+
+
 @dataclass(frozen=True)
 class Result:
     name: str
     seconds: float
     tally: Tally
+    activity: Activity
 
     @property
     def answers(self) -> int:
@@ -491,7 +526,7 @@ async def run_bot(
         async with polling(dispatcher, bot) as in_flight:
             screens = await gather_bounded([open_form(user) for user in users], limit)
             await drain(in_flight)
-            with profiled(profile):
+            with counting(emulator, database) as activity, profiled(profile):
                 seconds = await timed(
                     [respond(user, screen) for user, screen in zip(users, screens, strict=True)],
                     limit,
@@ -499,7 +534,7 @@ async def run_bot(
                 )
     async with database.read() as conn:
         stored = (await conn.execute(select(func.count()).select_from(answer_history))).scalar_one()
-    return Result("bot", seconds, tally), int(stored)
+    return Result("bot", seconds, tally, activity), int(stored)
 
 
 def echo_router() -> Router:
@@ -549,8 +584,9 @@ async def run_echo(respondents: int, answers: int, limit: float) -> Result:
         async with polling(dispatcher, bot) as in_flight:
             await gather_bounded([warm_up(user) for user in users], limit)
             await drain(in_flight)
-            seconds = await timed([respond(user) for user in users], limit, tally)
-    return Result("echo", seconds, tally)
+            with counting(emulator, None) as activity:
+                seconds = await timed([respond(user) for user in users], limit, tally)
+    return Result("echo", seconds, tally, activity)
 
 
 # -- the database --------------------------------------------------------------------------
@@ -622,6 +658,18 @@ def table(bot: Result, echo: Result) -> str:
     return "\n".join(lines)
 
 
+def per_update(result: Result) -> str:
+    updates = max(1, result.updates)
+    activity = result.activity
+    text = f"{result.name}: {activity.api_calls / updates:.1f} Bot API calls"
+    if activity.transactions or activity.statements:
+        text += (
+            f", {activity.transactions / updates:.1f} database transactions"
+            f" ({activity.statements / updates:.1f} SQL statements)"
+        )
+    return text
+
+
 def show_failures(result: Result) -> None:
     failures = result.tally.failures
     if failures:
@@ -657,6 +705,7 @@ async def benchmark(args: argparse.Namespace) -> int:
     if navigation:
         middle = navigation[len(navigation) // 2] * 1000
         print(f"bot navigation updates (edit buttons): {len(navigation)}, p50 {middle:.1f} ms")
+    print(f"per update: {per_update(bot)}; {per_update(echo)}")
     check = "OK" if stored == bot.answers else "MISMATCH"
     print(f"database check: {stored} answer history rows, {bot.answers} answers accepted: {check}")
     show_failures(echo)

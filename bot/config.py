@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     invitation_ttl_days: int = Field(default=14, ge=1, le=365)
+    reminder_tick_seconds: float = Field(default=60, ge=1, le=3600)
+    # Telegram allows about 30 messages a second overall; stay under it.
+    reminder_rate: float = Field(default=25, gt=0, le=30)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -8,8 +8,11 @@ from pydantic import SecretStr
 
 from bot.app import ALLOWED_UPDATES, create_dispatcher
 from bot.config import Settings
+from bot.delivery.reminders import telegram_delivery
+from bot.delivery.sender import Sender
 from bot.forms.loader import load_forms
 from bot.forms.models import FormDefinition
+from bot.scheduler import ReminderRuntime, start_scheduler, stop_scheduler
 from bot.services.directory_import import format_report, import_directory
 from bot.services.questionnaires import FormCatalog
 from bot.telegram import create_bot
@@ -56,7 +59,19 @@ async def run_polling(settings: Settings, token: SecretStr) -> None:
     try:
         catalog = await prepare(database)
         dispatcher = create_dispatcher(settings, database, catalog)
-        async with create_bot(token.get_secret_value(), settings.telegram_api_url) as bot:
-            await dispatcher.start_polling(bot, allowed_updates=ALLOWED_UPDATES)
+        url = settings.telegram_api_url
+        async with (
+            create_bot(token.get_secret_value(), url) as bot,
+            create_bot(token.get_secret_value(), url, retry=False) as sending_bot,
+        ):
+            sender = Sender(sending_bot, per_second=settings.reminder_rate)
+            runtime = ReminderRuntime(database, catalog, telegram_delivery(sender))
+            scheduler = start_scheduler(
+                "main", runtime, tick_seconds=settings.reminder_tick_seconds
+            )
+            try:
+                await dispatcher.start_polling(bot, allowed_updates=ALLOWED_UPDATES)
+            finally:
+                await stop_scheduler("main", scheduler)
     finally:
         await database.close()

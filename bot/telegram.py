@@ -60,9 +60,15 @@ class RetryMiddleware(BaseRequestMiddleware):
         raise AssertionError("unreachable")  # pragma: no cover
 
 
-def create_bot(token: str, api_url: str | None = None, **retry: Any) -> Bot:
-    """A Bot that talks HTML to ``api_url`` (a local or fake Bot API) or to Telegram itself."""
+def create_bot(
+    token: str, api_url: str | None = None, *, retry: bool = True, **retry_options: Any
+) -> Bot:
+    """A Bot that talks HTML to ``api_url`` (a local or fake Bot API) or to Telegram itself.
+
+    ``retry=False`` gives a bare session, for the reminder sender, which paces and retries itself.
+    """
     api = TelegramAPIServer.from_base(api_url) if api_url else PRODUCTION
     session = AiohttpSession(api=api)
-    session.middleware(RetryMiddleware(**retry))
+    if retry:
+        session.middleware(RetryMiddleware(**retry_options))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))

@@ -45,6 +45,7 @@ async def add_campaign(
     deadline_at: datetime,
     school_ids: Sequence[int],
     created_by: int | None = None,
+    reminder_plan: dict[str, object] | None = None,
 ) -> Campaign:
     result = await conn.execute(
         insert(campaigns)
@@ -55,6 +56,7 @@ async def add_campaign(
             opens_at=opens_at,
             deadline_at=deadline_at,
             created_by=created_by,
+            reminder_plan=reminder_plan,
             created_at=utcnow(),
         )
         .returning(campaigns.c.id)

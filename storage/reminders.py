@@ -1,13 +1,23 @@
 """Sent reminders: each one is claimed once, before sending, under a unique delivery key."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.schema import sent_reminders
+from storage.schema import (
+    campaign_schools,
+    campaigns,
+    municipalities,
+    responses,
+    role_grants,
+    schools,
+    sent_reminders,
+    users,
+)
 from storage.upsert import insert_ignore
 
 
@@ -114,3 +124,112 @@ async def list_reminders(
         )
         for row in await conn.execute(query)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderTarget:
+    """A respondent of a school that still owes an answer to an open campaign."""
+
+    campaign_id: int
+    form_id: int
+    period_label: str
+    opens_at: datetime
+    deadline_at: datetime
+    reminder_plan: dict[str, object] | None
+    timezone: str
+    school_id: int
+    school_name: str
+    user_id: int
+    telegram_id: int
+    response_id: int | None
+
+
+async def reminder_targets(conn: AsyncConnection, now: datetime) -> list[ReminderTarget]:
+    """Every (campaign, school, respondent) that may need a reminder now: the campaign is open and
+    not past its deadline, the school has not submitted, the person can be reached."""
+    query = (
+        select(
+            campaigns.c.id.label("campaign_id"),
+            campaigns.c.form_id,
+            campaigns.c.period_label,
+            campaigns.c.opens_at,
+            campaigns.c.deadline_at,
+            campaigns.c.reminder_plan,
+            municipalities.c.timezone,
+            schools.c.id.label("school_id"),
+            schools.c.short_name,
+            users.c.id.label("user_id"),
+            users.c.telegram_id,
+            responses.c.id.label("response_id"),
+        )
+        .select_from(campaigns)
+        .join(municipalities, municipalities.c.id == campaigns.c.municipality_id)
+        .join(campaign_schools, campaign_schools.c.campaign_id == campaigns.c.id)
+        .join(schools, schools.c.id == campaign_schools.c.school_id)
+        .join(
+            role_grants,
+            (role_grants.c.school_id == schools.c.id) & (role_grants.c.role == "respondent"),
+        )
+        .join(users, users.c.id == role_grants.c.user_id)
+        .outerjoin(
+            responses,
+            (responses.c.campaign_id == campaigns.c.id) & (responses.c.school_id == schools.c.id),
+        )
+        .where(
+            campaigns.c.opens_at <= now,
+            campaigns.c.deadline_at > now,
+            campaigns.c.closed_at.is_(None),
+            users.c.removed_at.is_(None),
+            users.c.unreachable_since.is_(None),
+            or_(
+                responses.c.id.is_(None),
+                responses.c.status.in_(("not_started", "draft", "returned")),
+            ),
+        )
+        .order_by(campaigns.c.id, schools.c.id, users.c.id)
+    )
+    return [
+        ReminderTarget(
+            campaign_id=row.campaign_id,
+            form_id=row.form_id,
+            period_label=row.period_label,
+            opens_at=row.opens_at,
+            deadline_at=row.deadline_at,
+            reminder_plan=row.reminder_plan,
+            timezone=row.timezone,
+            school_id=row.school_id,
+            school_name=row.short_name,
+            user_id=row.user_id,
+            telegram_id=row.telegram_id,
+            response_id=row.response_id,
+        )
+        for row in await conn.execute(query)
+    ]
+
+
+async def sent_kinds(
+    conn: AsyncConnection, campaign_ids: Sequence[int]
+) -> dict[tuple[int, int | None, int], set[str]]:
+    """Kinds already claimed, by (campaign, school, user)."""
+    if not campaign_ids:
+        return {}
+    found: dict[tuple[int, int | None, int], set[str]] = {}
+    rows = await conn.execute(
+        select(
+            sent_reminders.c.campaign_id,
+            sent_reminders.c.school_id,
+            sent_reminders.c.user_id,
+            sent_reminders.c.kind,
+        ).where(sent_reminders.c.campaign_id.in_(list(campaign_ids)))
+    )
+    for row in rows:
+        found.setdefault((row.campaign_id, row.school_id, row.user_id), set()).add(row.kind)
+    return found
+
+
+async def mark_unreachable(conn: AsyncConnection, user_id: int, now: datetime) -> None:
+    await conn.execute(
+        update(users)
+        .where(users.c.id == user_id, users.c.unreachable_since.is_(None))
+        .values(unreachable_since=now)
+    )

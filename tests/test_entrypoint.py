@@ -111,3 +111,14 @@ def test_the_demo_lets_a_respondent_answer_and_submit_a_form(tmp_path: Path) -> 
     assert "Проверьте ответы" in out
     assert "Анкета «Внутренняя система оценки качества образования (ВСОКО)» отправлена" in out
     assert "✅ ВСОКО — отправлена" in out
+
+
+def test_the_demo_shows_a_reminder_arriving_once(tmp_path: Path) -> None:
+    result = run_bot("demo", cwd=tmp_path, stdin=":tick\n:tick\n#1\n")
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "(напоминаний отправлено: 7)" in out  # one per open form, for the demo respondent
+    assert "(напоминаний отправлено: 0)" in out  # the second tick finds them all sent
+    assert "Открыта анкета «Внутренняя система оценки качества образования (ВСОКО)»" in out
+    assert "Есть ли в школе положение о ВСОКО?" in out  # the reminder's button opened the form

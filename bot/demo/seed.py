@@ -8,6 +8,7 @@ from bot.services.actors import Actor
 from bot.services.campaigns import open_form_for_schools
 from bot.services.directory_import import import_directory
 from bot.services.questionnaires import FormCatalog
+from bot.services.schedule import ReminderPlan
 from storage import Database
 from storage.directory import load_directory
 from storage.people import Role, add_user, grant_role
@@ -26,6 +27,8 @@ def sample_files() -> list[tuple[str, bytes]]:
 
 DEMO_DEADLINE_DAYS = 14
 DEMO_PERIOD = "демо: 1 полугодие"
+# The demo runs at any hour: no quiet hours, so ":tick" shows a reminder at once.
+DEMO_PLAN = ReminderPlan(quiet_start=0, quiet_end=0)
 
 
 async def seed_demo(
@@ -71,7 +74,14 @@ async def seed_demo(
     deadline = (now + timedelta(days=DEMO_DEADLINE_DAYS)).date()
     for key in catalog.current:
         await open_form_for_schools(
-            database, catalog, organiser, key, deadline=deadline, period_label=DEMO_PERIOD, now=now
+            database,
+            catalog,
+            organiser,
+            key,
+            deadline=deadline,
+            period_label=DEMO_PERIOD,
+            now=now,
+            reminder_plan=DEMO_PLAN,
         )
 
 

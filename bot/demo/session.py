@@ -9,12 +9,17 @@ from aiogram import Bot, Dispatcher
 
 from bot.app import ALLOWED_UPDATES, create_dispatcher
 from bot.config import Settings
+from bot.delivery.reminders import telegram_delivery
+from bot.delivery.sender import Sender
 from bot.demo.people import CAST, DemoPerson
 from bot.demo.seed import seed_demo
 from bot.runner import prepare
+from bot.services.questionnaires import FormCatalog
+from bot.services.reminders import TickReport, run_tick
 from bot.telegram import create_bot
 from botapi_emulator import BotAPIEmulator, BotMessage, FakeUser
 from storage import Database
+from storage.types import utcnow
 
 DEMO_TOKEN = "123456789:DEMO-token-for-the-local-emulator-only"
 REPLY_TIMEOUT = 30.0
@@ -39,14 +44,17 @@ class DemoSession:
             for p in CAST
         }
         self._bot: Bot | None = None
+        self._sending_bot: Bot | None = None
+        self._catalog: FormCatalog | None = None
         self._dispatcher: Dispatcher | None = None
         self._polling: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Self:
         await self.emulator.start()
-        catalog = await prepare(self.database)
+        catalog = self._catalog = await prepare(self.database)
         await seed_demo(self.database, catalog)
         self._bot = create_bot(DEMO_TOKEN, self.emulator.base_url)
+        self._sending_bot = create_bot(DEMO_TOKEN, self.emulator.base_url, retry=False)
         self._dispatcher = create_dispatcher(self._settings, self.database, catalog)
         self._polling = asyncio.create_task(
             self._dispatcher.start_polling(
@@ -70,8 +78,9 @@ class DemoSession:
             if not self._polling.done():
                 await self._dispatcher.stop_polling()
             await self._polling
-        if self._bot is not None:
-            await self._bot.session.close()
+        for bot in (self._bot, self._sending_bot):
+            if bot is not None:
+                await bot.session.close()
         await self.emulator.stop()
         await self.database.close()
 
@@ -85,6 +94,13 @@ class DemoSession:
     async def press(self, who: DemoPerson, message: BotMessage, button_text: str) -> None:
         update_id = await self.user(who).press(button_text, message=message)
         await self.emulator.wait_processed(update_id, timeout=REPLY_TIMEOUT)
+
+    async def tick(self) -> TickReport:
+        """One reminder tick now, as the scheduler would run it."""
+        assert self._sending_bot is not None
+        assert self._catalog is not None
+        deliver = telegram_delivery(Sender(self._sending_bot))
+        return await run_tick(self.database, self._catalog, deliver, now=utcnow())
 
     def messages(self, who: DemoPerson) -> list[BotMessage]:
         return self.emulator.messages(who.telegram_id)

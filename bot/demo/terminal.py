@@ -18,7 +18,8 @@ from botapi_emulator import BotMessage, Button
 INTRO = """\
 Демо бота мониторинга ШНОР: настоящий бот, локальный эмулятор Telegram, временная база.
 Пишите текст и /команды как в Telegram; #N нажимает кнопку N под последним сообщением.
-:as ROLE — сменить собеседника ({roles}); :who — кто сейчас пишет; :quit — выход.
+:as ROLE — сменить собеседника ({roles}); :who — кто сейчас пишет;
+:tick — разослать напоминания, которые пора отправить; :quit — выход.
 Сейчас пишет: {current}.
 """
 Snapshot = tuple[str | None, tuple[str, ...], bool]
@@ -103,6 +104,12 @@ async def run_demo(settings: Settings, stdin: TextIO, stdout: TextIO) -> None:
                     continue
                 if line == ":who":
                     write(f"Сейчас пишет: {_who(current)}.\n")
+                    continue
+                transcript = transcripts[current.key]
+                if line == ":tick":
+                    report = await session.tick()
+                    write(f"(напоминаний отправлено: {report.claimed})\n")
+                    transcript.show(session.messages(current))
                     continue
                 transcript = transcripts[current.key]
                 if re.fullmatch(r"#\d+", line):

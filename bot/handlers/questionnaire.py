@@ -320,9 +320,8 @@ class Screen:
         try:
             recorded = await record_answer(
                 self.database,
-                self.catalog,
                 self.actor,
-                view.response.id,
+                view,
                 question.id,
                 value,
                 seen=place.seen,

@@ -7,6 +7,7 @@ from bot.services.access import Action, Target, allows, authorize
 from bot.services.actors import Actor
 from bot.services.directory import load_directory
 from bot.services.questionnaires import FormCatalog
+from bot.services.schedule import ReminderPlan
 from storage import Database
 from storage.campaigns import Campaign, add_campaign
 
@@ -27,6 +28,7 @@ async def open_form_for_schools(
     deadline: date,
     period_label: str,
     now: datetime,
+    reminder_plan: ReminderPlan | None = None,
 ) -> list[tuple[Campaign, int]]:
     """One campaign per municipality where the actor runs campaigns, for all its schools.
 
@@ -54,6 +56,7 @@ async def open_form_for_schools(
                 deadline_at=local_deadline(deadline, municipality.timezone),
                 school_ids=[school.id for school in schools],
                 created_by=None if actor.user is None else actor.user.id,
+                reminder_plan=None if reminder_plan is None else reminder_plan.to_json(),
             )
             opened.append((campaign, len(schools)))
     return opened

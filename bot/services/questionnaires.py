@@ -5,7 +5,7 @@ are accepted, so a conversation can always be rebuilt from the database.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -166,9 +166,8 @@ def may_change(view: ResponseView, now: datetime) -> bool:
 
 async def record_answer(
     database: Database,
-    catalog: FormCatalog,
     actor: Actor,
-    response_id: int,
+    view: ResponseView,
     question_id: str,
     value: Any,
     *,
@@ -176,23 +175,29 @@ async def record_answer(
     now: datetime,
 ) -> Recorded:
     """Write an accepted answer. Last write wins; both versions stay in the history, and the
-    result says whose answer was overwritten if it changed after ``seen`` (its stamp then)."""
-    view = await open_response(database, catalog, actor, response_id, Action.ANSWER)
-    if not may_change(view, now):
-        raise AnswerLocked(response_id)
+    result says whose answer was overwritten if it changed after ``seen`` (its stamp then).
+
+    ``view`` is the response as the person saw it; access is checked again on its school, and
+    its status and answers are re-read in the writing transaction, so nothing stale is trusted.
+    """
+    authorize(actor, Action.ANSWER, Target.school(view.school))
     user_id = None if actor.user is None else actor.user.id
     async with database.write() as conn:
-        current = (await load_answers(conn, response_id)).get(question_id)
+        response = await get_response(conn, view.response.id)
+        assert response is not None
+        if not may_change(replace(view, response=response), now):
+            raise AnswerLocked(response.id)
+        current = (await load_answers(conn, response.id)).get(question_id)
         overwritten = (
             current
             if current is not None and current.stamp != seen and current.answered_by != user_id
             else None
         )
-        await save_answer(conn, response_id, question_id, value, user_id=user_id, now=now)
-        if view.response.status in (Status.NOT_STARTED, Status.RETURNED):
-            await change_status(conn, view.response, Status.DRAFT, user_id=user_id, now=now)
-    refreshed = await open_response(database, catalog, actor, response_id, Action.ANSWER)
-    return Recorded(refreshed, overwritten)
+        await save_answer(conn, response.id, question_id, value, user_id=user_id, now=now)
+        if response.status in (Status.NOT_STARTED, Status.RETURNED):
+            response = await change_status(conn, response, Status.DRAFT, user_id=user_id, now=now)
+        answers = await load_answers(conn, response.id)
+    return Recorded(replace(view, response=response, answers=answers), overwritten)
 
 
 async def submit_response(

@@ -6,12 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.forms.loader import load_forms
-from bot.services.access import AccessDenied
+from bot.services.access import AccessDenied, Action
 from bot.services.actors import Actor, resolve_actor
 from bot.services.campaigns import open_form_for_schools
 from bot.services.questionnaires import (
     FormCatalog,
     forms_to_answer,
+    open_response,
     record_answer,
     submit_response,
 )
@@ -70,9 +71,8 @@ async def test_return_resubmit_accept(database: Database) -> None:
         ("year_programme", True),
         ("comment", None),
     ):
-        await record_answer(
-            database, catalog, teacher, response_id, question, value, seen=None, now=now
-        )
+        view = await open_response(database, catalog, teacher, response_id, Action.ANSWER)
+        await record_answer(database, teacher, view, question, value, seen=None, now=now)
 
     with pytest.raises(WrongStatus):
         await accept(database, catalog, methodist, response_id, now=now)
@@ -88,9 +88,8 @@ async def test_return_resubmit_accept(database: Database) -> None:
         database, catalog, methodist, response_id, "Укажите дату положения", now=now
     )
     assert returned.response.status is Status.RETURNED
-    await record_answer(
-        database, catalog, teacher, response_id, "year_programme", False, seen=None, now=now
-    )
+    view = await open_response(database, catalog, teacher, response_id, Action.ANSWER)
+    await record_answer(database, teacher, view, "year_programme", False, seen=None, now=now)
     await submit_response(database, catalog, teacher, response_id, now=now)
     accepted = await accept(database, catalog, methodist, response_id, now=now)
 

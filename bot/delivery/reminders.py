@@ -1,0 +1,51 @@
+"""Reminders as Telegram messages: each with a button that opens the school's form."""
+
+from collections.abc import Awaitable, Callable, Sequence
+
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import OpenResponse
+from bot.delivery.sender import Delivery, DeliveryStatus, Outgoing, Sender
+from bot.services.reminders import Deliver, Notice, NoticeResult, Outcome
+from bot.texts import reminders as texts
+
+OUTCOMES = {
+    DeliveryStatus.SENT: Outcome.SENT,
+    DeliveryStatus.UNREACHABLE: Outcome.UNREACHABLE,
+    DeliveryStatus.FAILED: Outcome.FAILED,
+}
+
+
+def telegram_delivery(sender: Sender) -> Deliver:
+    async def deliver(
+        notices: Sequence[Notice], on_result: Callable[[NoticeResult], Awaitable[None]]
+    ) -> None:
+        by_key = {str(notice.reminder_id): notice for notice in notices}
+        outgoing = []
+        for notice in notices:
+            builder = InlineKeyboardBuilder()
+            builder.button(
+                text=texts.OPEN_BUTTON, callback_data=OpenResponse(response_id=notice.response_id)
+            )
+            outgoing.append(
+                Outgoing(
+                    key=str(notice.reminder_id),
+                    chat_id=notice.telegram_id,
+                    text=notice.text,
+                    reply_markup=builder.as_markup(),
+                )
+            )
+
+        async def relay(delivery: Delivery) -> None:
+            await on_result(
+                NoticeResult(
+                    by_key[delivery.outgoing.key],
+                    OUTCOMES[delivery.status],
+                    delivery.attempts,
+                    delivery.error,
+                )
+            )
+
+        await sender.send_many(outgoing, on_delivery=relay)
+
+    return deliver

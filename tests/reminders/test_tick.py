@@ -1,0 +1,185 @@
+"""Reminder ticks with a controllable clock, delivered through the real sender to the fake API."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+
+from bot.delivery.reminders import telegram_delivery
+from bot.delivery.sender import Sender
+from bot.forms.loader import load_forms
+from bot.services.questionnaires import FormCatalog
+from bot.services.reminders import run_tick
+from botapi_emulator import BotAPIEmulator
+from storage import Database
+from storage.campaigns import add_campaign
+from storage.people import Role
+from storage.reminders import DeliveryState, list_reminders
+from storage.responses import Status, change_status, get_or_create_response
+from storage.schema import users
+from tests.factories import Town, make_person, make_town
+from tests.harness import TEST_TOKEN
+
+TOMSK = ZoneInfo("Asia/Tomsk")
+
+
+def local(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 3, day, hour, minute, tzinfo=TOMSK)
+
+
+OPENS = local(2, 12)
+DEADLINE = local(10, 23, 59)  # 10.03 23:59 Tomsk = 10.03 16:59 UTC
+
+
+@pytest.fixture
+async def bot(emulator: BotAPIEmulator) -> AsyncIterator[Bot]:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(emulator.base_url))
+    bot = Bot(TEST_TOKEN, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    yield bot
+    await session.close()
+
+
+@pytest.fixture
+async def world(database: Database) -> tuple[Town, FormCatalog, int]:
+    town = await make_town(database, short_names=("СОШ № 5", "СОШ № 11"))
+    for telegram_id, school in ((501, 0), (502, 0), (503, 1)):
+        await make_person(database, telegram_id, Role.RESPONDENT, school_id=town.schools[school].id)
+    catalog = FormCatalog(load_forms())
+    await catalog.sync(database)
+    async with database.write() as conn:
+        campaign = await add_campaign(
+            conn,
+            form_id=catalog.row_id("vsoko"),
+            municipality_id=town.municipality.id,
+            period_label="1 полугодие 2025/26",
+            opens_at=OPENS,
+            deadline_at=DEADLINE,
+            school_ids=[s.id for s in town.schools],
+        )
+    return town, catalog, campaign.id
+
+
+async def tick(database: Database, catalog: FormCatalog, bot: Bot, now: datetime) -> None:
+    sender = Sender(bot, per_second=50, server_error_backoff=0.01)
+    await run_tick(database, catalog, telegram_delivery(sender), now=now)
+
+
+def texts_to(emulator: BotAPIEmulator, chat_id: int) -> list[str]:
+    return [m.plain_text or "" for m in emulator.messages(chat_id)]
+
+
+async def test_the_plan_around_a_deadline_in_local_time(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    _, catalog, _ = world
+    for now in (
+        local(2, 12, 1),
+        local(5, 9),
+        local(7, 10, 1),
+        local(8, 12),
+        local(9, 10, 1),
+        local(10, 10, 1),
+        local(10, 23),
+    ):
+        await tick(database, catalog, bot, now)
+
+    received = texts_to(emulator, 501)
+    assert [t.split(":")[0].split(" анкета")[0] for t in received] == [
+        "Открыта",
+        "Напоминание",
+        "Напоминание",
+        "Сегодня последний день",
+    ]
+    assert "дней: 3" in received[1]
+    assert "дней: 1" in received[2]
+    assert "10.03.2026 23:59" in received[0]  # the deadline in the municipality's time
+    assert emulator.messages(501)[0].button_texts == ["Открыть анкету"]
+
+
+async def test_quiet_hours_wait_for_the_morning(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    _town, catalog, _campaign_id = world
+    async with database.write() as conn:
+        from storage.schema import campaigns
+
+        await conn.execute(campaigns.update().values(opens_at=local(2, 21)))
+    await tick(database, catalog, bot, local(2, 21, 30))
+    await tick(database, catalog, bot, local(3, 7, 59))
+    assert texts_to(emulator, 501) == []
+
+    await tick(database, catalog, bot, local(3, 8, 0))
+    assert len(texts_to(emulator, 501)) == 1
+
+
+async def test_a_school_that_submits_gets_no_more_reminders(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    town, catalog, campaign_id = world
+    await tick(database, catalog, bot, local(2, 12, 1))
+    async with database.write() as conn:
+        response = await get_or_create_response(
+            conn, campaign_id, town.schools[0].id, catalog.row_id("vsoko"), local(3, 9)
+        )
+        draft = await change_status(conn, response, Status.DRAFT, user_id=None, now=local(3, 9))
+        await change_status(conn, draft, Status.SUBMITTED, user_id=None, now=local(3, 9))
+    await tick(database, catalog, bot, local(7, 10, 1))
+
+    assert len(texts_to(emulator, 501)) == 1  # school 5 submitted
+    assert len(texts_to(emulator, 503)) == 2  # school 11 did not
+
+
+async def test_a_bot_down_over_reminder_times_catches_up_once(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    _, catalog, _ = world
+    await tick(database, catalog, bot, local(9, 11))  # down since before the opening
+    await tick(database, catalog, bot, local(9, 11, 1))
+    await tick(database, catalog, bot, local(9, 15))
+
+    received = texts_to(emulator, 501)
+    assert len(received) == 1
+    assert "дней: 1" in received[0]  # only the latest due one
+
+
+async def test_two_schedulers_on_one_database_send_each_reminder_once(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    _, catalog, _ = world
+    now = local(2, 12, 1)
+    await asyncio.gather(*(tick(database, catalog, bot, now) for _ in range(2)))
+    await tick(database, catalog, bot, now + timedelta(minutes=1))
+
+    for chat in (501, 502, 503):
+        assert len(texts_to(emulator, chat)) == 1, chat
+    async with database.read() as conn:
+        assert len(await list_reminders(conn)) == 3
+
+
+async def test_429s_and_a_blocked_user_nothing_lost_nothing_twice(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    _, catalog, _ = world
+    emulator.inject_error("sendMessage", status=429, retry_after=1, chat_id=501, times=2)
+    emulator.inject_error("sendMessage", status=502, chat_id=503, times=1)
+    emulator.inject_error("sendMessage", status=403, chat_id=502, times=None)
+
+    await tick(database, catalog, bot, local(2, 12, 1))
+    await tick(database, catalog, bot, local(7, 10, 1))  # 502 is unreachable: not tried again
+
+    assert len(texts_to(emulator, 501)) == 2
+    assert len(texts_to(emulator, 503)) == 2
+    assert [c.status for c in emulator.calls_of("sendMessage", chat_id=502)] == [403]
+    async with database.read() as conn:
+        states = {(r.user_id, r.kind): r.status for r in await list_reminders(conn)}
+        unreachable = (await conn.execute(users.select().where(users.c.telegram_id == 502))).one()
+    assert DeliveryState.UNREACHABLE in states.values()
+    assert all(s in (DeliveryState.SENT, DeliveryState.UNREACHABLE) for s in states.values())
+    assert unreachable.unreachable_since is not None
