@@ -59,6 +59,8 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 
 from bot.app import ALLOWED_UPDATES, create_dispatcher
+from bot.delivery.reminders import telegram_delivery
+from bot.delivery.sender import Sender
 from bot.forms.engine import next_question, visible_questions
 from bot.forms.inputs import Accepted, Choice, RawInput, Text
 from bot.forms.loader import load_forms
@@ -494,7 +496,8 @@ async def run_bot(
             inbox.watch(user.chat_id)
         settings = test_settings(database, emulator.base_url)
         bot = create_bot(TEST_TOKEN, emulator.base_url, server_error_backoff=0.01)
-        dispatcher = create_dispatcher(settings, database, catalog)
+        # Reminders are not part of this benchmark; the dispatcher still gets its sender.
+        dispatcher = create_dispatcher(settings, database, catalog, telegram_delivery(Sender(bot)))
 
         async def open_form(user: FakeUser) -> BotMessage | None:
             try:

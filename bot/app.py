@@ -4,6 +4,8 @@ Handler data keys available to every handler (the whole list):
 - ``settings``: ``bot.config.Settings``
 - ``database``: ``storage.Database``
 - ``catalog``: ``bot.services.questionnaires.FormCatalog``, the questionnaires
+- ``deliver``: ``bot.services.reminders.Deliver``, the one rate-limited way out for reminders and
+  nudges (shared with the scheduler, so together they stay under Telegram's limit)
 - ``actor``: ``bot.services.actors.Actor``, the person behind the update (from ``ActorMiddleware``)
 plus aiogram's own (``state``, ``bot``, ``event_from_user``, ...), and in the questionnaire router
 only, ``screen`` (``bot.handlers.questionnaire.Screen``).
@@ -21,6 +23,7 @@ from bot.handlers import build_routers
 from bot.handlers.errors import register_error_handlers
 from bot.middlewares import ActorMiddleware
 from bot.services.questionnaires import FormCatalog
+from bot.services.reminders import Deliver
 from storage import Database
 from storage.fsm import DatabaseFSMStorage
 
@@ -33,6 +36,7 @@ def create_dispatcher(
     settings: Settings,
     database: Database,
     catalog: FormCatalog,
+    deliver: Deliver,
     *,
     events_isolation: BaseEventIsolation | None = None,
 ) -> Dispatcher:
@@ -43,6 +47,7 @@ def create_dispatcher(
         settings=settings,
         database=database,
         catalog=catalog,
+        deliver=deliver,
     )
     dispatcher.update.outer_middleware(ActorMiddleware(database, settings.admin_ids))
     dispatcher.include_routers(*build_routers())

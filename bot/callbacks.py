@@ -98,3 +98,16 @@ class ReviewAction(CallbackData, prefix="w"):
 
 class AnsweredMark(CallbackData, prefix="ok"):
     """The single button an answered question keeps: shows the answer, does nothing."""
+
+
+class NudgeSchool(CallbackData, prefix="nus"):
+    """Remind one school (/status): campaign c, school s."""
+
+    c: int
+    s: int
+
+
+class NudgeLate(CallbackData, prefix="nul"):
+    """Remind every late school of campaign c that the presser may nudge (/status)."""
+
+    c: int

@@ -19,6 +19,7 @@ class Cmd(StrEnum):
     IMPORT = "import"
     FORMS = "forms"
     OPEN_FORM = "open_form"
+    STATUS = "status"
 
 
 MENU: list[BotCommand] = [

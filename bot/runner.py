@@ -58,14 +58,15 @@ async def run_polling(settings: Settings, token: SecretStr) -> None:
     database = Database(settings.database_url)
     try:
         catalog = await prepare(database)
-        dispatcher = create_dispatcher(settings, database, catalog)
         url = settings.telegram_api_url
         async with (
             create_bot(token.get_secret_value(), url) as bot,
+            # A bare session for the sender, which paces and retries by itself.
             create_bot(token.get_secret_value(), url, retry=False) as sending_bot,
         ):
-            sender = Sender(sending_bot, per_second=settings.reminder_rate)
-            runtime = ReminderRuntime(database, catalog, telegram_delivery(sender))
+            deliver = telegram_delivery(Sender(sending_bot, per_second=settings.reminder_rate))
+            dispatcher = create_dispatcher(settings, database, catalog, deliver)
+            runtime = ReminderRuntime(database, catalog, deliver)
             scheduler = start_scheduler(
                 "main", runtime, tick_seconds=settings.reminder_tick_seconds
             )

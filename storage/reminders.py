@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import (
@@ -233,3 +233,202 @@ async def mark_unreachable(conn: AsyncConnection, user_id: int, now: datetime) -
         .where(users.c.id == user_id, users.c.unreachable_since.is_(None))
         .values(unreachable_since=now)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class LateSchool:
+    """A school that had not submitted when its campaign's deadline passed (campaign open)."""
+
+    campaign_id: int
+    form_id: int
+    period_label: str
+    deadline_at: datetime
+    reminder_plan: dict[str, object] | None
+    timezone: str
+    municipality_id: int
+    school_id: int
+    district_id: int | None
+    school_name: str
+    total_schools: int
+
+
+async def late_schools(conn: AsyncConnection, now: datetime, since: datetime) -> list[LateSchool]:
+    """Schools of open campaigns whose deadline passed between ``since`` and ``now`` and which
+    have not submitted (no response, a draft, or one returned for revision)."""
+    totals = (
+        select(campaign_schools.c.campaign_id, func.count().label("total"))
+        .group_by(campaign_schools.c.campaign_id)
+        .subquery()
+    )
+    query = (
+        select(
+            campaigns.c.id.label("campaign_id"),
+            campaigns.c.form_id,
+            campaigns.c.period_label,
+            campaigns.c.deadline_at,
+            campaigns.c.reminder_plan,
+            municipalities.c.timezone,
+            campaigns.c.municipality_id,
+            schools.c.id.label("school_id"),
+            schools.c.district_id,
+            schools.c.short_name,
+            totals.c.total,
+        )
+        .select_from(campaigns)
+        .join(municipalities, municipalities.c.id == campaigns.c.municipality_id)
+        .join(totals, totals.c.campaign_id == campaigns.c.id)
+        .join(campaign_schools, campaign_schools.c.campaign_id == campaigns.c.id)
+        .join(schools, schools.c.id == campaign_schools.c.school_id)
+        .outerjoin(
+            responses,
+            (responses.c.campaign_id == campaigns.c.id) & (responses.c.school_id == schools.c.id),
+        )
+        .where(
+            campaigns.c.deadline_at <= now,
+            campaigns.c.deadline_at > since,
+            campaigns.c.closed_at.is_(None),
+            or_(
+                responses.c.id.is_(None),
+                responses.c.status.in_(("not_started", "draft", "returned")),
+            ),
+        )
+        .order_by(campaigns.c.id, schools.c.short_name)
+    )
+    return [
+        LateSchool(
+            campaign_id=row.campaign_id,
+            form_id=row.form_id,
+            period_label=row.period_label,
+            deadline_at=row.deadline_at,
+            reminder_plan=row.reminder_plan,
+            timezone=row.timezone,
+            municipality_id=row.municipality_id,
+            school_id=row.school_id,
+            district_id=row.district_id,
+            school_name=row.short_name,
+            total_schools=row.total,
+        )
+        for row in await conn.execute(query)
+    ]
+
+
+NUDGE_PREFIX = "nudge:"
+
+
+async def nudge_targets(
+    conn: AsyncConnection, campaign_id: int, school_ids: Sequence[int]
+) -> list[ReminderTarget]:
+    """Reachable respondents of these schools of a campaign that is not closed, where the school
+    has not submitted (before or after the deadline): whom a nudge would reach."""
+    if not school_ids:
+        return []
+    query = (
+        select(
+            campaigns.c.id.label("campaign_id"),
+            campaigns.c.form_id,
+            campaigns.c.period_label,
+            campaigns.c.opens_at,
+            campaigns.c.deadline_at,
+            campaigns.c.reminder_plan,
+            municipalities.c.timezone,
+            schools.c.id.label("school_id"),
+            schools.c.short_name,
+            users.c.id.label("user_id"),
+            users.c.telegram_id,
+            responses.c.id.label("response_id"),
+        )
+        .select_from(campaigns)
+        .join(municipalities, municipalities.c.id == campaigns.c.municipality_id)
+        .join(campaign_schools, campaign_schools.c.campaign_id == campaigns.c.id)
+        .join(schools, schools.c.id == campaign_schools.c.school_id)
+        .join(
+            role_grants,
+            (role_grants.c.school_id == schools.c.id) & (role_grants.c.role == "respondent"),
+        )
+        .join(users, users.c.id == role_grants.c.user_id)
+        .outerjoin(
+            responses,
+            (responses.c.campaign_id == campaigns.c.id) & (responses.c.school_id == schools.c.id),
+        )
+        .where(
+            campaigns.c.id == campaign_id,
+            campaigns.c.closed_at.is_(None),
+            schools.c.id.in_(list(school_ids)),
+            users.c.removed_at.is_(None),
+            users.c.unreachable_since.is_(None),
+            or_(
+                responses.c.id.is_(None),
+                responses.c.status.in_(("not_started", "draft", "returned")),
+            ),
+        )
+        .order_by(schools.c.id, users.c.id)
+    )
+    return [
+        ReminderTarget(
+            campaign_id=row.campaign_id,
+            form_id=row.form_id,
+            period_label=row.period_label,
+            opens_at=row.opens_at,
+            deadline_at=row.deadline_at,
+            reminder_plan=row.reminder_plan,
+            timezone=row.timezone,
+            school_id=row.school_id,
+            school_name=row.short_name,
+            user_id=row.user_id,
+            telegram_id=row.telegram_id,
+            response_id=row.response_id,
+        )
+        for row in await conn.execute(query)
+    ]
+
+
+async def last_nudges(
+    conn: AsyncConnection, campaign_id: int, school_ids: Sequence[int]
+) -> dict[int, datetime]:
+    """When each school of a campaign was last nudged (claimed; failed deliveries not counted)."""
+    if not school_ids:
+        return {}
+    rows = await conn.execute(
+        select(sent_reminders.c.school_id, func.max(sent_reminders.c.created_at).label("at"))
+        .where(
+            sent_reminders.c.campaign_id == campaign_id,
+            sent_reminders.c.school_id.in_(list(school_ids)),
+            sent_reminders.c.kind.startswith(NUDGE_PREFIX, autoescape=True),
+            sent_reminders.c.status.in_((DeliveryState.PENDING.value, DeliveryState.SENT.value)),
+        )
+        .group_by(sent_reminders.c.school_id)
+    )
+    # max() keeps the column's type, so the values come back as aware UTC datetimes.
+    return {int(row.school_id): row.at for row in rows if row.at is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class BoardResponse:
+    campaign_id: int
+    school_id: int
+    response_id: int
+    form_id: int
+    status: str
+
+
+async def board_responses(
+    conn: AsyncConnection, campaign_ids: Sequence[int]
+) -> dict[tuple[int, int], BoardResponse]:
+    """The existing responses of these campaigns, by (campaign, school)."""
+    if not campaign_ids:
+        return {}
+    rows = await conn.execute(
+        select(
+            responses.c.id,
+            responses.c.campaign_id,
+            responses.c.school_id,
+            responses.c.form_id,
+            responses.c.status,
+        ).where(responses.c.campaign_id.in_(list(campaign_ids)))
+    )
+    return {
+        (row.campaign_id, row.school_id): BoardResponse(
+            row.campaign_id, row.school_id, row.id, row.form_id, row.status
+        )
+        for row in rows
+    }

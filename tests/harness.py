@@ -15,6 +15,8 @@ from aiogram.types import TelegramObject
 
 from bot.app import ALLOWED_UPDATES, create_dispatcher
 from bot.config import Settings
+from bot.delivery.reminders import telegram_delivery
+from bot.delivery.sender import Sender
 from bot.forms.models import FormDefinition
 from bot.runner import prepare
 from bot.telegram import create_bot
@@ -87,7 +89,11 @@ class BotHarness:
         # Small retry waits: tests inject 5xx and do not want to sleep a second on each.
         self.bot = create_bot(TEST_TOKEN, self.emulator.base_url, server_error_backoff=0.01)
         self.catalog = await prepare(self.database, self.extra_forms)
-        self.dispatcher = create_dispatcher(self.settings, self.database, self.catalog)
+        self.sending_bot = create_bot(TEST_TOKEN, self.emulator.base_url, retry=False)
+        self.deliver = telegram_delivery(Sender(self.sending_bot, server_error_backoff=0.01))
+        self.dispatcher = create_dispatcher(
+            self.settings, self.database, self.catalog, self.deliver
+        )
         self.dispatcher.update.outer_middleware(self._in_flight)
         started = asyncio.Event()
         self.dispatcher.startup.register(started.set)
@@ -119,6 +125,7 @@ class BotHarness:
             await self.dispatcher.stop_polling()
         await self._polling
         await self.bot.session.close()
+        await self.sending_bot.session.close()
         self._polling = None
 
     async def restart(self) -> None:

@@ -23,16 +23,20 @@ def telegram_delivery(sender: Sender) -> Deliver:
         by_key = {str(notice.reminder_id): notice for notice in notices}
         outgoing = []
         for notice in notices:
-            builder = InlineKeyboardBuilder()
-            builder.button(
-                text=texts.OPEN_BUTTON, callback_data=OpenResponse(response_id=notice.response_id)
-            )
+            markup = None
+            if notice.response_id is not None:
+                builder = InlineKeyboardBuilder()
+                builder.button(
+                    text=texts.OPEN_BUTTON,
+                    callback_data=OpenResponse(response_id=notice.response_id),
+                )
+                markup = builder.as_markup()
             outgoing.append(
                 Outgoing(
                     key=str(notice.reminder_id),
                     chat_id=notice.telegram_id,
                     text=notice.text,
-                    reply_markup=builder.as_markup(),
+                    reply_markup=markup,
                 )
             )
 

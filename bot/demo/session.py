@@ -15,7 +15,7 @@ from bot.demo.people import CAST, DemoPerson
 from bot.demo.seed import seed_demo
 from bot.runner import prepare
 from bot.services.questionnaires import FormCatalog
-from bot.services.reminders import TickReport, run_tick
+from bot.services.reminders import Deliver, TickReport, run_tick
 from bot.telegram import create_bot
 from botapi_emulator import BotAPIEmulator, BotMessage, FakeUser
 from storage import Database
@@ -46,6 +46,7 @@ class DemoSession:
         self._bot: Bot | None = None
         self._sending_bot: Bot | None = None
         self._catalog: FormCatalog | None = None
+        self._deliver: Deliver | None = None
         self._dispatcher: Dispatcher | None = None
         self._polling: asyncio.Task[None] | None = None
 
@@ -55,7 +56,8 @@ class DemoSession:
         await seed_demo(self.database, catalog)
         self._bot = create_bot(DEMO_TOKEN, self.emulator.base_url)
         self._sending_bot = create_bot(DEMO_TOKEN, self.emulator.base_url, retry=False)
-        self._dispatcher = create_dispatcher(self._settings, self.database, catalog)
+        self._deliver = telegram_delivery(Sender(self._sending_bot))
+        self._dispatcher = create_dispatcher(self._settings, self.database, catalog, self._deliver)
         self._polling = asyncio.create_task(
             self._dispatcher.start_polling(
                 self._bot,
@@ -97,10 +99,9 @@ class DemoSession:
 
     async def tick(self) -> TickReport:
         """One reminder tick now, as the scheduler would run it."""
-        assert self._sending_bot is not None
+        assert self._deliver is not None
         assert self._catalog is not None
-        deliver = telegram_delivery(Sender(self._sending_bot))
-        return await run_tick(self.database, self._catalog, deliver, now=utcnow())
+        return await run_tick(self.database, self._catalog, self._deliver, now=utcnow())
 
     def messages(self, who: DemoPerson) -> list[BotMessage]:
         return self.emulator.messages(who.telegram_id)

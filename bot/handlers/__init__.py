@@ -23,6 +23,7 @@ from bot.handlers import (
     onboarding,
     people,
     questionnaire,
+    status,
 )
 
 
@@ -33,6 +34,7 @@ def build_routers() -> list[Router]:
         gate.build_router(),
         questionnaire.build_router(),
         campaigns.build_router(),
+        status.build_router(),
         invitations.build_router(),
         people.build_router(),
         directory.build_router(),

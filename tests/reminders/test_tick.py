@@ -183,3 +183,62 @@ async def test_429s_and_a_blocked_user_nothing_lost_nothing_twice(
     assert DeliveryState.UNREACHABLE in states.values()
     assert all(s in (DeliveryState.SENT, DeliveryState.UNREACHABLE) for s in states.values())
     assert unreachable.unreachable_since is not None
+
+
+async def _supervisors(database: Database, town: Town) -> None:
+    await make_person(
+        database, 601, Role.COORDINATOR, full_name="Смирнова Ольга", school_id=town.schools[1].id
+    )
+    await make_person(
+        database,
+        602,
+        Role.METHODIST,
+        full_name="Петрова Елена",
+        municipality_id=town.municipality.id,
+    )
+
+
+async def test_after_the_deadline_coordinators_get_daily_digests_and_the_methodist_a_summary(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    town, catalog, campaign_id = world
+    await _supervisors(database, town)
+    async with database.write() as conn:
+        response = await get_or_create_response(
+            conn, campaign_id, town.schools[0].id, catalog.row_id("vsoko"), local(9, 9)
+        )
+        draft = await change_status(conn, response, Status.DRAFT, user_id=None, now=local(9, 9))
+        await change_status(conn, draft, Status.SUBMITTED, user_id=None, now=local(9, 9))
+
+    await tick(database, catalog, bot, local(11, 8, 30))  # before the digest hour
+    assert texts_to(emulator, 601) == []
+    await tick(database, catalog, bot, local(11, 9, 1))
+    await tick(database, catalog, bot, local(11, 15))
+    await tick(database, catalog, bot, local(12, 9, 1))
+
+    digests = texts_to(emulator, 601)
+    assert len(digests) == 2  # one a day
+    assert "Не сдали 1 из 2: СОШ № 11" in digests[0]
+    summaries = texts_to(emulator, 602)
+    assert len(summaries) == 1
+    assert "сдали 1 из 2" in summaries[0]
+    assert "Не сдали: СОШ № 11" in summaries[0]
+    assert (
+        len([t for t in texts_to(emulator, 501) if "прошёл" in t]) == 0
+    )  # respondents get no digest
+
+
+async def test_a_blocked_respondent_is_reported_to_the_coordinator_once(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    town, catalog, _ = world
+    await _supervisors(database, town)
+    emulator.inject_error("sendMessage", status=403, chat_id=503, times=None)
+
+    await tick(database, catalog, bot, local(2, 12, 1))
+    await tick(database, catalog, bot, local(7, 10, 1))
+
+    told = texts_to(emulator, 601)
+    assert len(told) == 1
+    assert "СОШ № 11" in told[0]
+    assert "заблокировал(а) бота" in told[0]

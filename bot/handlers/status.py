@@ -1,0 +1,172 @@
+"""/status: the completion board of the actor's scope, with buttons that nudge late schools."""
+
+from html import escape
+from zoneinfo import ZoneInfo
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import NudgeLate, NudgeSchool
+from bot.commands import Cmd
+from bot.services.access import AccessDenied, Action, Target, allows, allows_somewhere
+from bot.services.actors import Actor
+from bot.services.questionnaires import FormCatalog
+from bot.services.reminders import Deliver
+from bot.services.status import (
+    CampaignBoard,
+    Cell,
+    CellKind,
+    NudgeReport,
+    completion_board,
+    nudge,
+)
+from bot.texts import status as texts
+from storage import Database
+from storage.responses import Status
+from storage.types import utcnow
+
+MESSAGE_LIMIT = 3500  # under Telegram's 4096, with room for entities and UTF-16 counting
+MAX_SCHOOL_BUTTONS = 30  # beyond that, only "remind all" (a keyboard holds 100 buttons)
+
+
+def _detail(cell: Cell) -> str | None:
+    if cell.kind is CellKind.SUBMITTED:
+        return None
+    if cell.kind is CellKind.ACCEPTED:
+        return texts.DETAIL_ACCEPTED
+    if cell.status is Status.RETURNED:
+        return texts.DETAIL_RETURNED
+    if cell.status is Status.NOT_STARTED or cell.answered == 0:
+        return texts.DETAIL_NOT_STARTED
+    return texts.DETAIL_PROGRESS.format(answered=cell.answered, total=cell.total)
+
+
+def _line(cell: Cell) -> str:
+    icon, school = texts.ICONS[cell.kind.value], escape(cell.school.short_name)
+    detail = _detail(cell)
+    if detail is None:
+        return texts.LINE.format(icon=icon, school=school)
+    return texts.LINE_DETAIL.format(icon=icon, school=school, detail=detail)
+
+
+def _pages(board: CampaignBoard, several_towns: bool) -> list[str]:
+    deadline = board.deadline_at.astimezone(ZoneInfo(board.timezone)).strftime("%d.%m.%Y %H:%M")
+    values = {
+        "title": escape(board.title),
+        "municipality": escape(board.municipality),
+        "deadline": deadline,
+        "done": board.done,
+        "total": len(board.cells),
+    }
+    header = (texts.HEADER_MUNICIPALITY if several_towns else texts.HEADER).format(**values)
+    if board.late:
+        header += texts.LATE_COUNT.format(late=len(board.late))
+    pages: list[list[str]] = [[header, ""]]
+    size = len(header) + 1
+    for line in map(_line, board.cells):
+        if size + len(line) + 1 > MESSAGE_LIMIT:
+            continued = texts.CONTINUED.format(title=escape(board.title))
+            pages.append([continued, ""])
+            size = len(continued) + 1
+        pages[-1].append(line)
+        size += len(line) + 1
+    return ["\n".join(page) for page in pages]
+
+
+def _keyboard(actor: Actor, board: CampaignBoard) -> InlineKeyboardMarkup | None:
+    late = [c for c in board.late if allows(actor, Action.NUDGE, Target.school(c.school))]
+    if not late:
+        return None
+    builder = InlineKeyboardBuilder()
+    for cell in late[:MAX_SCHOOL_BUTTONS]:
+        builder.button(
+            text=texts.NUDGE_BUTTON.format(school=cell.school.short_name),
+            callback_data=NudgeSchool(c=board.campaign.id, s=cell.school.id),
+        )
+    builder.button(text=texts.NUDGE_ALL_BUTTON, callback_data=NudgeLate(c=board.campaign.id))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def _summary(report: NudgeReport) -> str:
+    parts = []
+    if report.nudged:
+        parts.append(texts.NUDGE_DONE.format(nudged=texts.schools(len(report.nudged))))
+    if report.throttled:
+        parts.append(texts.NUDGE_THROTTLED.format(throttled=len(report.throttled)))
+    if report.nobody and report.nudged:
+        parts.append(texts.NUDGE_NOBODY.format(nobody=len(report.nobody)))
+    return texts.NUDGE_SEPARATOR.join(parts) if parts else texts.NUDGE_NOTHING
+
+
+async def _nudge(
+    query: CallbackQuery,
+    deliver: Deliver,
+    database: Database,
+    catalog: FormCatalog,
+    actor: Actor,
+    campaign_id: int,
+    school_ids: list[int],
+) -> None:
+    report = await nudge(database, catalog, actor, campaign_id, school_ids, deliver, now=utcnow())
+    await query.answer(_summary(report), show_alert=True)
+
+
+def build_router() -> Router:
+    router = Router(name="status")
+
+    @router.message(Command(Cmd.STATUS))
+    async def show_status(
+        message: Message, actor: Actor, database: Database, catalog: FormCatalog
+    ) -> None:
+        if not allows_somewhere(actor, Action.VIEW_STATUS):
+            await message.answer(texts.NOT_ALLOWED)
+            return
+        board = await completion_board(database, catalog, actor, now=utcnow())
+        if not board.campaigns:
+            await message.answer(texts.EMPTY)
+            return
+        several_towns = len({b.campaign.municipality_id for b in board.campaigns}) > 1
+        await message.answer(texts.LEGEND)
+        for campaign in board.campaigns:
+            pages = _pages(campaign, several_towns)
+            for page in pages[:-1]:
+                await message.answer(page)
+            await message.answer(pages[-1], reply_markup=_keyboard(actor, campaign))
+
+    @router.callback_query(NudgeSchool.filter())
+    async def nudge_school(
+        query: CallbackQuery,
+        callback_data: NudgeSchool,
+        deliver: Deliver,
+        database: Database,
+        catalog: FormCatalog,
+        actor: Actor,
+    ) -> None:
+        await _nudge(query, deliver, database, catalog, actor, callback_data.c, [callback_data.s])
+
+    @router.callback_query(NudgeLate.filter())
+    async def nudge_late(
+        query: CallbackQuery,
+        callback_data: NudgeLate,
+        deliver: Deliver,
+        database: Database,
+        catalog: FormCatalog,
+        actor: Actor,
+    ) -> None:
+        board = (await completion_board(database, catalog, actor, now=utcnow())).campaign(
+            callback_data.c
+        )
+        if board is None:  # not a campaign this person sees: a forged or stale button
+            raise AccessDenied(Action.NUDGE)
+        nudgeable = [
+            c.school.id for c in board.late if allows(actor, Action.NUDGE, Target.school(c.school))
+        ]
+        if not nudgeable:
+            await query.answer(texts.NUDGE_NO_LATE, show_alert=True)
+            return
+        await _nudge(query, deliver, database, catalog, actor, callback_data.c, nudgeable)
+
+    return router
