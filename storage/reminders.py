@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import (
@@ -144,9 +144,12 @@ class ReminderTarget:
     response_id: int | None
 
 
-async def reminder_targets(conn: AsyncConnection, now: datetime) -> list[ReminderTarget]:
-    """Every (campaign, school, respondent) that may need a reminder now: the campaign is open and
-    not past its deadline, the school has not submitted, the person can be reached."""
+# A school still owes its answer while its response is in one of these states (or absent).
+OWING_STATUSES = ("not_started", "draft", "returned")
+
+
+async def _targets(conn: AsyncConnection, *conditions: ColumnElement[bool]) -> list[ReminderTarget]:
+    """Reachable respondents of schools that have not submitted, in campaigns not closed."""
     query = (
         select(
             campaigns.c.id.label("campaign_id"),
@@ -176,15 +179,11 @@ async def reminder_targets(conn: AsyncConnection, now: datetime) -> list[Reminde
             (responses.c.campaign_id == campaigns.c.id) & (responses.c.school_id == schools.c.id),
         )
         .where(
-            campaigns.c.opens_at <= now,
-            campaigns.c.deadline_at > now,
             campaigns.c.closed_at.is_(None),
             users.c.removed_at.is_(None),
             users.c.unreachable_since.is_(None),
-            or_(
-                responses.c.id.is_(None),
-                responses.c.status.in_(("not_started", "draft", "returned")),
-            ),
+            or_(responses.c.id.is_(None), responses.c.status.in_(OWING_STATUSES)),
+            *conditions,
         )
         .order_by(campaigns.c.id, schools.c.id, users.c.id)
     )
@@ -205,6 +204,11 @@ async def reminder_targets(conn: AsyncConnection, now: datetime) -> list[Reminde
         )
         for row in await conn.execute(query)
     ]
+
+
+async def reminder_targets(conn: AsyncConnection, now: datetime) -> list[ReminderTarget]:
+    """Who may need a reminder now: the campaign has opened and its deadline is ahead."""
+    return await _targets(conn, campaigns.c.opens_at <= now, campaigns.c.deadline_at > now)
 
 
 async def sent_kinds(
@@ -287,10 +291,7 @@ async def late_schools(conn: AsyncConnection, now: datetime, since: datetime) ->
             campaigns.c.deadline_at <= now,
             campaigns.c.deadline_at > since,
             campaigns.c.closed_at.is_(None),
-            or_(
-                responses.c.id.is_(None),
-                responses.c.status.in_(("not_started", "draft", "returned")),
-            ),
+            or_(responses.c.id.is_(None), responses.c.status.in_(OWING_STATUSES)),
         )
         .order_by(campaigns.c.id, schools.c.short_name)
     )
@@ -318,68 +319,10 @@ NUDGE_PREFIX = "nudge:"
 async def nudge_targets(
     conn: AsyncConnection, campaign_id: int, school_ids: Sequence[int]
 ) -> list[ReminderTarget]:
-    """Reachable respondents of these schools of a campaign that is not closed, where the school
-    has not submitted (before or after the deadline): whom a nudge would reach."""
+    """Whom a nudge would reach: these schools of a campaign, before or after the deadline."""
     if not school_ids:
         return []
-    query = (
-        select(
-            campaigns.c.id.label("campaign_id"),
-            campaigns.c.form_id,
-            campaigns.c.period_label,
-            campaigns.c.opens_at,
-            campaigns.c.deadline_at,
-            campaigns.c.reminder_plan,
-            municipalities.c.timezone,
-            schools.c.id.label("school_id"),
-            schools.c.short_name,
-            users.c.id.label("user_id"),
-            users.c.telegram_id,
-            responses.c.id.label("response_id"),
-        )
-        .select_from(campaigns)
-        .join(municipalities, municipalities.c.id == campaigns.c.municipality_id)
-        .join(campaign_schools, campaign_schools.c.campaign_id == campaigns.c.id)
-        .join(schools, schools.c.id == campaign_schools.c.school_id)
-        .join(
-            role_grants,
-            (role_grants.c.school_id == schools.c.id) & (role_grants.c.role == "respondent"),
-        )
-        .join(users, users.c.id == role_grants.c.user_id)
-        .outerjoin(
-            responses,
-            (responses.c.campaign_id == campaigns.c.id) & (responses.c.school_id == schools.c.id),
-        )
-        .where(
-            campaigns.c.id == campaign_id,
-            campaigns.c.closed_at.is_(None),
-            schools.c.id.in_(list(school_ids)),
-            users.c.removed_at.is_(None),
-            users.c.unreachable_since.is_(None),
-            or_(
-                responses.c.id.is_(None),
-                responses.c.status.in_(("not_started", "draft", "returned")),
-            ),
-        )
-        .order_by(schools.c.id, users.c.id)
-    )
-    return [
-        ReminderTarget(
-            campaign_id=row.campaign_id,
-            form_id=row.form_id,
-            period_label=row.period_label,
-            opens_at=row.opens_at,
-            deadline_at=row.deadline_at,
-            reminder_plan=row.reminder_plan,
-            timezone=row.timezone,
-            school_id=row.school_id,
-            school_name=row.short_name,
-            user_id=row.user_id,
-            telegram_id=row.telegram_id,
-            response_id=row.response_id,
-        )
-        for row in await conn.execute(query)
-    ]
+    return await _targets(conn, campaigns.c.id == campaign_id, schools.c.id.in_(list(school_ids)))
 
 
 async def last_nudges(
