@@ -6,12 +6,13 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
-from bot.services.actors import resolve_actor
+from bot.services.actors import note_contact, resolve_actor
 from storage import Database
 
 
 class ActorMiddleware(BaseMiddleware):
-    """Puts ``actor`` (``bot.services.actors.Actor``) into the handler data of every update."""
+    """Puts ``actor`` (``bot.services.actors.Actor``) into the handler data of every update, and
+    clears an "unreachable" mark: a person who writes to the bot no longer blocks it."""
 
     def __init__(self, database: Database, admin_ids: Collection[int]) -> None:
         self._database = database
@@ -25,5 +26,7 @@ class ActorMiddleware(BaseMiddleware):
     ) -> Any:
         sender: User | None = data.get("event_from_user")
         if sender is not None and not sender.is_bot:
-            data["actor"] = await resolve_actor(self._database, sender.id, self._admin_ids)
+            actor = await resolve_actor(self._database, sender.id, self._admin_ids)
+            await note_contact(self._database, actor)
+            data["actor"] = actor
         return await handler(event, data)

@@ -27,7 +27,6 @@ class QuestionType(StrEnum):
 
 CHOICE_TYPES = frozenset({QuestionType.SINGLE, QuestionType.MULTI})
 NUMBER_TYPES = frozenset({QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.PERCENT})
-TEXT_TYPES = frozenset({QuestionType.TEXT, QuestionType.LONG_TEXT})
 DEFAULT_MAX_LENGTH = {QuestionType.TEXT: 300, QuestionType.LONG_TEXT: 3000}
 
 

@@ -4,7 +4,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from storage import Database
-from storage.people import Role, RoleGrant, User, get_user_by_telegram_id, list_grants
+from storage.people import (
+    Role,
+    RoleGrant,
+    User,
+    get_user_by_telegram_id,
+    list_grants,
+    mark_reachable,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +37,13 @@ class Actor:
     @property
     def display_name(self) -> str | None:
         return None if self.user is None else self.user.full_name
+
+
+async def note_contact(database: Database, actor: Actor) -> None:
+    """They wrote to the bot, so they have not blocked it: reminders may reach them again."""
+    if actor.user is not None and actor.user.unreachable_since is not None:
+        async with database.write() as conn:
+            await mark_reachable(conn, actor.user.id)
 
 
 async def resolve_actor(database: Database, telegram_id: int, admin_ids: Collection[int]) -> Actor:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from bot.forms.engine import effective_answers, is_complete, progress
+from bot.forms.engine import is_complete, progress
 from bot.forms.models import FormDefinition
 from bot.services.access import AccessDenied, Action, Target, allows, authorize
 from bot.services.actors import Actor
@@ -213,7 +213,3 @@ async def submit_response(
     async with database.write() as conn:
         await change_status(conn, view.response, Status.SUBMITTED, user_id=user_id, now=now)
     return await open_response(database, catalog, actor, response_id, Action.ANSWER)
-
-
-def answers_for_review(view: ResponseView) -> dict[str, Any]:
-    return effective_answers(view.form, view.values)

@@ -58,7 +58,6 @@ LEGAL_FORMS = (
 )
 
 # --- the template an administrator fills in ---
-TEMPLATE_FILENAME = "Справочник школ — шаблон.xlsx"
 TEMPLATE_EXAMPLE_MUNICIPALITY = ["Томский район", "Asia/Tomsk"]
 TEMPLATE_EXAMPLE_DISTRICT = [
     "Томский район",

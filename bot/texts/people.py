@@ -121,7 +121,6 @@ CONFIRM_NO = "Отмена"
 PERSON_REMOVED = "{name} больше не имеет доступа к боту. Ответы сохранены."
 PERSON_ROLES_REMOVED = "Роли в вашей зоне сняты: {count}. Другие роли человека остались."
 ROLE_CHANGED = "Роль изменена: {role} — {scope}."
-REMOVAL_CANCELLED = "Удаление отменено."
 
 # --- /whoami ---
 WHOAMI = "Вы: {name}\n{position}\n\nРоли:\n{roles}"

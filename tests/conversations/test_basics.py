@@ -4,7 +4,9 @@ from aiogram.fsm.storage.base import StorageKey
 
 from bot.commands import MENU
 from bot.texts import common as texts
-from storage.people import Role
+from storage.people import Role, get_user_by_telegram_id
+from storage.reminders import mark_unreachable
+from storage.types import utcnow
 from tests.factories import make_person, make_town
 from tests.harness import ADMIN_TELEGRAM_ID, BotHarness
 
@@ -180,3 +182,19 @@ async def test_state_survives_a_restart_of_the_dispatcher(harness_each_db: BotHa
     await user.send("/cancel")
     assert (await user.next_message()).plain_text == texts.CANCELLED
     assert await harness.dispatcher.storage.get_state(key) is None
+
+
+async def test_a_person_who_writes_again_is_reachable_again(harness: BotHarness) -> None:
+    town = await make_town(harness.database)
+    user = await make_person(harness.database, 565, Role.RESPONDENT, school_id=town.schools[0].id)
+    async with harness.database.write() as conn:
+        await mark_unreachable(conn, user.id, utcnow())
+    teacher = harness.user(565)
+
+    await teacher.send("/help")
+    await teacher.next_message()
+
+    async with harness.database.read() as conn:
+        refreshed = await get_user_by_telegram_id(conn, 565)
+    assert refreshed is not None
+    assert refreshed.unreachable_since is None
