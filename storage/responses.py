@@ -1,5 +1,6 @@
 """Responses (campaign × school), their answers, the history of every change, status events."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -110,6 +111,23 @@ async def load_answers(conn: AsyncConnection, response_id: int) -> dict[str, Sto
         )
         for row in rows
     }
+
+
+async def load_answer_values(
+    conn: AsyncConnection, response_ids: Sequence[int]
+) -> dict[int, dict[str, Any]]:
+    """The answer values of many responses in one query (for boards and exports)."""
+    found: dict[int, dict[str, Any]] = {response_id: {} for response_id in response_ids}
+    if not found:
+        return found
+    rows = await conn.execute(
+        select(answers.c.response_id, answers.c.question_id, answers.c.value).where(
+            answers.c.response_id.in_(list(found))
+        )
+    )
+    for row in rows:
+        found[row.response_id][row.question_id] = row.value
+    return found
 
 
 async def save_answer(

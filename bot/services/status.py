@@ -36,7 +36,7 @@ from storage.reminders import (
     last_nudges,
     nudge_targets,
 )
-from storage.responses import Status, get_or_create_response, load_answers
+from storage.responses import Status, get_or_create_response, load_answer_values
 
 NUDGE_INTERVAL = timedelta(hours=1)
 
@@ -112,11 +112,13 @@ async def completion_board(
         pairs = await open_campaigns_for_schools(conn, [s.id for s in schools], now)
         campaign_ids = sorted({campaign.id for _, campaign in pairs})
         stored = await board_responses(conn, campaign_ids)
-        drafts = {
-            key: {q: a.value for q, a in (await load_answers(conn, found.response_id)).items()}
+        started = {
+            key: found.response_id
             for key, found in stored.items()
             if found.status != Status.NOT_STARTED.value
         }
+        values = await load_answer_values(conn, list(started.values()))
+        drafts = {key: values[response_id] for key, response_id in started.items()}
     by_campaign: dict[int, tuple[Campaign, list[Cell]]] = {}
     for school_id, campaign in pairs:
         found = stored.get((campaign.id, school_id))

@@ -13,6 +13,7 @@ from storage.responses import (
     Status,
     change_status,
     get_or_create_response,
+    load_answer_values,
     load_answers,
     load_history,
     save_answer,
@@ -117,3 +118,21 @@ async def test_concurrent_writers_lose_no_answer(database: Database) -> None:
         answers = await load_answers(conn, response_id)
     assert sorted(h.value for h in history) == list(range(60))
     assert len(answers) == 7
+
+
+async def test_answer_values_of_many_responses_in_one_query(database: Database) -> None:
+    response_id, user_id = await _response(database)
+    async with database.write() as conn:
+        await save_answer(
+            conn, response_id, "regulation", {"selected": "none"}, user_id=user_id, now=utcnow()
+        )
+        await save_answer(conn, response_id, "comment", None, user_id=user_id, now=utcnow())
+
+    async with database.read() as conn:
+        values = await load_answer_values(conn, [response_id, 999_999])
+        assert await load_answer_values(conn, []) == {}
+
+    assert values == {
+        response_id: {"regulation": {"selected": "none"}, "comment": None},
+        999_999: {},
+    }
