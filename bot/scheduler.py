@@ -1,4 +1,6 @@
-"""APScheduler (3.x, in-process memory job store): a short periodic reminder tick.
+"""APScheduler (3.x, in-process memory job store): a short periodic reminder tick, and a rounds
+tick that opens the next round of recurring campaigns (its own job, so that a failure in one never
+stops the other).
 
 The job takes a plain key and looks up what it needs when it runs, never a live Bot or
 connection in its arguments. Each process has its own scheduler; several replicas may tick on one
@@ -15,11 +17,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.services.questionnaires import FormCatalog
 from bot.services.reminders import Deliver, run_tick
+from bot.services.rounds import open_next_rounds
 from storage import Database
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 TICK_JOB_ID = "reminders:tick"
+ROUNDS_JOB_ID = "rounds:tick"
 STOP_TIMEOUT_SECONDS = 30
 
 
@@ -52,23 +56,38 @@ async def reminder_tick(runtime_key: str) -> None:
             _RUNNING.discard(task)
 
 
+async def rounds_tick(runtime_key: str) -> None:
+    task = asyncio.current_task()
+    if task is not None:
+        _RUNNING.add(task)
+    try:
+        runtime = _RUNTIMES[runtime_key]
+        created = await open_next_rounds(runtime.database, runtime.catalog, now=utcnow())
+        if created:
+            log.info("rounds: opened %s", [(c.id, c.period_label) for c in created])
+    finally:
+        if task is not None:
+            _RUNNING.discard(task)
+
+
 def start_scheduler(
     runtime_key: str, runtime: ReminderRuntime, *, tick_seconds: float
 ) -> AsyncIOScheduler:
     _RUNTIMES[runtime_key] = runtime
     scheduler = AsyncIOScheduler(timezone="UTC")
-    scheduler.add_job(
-        reminder_tick,
-        "interval",
-        seconds=tick_seconds,
-        id=TICK_JOB_ID,
-        replace_existing=True,
-        kwargs={"runtime_key": runtime_key},
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=None,
-        next_run_time=utcnow(),
-    )
+    for job, job_id in ((rounds_tick, ROUNDS_JOB_ID), (reminder_tick, TICK_JOB_ID)):
+        scheduler.add_job(
+            job,
+            "interval",
+            seconds=tick_seconds,
+            id=job_id,
+            replace_existing=True,
+            kwargs={"runtime_key": runtime_key},
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+            next_run_time=utcnow(),
+        )
     scheduler.start()
     return scheduler
 

@@ -4,11 +4,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.schema import campaign_schools, campaigns
+from storage.schema import campaign_schools, campaigns, responses
 from storage.types import utcnow
 
 
@@ -21,6 +21,10 @@ class Campaign:
     opens_at: datetime
     deadline_at: datetime
     closed_at: datetime | None
+    recurrence: str | None = None  # a bot.services.schedule.Recurrence value; None: one-off
+    previous_campaign_id: int | None = None  # the round this one follows, in a recurring chain
+    reminder_plan: dict[str, object] | None = None
+    created_by: int | None = None
 
 
 def _campaign(row: Row[tuple[object, ...]]) -> Campaign:
@@ -32,6 +36,10 @@ def _campaign(row: Row[tuple[object, ...]]) -> Campaign:
         opens_at=row.opens_at,
         deadline_at=row.deadline_at,
         closed_at=row.closed_at,
+        recurrence=row.recurrence,
+        previous_campaign_id=row.previous_campaign_id,
+        reminder_plan=row.reminder_plan,
+        created_by=row.created_by,
     )
 
 
@@ -46,6 +54,8 @@ async def add_campaign(
     school_ids: Sequence[int],
     created_by: int | None = None,
     reminder_plan: dict[str, object] | None = None,
+    recurrence: str | None = None,
+    previous_campaign_id: int | None = None,
 ) -> Campaign:
     result = await conn.execute(
         insert(campaigns)
@@ -57,6 +67,8 @@ async def add_campaign(
             deadline_at=deadline_at,
             created_by=created_by,
             reminder_plan=reminder_plan,
+            recurrence=recurrence,
+            previous_campaign_id=previous_campaign_id,
             created_at=utcnow(),
         )
         .returning(campaigns.c.id)
@@ -68,7 +80,17 @@ async def add_campaign(
             [{"campaign_id": campaign_id, "school_id": school_id} for school_id in school_ids],
         )
     return Campaign(
-        campaign_id, form_id, municipality_id, period_label, opens_at, deadline_at, None
+        campaign_id,
+        form_id,
+        municipality_id,
+        period_label,
+        opens_at,
+        deadline_at,
+        None,
+        recurrence=recurrence,
+        previous_campaign_id=previous_campaign_id,
+        reminder_plan=reminder_plan,
+        created_by=created_by,
     )
 
 
@@ -106,3 +128,79 @@ async def campaign_has_school(conn: AsyncConnection, campaign_id: int, school_id
         )
     ).one_or_none()
     return row is not None
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignCounts:
+    """A campaign with how many schools it covers and how many have handed in."""
+
+    campaign: Campaign
+    schools: int
+    submitted: int  # submitted or accepted
+
+
+async def list_open_campaigns(
+    conn: AsyncConnection, municipality_ids: Sequence[int]
+) -> list[CampaignCounts]:
+    """Not closed campaigns of these municipalities, with their counts, by deadline."""
+    if not municipality_ids:
+        return []
+    school_count = (
+        select(func.count())
+        .where(campaign_schools.c.campaign_id == campaigns.c.id)
+        .scalar_subquery()
+    )
+    submitted_count = (
+        select(func.count())
+        .where(
+            responses.c.campaign_id == campaigns.c.id,
+            responses.c.status.in_(("submitted", "accepted")),
+        )
+        .scalar_subquery()
+    )
+    rows = await conn.execute(
+        select(campaigns, school_count.label("school_count"), submitted_count.label("done"))
+        .where(
+            campaigns.c.municipality_id.in_(list(municipality_ids)),
+            campaigns.c.closed_at.is_(None),
+        )
+        .order_by(campaigns.c.deadline_at, campaigns.c.id)
+    )
+    return [CampaignCounts(_campaign(row), row.school_count, row.done) for row in rows]
+
+
+async def campaign_school_ids(conn: AsyncConnection, campaign_id: int) -> set[int]:
+    rows = await conn.execute(
+        select(campaign_schools.c.school_id).where(campaign_schools.c.campaign_id == campaign_id)
+    )
+    return {row.school_id for row in rows}
+
+
+async def add_campaign_schools(
+    conn: AsyncConnection, campaign_id: int, school_ids: Sequence[int]
+) -> list[int]:
+    """Adds the schools not in the campaign yet; returns those added."""
+    present = await campaign_school_ids(conn, campaign_id)
+    new = [school_id for school_id in dict.fromkeys(school_ids) if school_id not in present]
+    if new:
+        await conn.execute(
+            insert(campaign_schools),
+            [{"campaign_id": campaign_id, "school_id": school_id} for school_id in new],
+        )
+    return new
+
+
+async def set_deadline(conn: AsyncConnection, campaign_id: int, deadline_at: datetime) -> None:
+    await conn.execute(
+        update(campaigns).where(campaigns.c.id == campaign_id).values(deadline_at=deadline_at)
+    )
+
+
+async def close_campaign(conn: AsyncConnection, campaign_id: int, now: datetime) -> bool:
+    """Closes a campaign that is still open; False when it was closed already."""
+    result = await conn.execute(
+        update(campaigns)
+        .where(campaigns.c.id == campaign_id, campaigns.c.closed_at.is_(None))
+        .values(closed_at=now)
+    )
+    return result.rowcount == 1

@@ -1,11 +1,17 @@
-"""Sent reminders: each one is claimed once, before sending, under a unique delivery key."""
+"""Sent reminders: each one is claimed before sending, under a unique delivery key.
+
+A claim is taken once; it is taken again only when its delivery came to nothing: after
+``RETRY_FAILED_AFTER`` for a failed one (until ``MAX_ATTEMPTS`` requests in all), after
+``PENDING_LEASE`` for one claimed and never recorded (its process died while sending). Unreachable
+people are not retried: they are reported to their coordinator instead.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import (
@@ -41,6 +47,29 @@ class SentReminder:
     sent_at: datetime | None
 
 
+RETRY_FAILED_AFTER = timedelta(minutes=15)
+# Longer than any one delivery round takes (5,000 messages at 25/s is under 4 minutes), so a
+# claim still being sent by a slow replica is not taken over and sent twice.
+PENDING_LEASE = timedelta(hours=1)
+MAX_ATTEMPTS = 20  # Telegram requests over all tries of one message (the sender retries, too)
+
+
+def _claim_lapsed(now: datetime) -> ColumnElement[bool]:
+    """Rows whose delivery came to nothing and may be claimed again now."""
+    attempted = func.coalesce(sent_reminders.c.attempted_at, sent_reminders.c.created_at)
+    return or_(
+        and_(
+            sent_reminders.c.status == DeliveryState.FAILED.value,
+            sent_reminders.c.attempts < MAX_ATTEMPTS,
+            attempted <= now - RETRY_FAILED_AFTER,
+        ),
+        and_(
+            sent_reminders.c.status == DeliveryState.PENDING.value,
+            attempted <= now - PENDING_LEASE,
+        ),
+    )
+
+
 def delivery_key(campaign_id: int, school_id: int | None, user_id: int, kind: str) -> str:
     return f"{campaign_id}:{school_id or 0}:{user_id}:{kind}"
 
@@ -55,7 +84,7 @@ async def claim(
     now: datetime,
 ) -> int | None:
     """Record that this reminder is being sent; its id if this call claimed it, None if someone
-    (an earlier tick, another replica) already had."""
+    (an earlier tick, another replica) already had and its delivery has not lapsed."""
     key = delivery_key(campaign_id, school_id, user_id, kind)
     claimed = await insert_ignore(
         conn,
@@ -68,12 +97,22 @@ async def claim(
             "status": DeliveryState.PENDING.value,
             "attempts": 0,
             "created_at": now,
+            "attempted_at": now,
             "delivery_key": key,
         },
         conflict_columns=["delivery_key"],
     )
     if not claimed:
-        return None
+        # Taken again only if its delivery lapsed; of two replicas, the second finds the row
+        # just re-claimed (a fresh attempted_at) and updates nothing.
+        retaken = await conn.execute(
+            update(sent_reminders)
+            .where(sent_reminders.c.delivery_key == key, _claim_lapsed(now))
+            .values(status=DeliveryState.PENDING.value, attempted_at=now)
+            .returning(sent_reminders.c.id)
+        )
+        row_id = retaken.scalar_one_or_none()
+        return None if row_id is None else int(row_id)
     row_id = await conn.scalar(
         select(sent_reminders.c.id).where(sent_reminders.c.delivery_key == key)
     )
@@ -95,7 +134,7 @@ async def record_delivery(
         .where(sent_reminders.c.id == reminder_id)
         .values(
             status=status.value,
-            attempts=attempts,
+            attempts=sent_reminders.c.attempts + attempts,
             last_error=error,
             sent_at=now if status is DeliveryState.SENT else None,
         )
@@ -212,9 +251,10 @@ async def reminder_targets(conn: AsyncConnection, now: datetime) -> list[Reminde
 
 
 async def sent_kinds(
-    conn: AsyncConnection, campaign_ids: Sequence[int]
+    conn: AsyncConnection, campaign_ids: Sequence[int], now: datetime
 ) -> dict[tuple[int, int | None, int], set[str]]:
-    """Kinds already claimed, by (campaign, school, user)."""
+    """Kinds claimed and not lapsed (sent, unreachable, or still in hand), by (campaign, school,
+    user): a lapsed one counts as not sent, so the tick computes it again and re-claims it."""
     if not campaign_ids:
         return {}
     found: dict[tuple[int, int | None, int], set[str]] = {}
@@ -224,7 +264,7 @@ async def sent_kinds(
             sent_reminders.c.school_id,
             sent_reminders.c.user_id,
             sent_reminders.c.kind,
-        ).where(sent_reminders.c.campaign_id.in_(list(campaign_ids)))
+        ).where(sent_reminders.c.campaign_id.in_(list(campaign_ids)), ~_claim_lapsed(now))
     )
     for row in rows:
         found.setdefault((row.campaign_id, row.school_id, row.user_id), set()).add(row.kind)

@@ -174,6 +174,9 @@ campaigns = Table(
     Column("created_by", ForeignKey("users.id"), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     CheckConstraint("deadline_at > opens_at", name="deadline_after_opening"),
+    # A round has at most one successor: replicas creating the same next round collide here.
+    # (NULLs never collide, so any number of chains may start.)
+    Index("ix_campaigns_previous_campaign_id", "previous_campaign_id", unique=True),
 )
 
 campaign_schools = Table(
@@ -252,6 +255,9 @@ sent_reminders = Table(
     Column("last_error", Text, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime, nullable=True),
+    # When it was last claimed: a failed or lost (claimed, never recorded) delivery is claimed
+    # again after a while (storage.reminders.RETRY_FAILED_AFTER, PENDING_LEASE).
+    Column("attempted_at", UTCDateTime, nullable=True),
     # "campaign:school:user:kind" (school 0 for a digest): one row per reminder ever meant, so
     # a restart or a second replica that computes the same reminder finds it already claimed.
     # (A unique constraint over the columns would not do: NULL schools never collide.)

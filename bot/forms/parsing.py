@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +18,7 @@ _INTEGER = re.compile(r"^[+-]?\d+$")
 _DECIMAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 _DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 _GRADE_PART = re.compile(r"^(\d{1,2})(?:\s*[-–—]\s*(\d{1,2}))?$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 # Starts only right after a digit, so a long run of spaces is scanned once, not quadratically.
@@ -185,6 +186,25 @@ def parse_date(text: str, today: date) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+def parse_date_time(text: str, today: date) -> tuple[date, time | None] | None:
+    """A date (as ``parse_date`` reads it) optionally followed by ЧЧ:ММ; None when it is neither."""
+    parts = text.split()
+    if not 1 <= len(parts) <= 2:
+        return None
+    day = parse_date(parts[0], today)
+    if day is None:
+        return None
+    if len(parts) == 1:
+        return day, None
+    clock = _TIME.match(parts[1])
+    if clock is None:
+        return None
+    hour, minute = int(clock.group(1)), int(clock.group(2))
+    if hour > 23 or minute > 59:
+        return None
+    return day, time(hour, minute)
 
 
 def _date(question: Question, raw: RawInput, today: date) -> Outcome:

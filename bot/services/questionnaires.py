@@ -158,10 +158,12 @@ class Recorded:
 
 
 def may_change(view: ResponseView, now: datetime) -> bool:
-    submitted = view.response.status in (Status.SUBMITTED, Status.ACCEPTED)
-    return not (submitted and now > view.campaign.deadline_at) and (
-        view.response.status is not Status.ACCEPTED
-    )
+    """A school changes its answers until it is accepted or the campaign is closed early; once
+    submitted, only until the deadline."""
+    if view.campaign.closed_at is not None or view.response.status is Status.ACCEPTED:
+        return False
+    submitted = view.response.status is Status.SUBMITTED
+    return not (submitted and now > view.campaign.deadline_at)
 
 
 async def record_answer(
@@ -184,8 +186,10 @@ async def record_answer(
     user_id = None if actor.user is None else actor.user.id
     async with database.write() as conn:
         response = await get_response(conn, view.response.id)
+        campaign = await get_campaign(conn, view.campaign.id)
         assert response is not None
-        if not may_change(replace(view, response=response), now):
+        assert campaign is not None
+        if not may_change(replace(view, response=response, campaign=campaign), now):
             raise AnswerLocked(response.id)
         current = (await load_answers(conn, response.id)).get(question_id)
         overwritten = (

@@ -104,7 +104,7 @@ async def run_tick(
     report = TickReport()
     async with database.read() as conn:
         targets = await reminder_targets(conn, now)
-        already = await sent_kinds(conn, sorted({t.campaign_id for t in targets}))
+        already = await sent_kinds(conn, sorted({t.campaign_id for t in targets}), now)
     notices: list[Notice] = []
     for target in targets:
         plan = ReminderPlan.from_json(target.reminder_plan)
@@ -202,7 +202,7 @@ async def _digests(
     and one summary to each methodist."""
     async with database.read() as conn:
         late = await late_schools(conn, now, now - DIGEST_HORIZON)
-        already = await sent_kinds(conn, sorted({school.campaign_id for school in late}))
+        already = await sent_kinds(conn, sorted({school.campaign_id for school in late}), now)
     by_campaign: dict[int, list[LateSchool]] = {}
     for school in late:
         by_campaign.setdefault(school.campaign_id, []).append(school)

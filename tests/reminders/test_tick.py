@@ -21,7 +21,14 @@ from botapi_emulator import BotAPIEmulator
 from storage import Database
 from storage.campaigns import add_campaign
 from storage.people import Role
-from storage.reminders import DeliveryState, list_reminders
+from storage.reminders import (
+    MAX_ATTEMPTS,
+    PENDING_LEASE,
+    RETRY_FAILED_AFTER,
+    DeliveryState,
+    claim,
+    list_reminders,
+)
 from storage.responses import Status, change_status, get_or_create_response
 from storage.schema import users
 from tests.factories import Town, make_person, make_town
@@ -242,3 +249,79 @@ async def test_a_blocked_respondent_is_reported_to_the_coordinator_once(
     assert len(told) == 1
     assert "СОШ № 11" in told[0]
     assert "заблокировал(а) бота" in told[0]
+
+
+async def test_a_failed_reminder_is_tried_again_later_and_then_visible(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    """A 400 fails the send; its claim lapses after RETRY_FAILED_AFTER, the next tick sends it."""
+    _, catalog, _ = world
+    emulator.inject_error("sendMessage", status=400, chat_id=501, times=1)
+    opened = local(2, 12, 1)
+    await tick(database, catalog, bot, opened)
+    assert texts_to(emulator, 501) == []
+    async with database.read() as conn:
+        [failed] = await list_reminders(conn, status=DeliveryState.FAILED)
+
+    await tick(database, catalog, bot, opened + RETRY_FAILED_AFTER - timedelta(minutes=1))
+    assert texts_to(emulator, 501) == []  # not yet
+
+    retry_at = opened + RETRY_FAILED_AFTER
+    await asyncio.gather(*(tick(database, catalog, bot, retry_at) for _ in range(2)))
+    await tick(database, catalog, bot, retry_at + timedelta(minutes=30))
+    assert len(texts_to(emulator, 501)) == 1  # once, though two replicas ticked
+    assert "Открыта" in texts_to(emulator, 501)[0]
+    async with database.read() as conn:
+        again = next(r for r in await list_reminders(conn) if r.id == failed.id)
+        assert len(await list_reminders(conn)) == 3  # the same row, not a new one
+    assert again.status is DeliveryState.SENT
+    assert again.attempts == failed.attempts + 1
+
+
+async def test_a_failure_that_persists_stays_visible_as_failed(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    _, catalog, _ = world
+    emulator.inject_error("sendMessage", status=400, chat_id=501, times=None)
+    now = local(2, 12, 1)
+    for _ in range(MAX_ATTEMPTS + 5):
+        await tick(database, catalog, bot, now)
+        now += RETRY_FAILED_AFTER
+    assert len(emulator.calls_of("sendMessage", chat_id=501)) == MAX_ATTEMPTS
+    async with database.read() as conn:
+        [failed] = await list_reminders(conn, status=DeliveryState.FAILED)
+    assert failed.user_id is not None
+    assert failed.attempts == MAX_ATTEMPTS
+    assert failed.last_error is not None
+
+
+async def test_a_reminder_claimed_by_a_process_that_died_is_sent_after_the_lease(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    town, catalog, campaign_id = world
+    opened = local(2, 12, 1)
+    async with database.read() as conn:
+        [user_id] = (
+            await conn.scalars(
+                users.select().with_only_columns(users.c.id).where(users.c.telegram_id == 501)
+            )
+        ).all()
+    async with database.write() as conn:  # claimed, then the process died before sending
+        lost = await claim(
+            conn,
+            campaign_id=campaign_id,
+            school_id=town.schools[0].id,
+            user_id=user_id,
+            kind="opening",
+            now=opened,
+        )
+    assert lost is not None
+    await tick(database, catalog, bot, opened + PENDING_LEASE - timedelta(minutes=1))
+    assert texts_to(emulator, 501) == []  # it might still be on its way
+    await tick(database, catalog, bot, opened + PENDING_LEASE)
+    await tick(database, catalog, bot, opened + PENDING_LEASE + timedelta(minutes=1))
+    assert len(texts_to(emulator, 501)) == 1
+    assert len(texts_to(emulator, 502)) == 1  # its colleague got theirs at the first tick
+    async with database.read() as conn:
+        states = {r.id: r.status for r in await list_reminders(conn)}
+    assert states[lost] is DeliveryState.SENT

@@ -1,0 +1,140 @@
+"""Recurring campaigns: the latest round of each chain, and inserting its successor once."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.campaigns import Campaign
+from storage.schema import campaign_schools, campaigns, forms, municipalities, responses
+from storage.types import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    """The latest round of a recurring chain that is still running (no successor, not closed)."""
+
+    campaign: Campaign
+    form_key: str  # the key of the round's form: its successor takes that form's current version
+    timezone: str  # the municipality's
+
+
+async def chain_heads(conn: AsyncConnection) -> list[ChainHead]:
+    following = campaigns.alias("following")
+    has_successor = (
+        select(following.c.id).where(following.c.previous_campaign_id == campaigns.c.id).exists()
+    )
+    rows = await conn.execute(
+        select(campaigns, forms.c.key.label("form_key"), municipalities.c.timezone)
+        .join(forms, forms.c.id == campaigns.c.form_id)
+        .join(municipalities, municipalities.c.id == campaigns.c.municipality_id)
+        .where(
+            campaigns.c.recurrence.is_not(None),
+            campaigns.c.closed_at.is_(None),
+            ~has_successor,
+        )
+        .order_by(campaigns.c.id)
+    )
+    return [
+        ChainHead(
+            Campaign(
+                id=row.id,
+                form_id=row.form_id,
+                municipality_id=row.municipality_id,
+                period_label=row.period_label,
+                opens_at=row.opens_at,
+                deadline_at=row.deadline_at,
+                closed_at=row.closed_at,
+                recurrence=row.recurrence,
+                previous_campaign_id=row.previous_campaign_id,
+                reminder_plan=row.reminder_plan,
+                created_by=row.created_by,
+            ),
+            row.form_key,
+            row.timezone,
+        )
+        for row in rows
+    ]
+
+
+async def is_closed(conn: AsyncConnection, campaign_id: int) -> bool:
+    closed = await conn.scalar(select(campaigns.c.closed_at).where(campaigns.c.id == campaign_id))
+    return closed is not None
+
+
+async def campaign_school_ids(conn: AsyncConnection, campaign_id: int) -> list[int]:
+    rows = await conn.execute(
+        select(campaign_schools.c.school_id)
+        .where(campaign_schools.c.campaign_id == campaign_id)
+        .order_by(campaign_schools.c.school_id)
+    )
+    return list(rows.scalars())
+
+
+async def insert_next_round(
+    conn: AsyncConnection,
+    previous: Campaign,
+    *,
+    form_id: int,
+    period_label: str,
+    opens_at: datetime,
+    deadline_at: datetime,
+    school_ids: Sequence[int],
+) -> Campaign | None:
+    """The round after ``previous``, with its schools; None if that round exists already.
+
+    ``ON CONFLICT DO NOTHING`` on the unique ``previous_campaign_id``: a replica that lost the
+    race inserts nothing and its transaction stays usable (no error to recover from).
+    """
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        dialect_insert(campaigns)
+        .values(
+            form_id=form_id,
+            municipality_id=previous.municipality_id,
+            period_label=period_label,
+            opens_at=opens_at,
+            deadline_at=deadline_at,
+            recurrence=previous.recurrence,
+            previous_campaign_id=previous.id,
+            reminder_plan=previous.reminder_plan,
+            created_by=previous.created_by,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["previous_campaign_id"])
+        .returning(campaigns.c.id)
+    )
+    campaign_id = (await conn.execute(statement)).scalar_one_or_none()
+    if campaign_id is None:
+        return None
+    if school_ids:
+        await conn.execute(
+            insert(campaign_schools),
+            [{"campaign_id": campaign_id, "school_id": school_id} for school_id in school_ids],
+        )
+    return Campaign(
+        id=campaign_id,
+        form_id=form_id,
+        municipality_id=previous.municipality_id,
+        period_label=period_label,
+        opens_at=opens_at,
+        deadline_at=deadline_at,
+        closed_at=None,
+        recurrence=previous.recurrence,
+        previous_campaign_id=previous.id,
+        reminder_plan=previous.reminder_plan,
+        created_by=previous.created_by,
+    )
+
+
+async def response_id_of(conn: AsyncConnection, campaign_id: int, school_id: int) -> int | None:
+    """The id of a school's response in a campaign, if it has one."""
+    found: int | None = await conn.scalar(
+        select(responses.c.id).where(
+            responses.c.campaign_id == campaign_id, responses.c.school_id == school_id
+        )
+    )
+    return found
