@@ -241,6 +241,17 @@ def write_workbook(sheets: Sequence[SheetData]) -> bytes:
     return buffer.getvalue()
 
 
+def unique_sheet_title(title: str, used: set[str]) -> str:
+    """A valid sheet title (31 characters, none of ``[]:*?/\\``) not yet in ``used`` (which it
+    joins), numbered "(2)", "(3)" when taken."""
+    return _sheet_title(title, used)
+
+
+def clean_text(value: str) -> str:
+    """``value`` without the control characters an .xlsx cannot hold."""
+    return _text(value)
+
+
 def _sheet_title(title: str, used: set[str]) -> str:
     base = _SHEET_TITLE_FORBIDDEN.sub(" ", title).strip().strip("'")[:SHEET_TITLE_MAX] or "Лист"
     candidate, number = base, 1

@@ -1,0 +1,135 @@
+"""The Russian words of the export workbook: sheet names, headers, statuses, notes.
+
+(They live with the export service rather than in ``bot/texts`` because they are the workbook's
+content, not chat messages; the chat texts of /export are in ``bot/texts``.)
+"""
+
+from storage.responses import Status
+
+SUMMARY = "Сводка"
+ANSWERS = "Ответы"
+TOTALS = "Итоги"
+DISTRICTS = "По округам"
+DYNAMICS = "Динамика"
+MISSING = "Не сдали"
+CHARTS = "Диаграммы"
+LONG_TEXTS = "Длинные тексты"
+GROUP_SHEET = "{name} (повтор)"  # a repeat group's own sheet
+
+# --- preamble lines ---
+FORM = "Анкета"
+PERIOD = "Период"
+PERIODS = "Периоды"
+SCOPE = "Школы"
+GENERATED = "Сформировано"
+SUBMITTED_OF = "Сдали"
+OF = "из"
+LATE_COUNT = "С опозданием или не сдали в срок"
+NOT_SUBMITTED_COUNT = "Не сдали"
+COUNTED = "Учтены анкеты со статусом «Сдана» и «Принята»"
+COUNTED_SCHOOLS = "Учтено школ"
+DISTRICT_SCOPE = "{district}"
+PARTIAL_SCOPE = "{shown} из {total} школ"
+
+# --- common columns ---
+MUNICIPALITY = "Муниципалитет"
+DISTRICT = "Округ"
+SCHOOL = "Школа"
+FULL_NAME = "Полное наименование"
+STATUS = "Статус"
+NO_DISTRICT = "Без округа"
+ALL = "Всего"
+
+# --- Сводка ---
+DEADLINE = "Срок"
+TIMELINESS = "Соблюдение срока"
+SUBMITTED_AT = "Отправлена"
+FIRST_SUBMITTED_AT = "Впервые отправлена"
+LATE_HOURS = "Опоздание, ч"
+LATE_TEXT = "Опоздание"
+ANSWERED_BY = "Кто отвечал"
+RETURNED = "Возвращалась на доработку, раз"
+ACCEPTED_AT = "Принята"
+
+STATUSES = {
+    Status.NOT_STARTED: "Не начата",
+    Status.DRAFT: "Заполняется",
+    Status.SUBMITTED: "Сдана",
+    Status.RETURNED: "Возвращена на доработку",
+    Status.ACCEPTED: "Принята",
+}
+ON_TIME = "в срок"
+LATE = "с опозданием"
+OVERDUE = "не сдана, срок прошёл"
+NOT_DUE = "срок не наступил"
+DAYS_HOURS = "{days} дн. {hours} ч"
+HOURS = "{hours} ч"
+
+# --- Ответы ---
+YES = "да"
+NO = "нет"
+OTHER = "Другое"
+OTHER_COLUMN = "{question}: другое (текст)"
+OPTION_COLUMN = "{question}: {option}"
+ITEMS_COLUMN = "{question}: пунктов"
+FILE_VALUE = "{name} (файл можно запросить у бота)"
+UNNAMED_FILE = "файл без имени"
+ITEM_NUMBER = "№ пункта"
+
+# --- Итоги and По округам ---
+QUESTION = "Вопрос"
+INDICATOR = "Вариант / показатель"
+SCHOOLS_COUNT = "Школ"
+SHARE = "Доля"
+VALUE = "Значение"
+SCHOOL_LIST = "Школы"
+OTHER_TEXTS = "Пояснения («другое»)"
+ANSWERED_SCHOOLS = "Ответили (школ)"
+MINIMUM = "Минимум"
+MEAN = "Среднее"
+MEDIAN = "Медиана"
+MAXIMUM = "Максимум"
+SUM = "Сумма"
+EARLIEST = "Самая ранняя дата"
+LATEST = "Самая поздняя дата"
+GRADE = "{grade} класс"
+COMPLETION = "Сдали анкету"
+COMPLETION_TOTAL = "Школ в мониторинге"
+ITEMS = "Пунктов всего"
+COUNT_OR_VALUE = "школ / значение"
+GROUP_QUESTION = "{group} — {question}"
+
+# --- Динамика ---
+CHANGE = "Изменение"
+CHANGE_NOTE = "последний период к предыдущему"
+SHARE_INDICATOR = "{option}: доля школ, %"
+COMPLETION_SHARE = "Доля сдавших, %"
+
+# --- Не сдали ---
+RESPONDENTS = "Ответственные"
+POSITIONS = "Должности"
+TELEGRAM = "Telegram"
+UNREACHABLE = "Бот недоступен"
+DISTRICT_HEAD = "Руководитель округа"
+BASE_SCHOOL = "Базовая школа округа"
+
+# --- Диаграммы ---
+CHART_COMPLETION = "Сдача анкеты по округам"
+CHART_SUBMITTED = "Сдали"
+CHART_NOT_SUBMITTED = "Не сдали"
+CATEGORY = "Категория"
+CHART_SHARE = "Доля школ"
+
+# --- Длинные тексты ---
+LONG_SHEET = "Лист"
+LONG_CELL = "Ячейка"
+LONG_PART = "Часть"
+LONG_TEXT = "Текст"
+CONTINUED = " … [полный текст: лист «Длинные тексты», ячейка {cell}]"
+FILE_NAME = "{title} — {period} — {day}.xlsx"
+FILE_PERIODS = "{first} … {last}"
+
+
+def grades_note(text: str, count: int) -> str:
+    """ "2–9 классы", "9 класс": grades as the orders write them after a school."""
+    return f"{text} {'класс' if count == 1 else 'классы'}"

@@ -1,0 +1,183 @@
+"""The export workbook: ``render_workbook(export)`` turns the sheets the export service laid out
+(``bot.services.export``) into .xlsx bytes.
+
+openpyxl's write-only mode streams each row to the file as it is appended, so a workbook of
+thousands of schools never holds its cells as objects. What that mode allows, and is used here:
+column widths and frozen panes set before the first row, the autofilter range and charts at any
+time, styled cells through ``WriteOnlyCell``. What it does not (merged cells, editing a cell
+already written) the layout does without: repeated titles over a two-row header instead of a
+merged one.
+
+Safety: every ``str`` is written as text. A text Excel could take for a formula, a command or an
+error value (starting with ``=``, ``+``, ``-``, ``@``, tab or CR, or such as ``#N/A``) is forced
+to the string type and given Excel's quote prefix, so it is shown as typed and stays text when
+the cell is edited; nothing in the workbook is ever a formula. Control characters XML cannot hold
+are dropped. Texts longer than Excel's 32,767-character cell limit never reach here: the layout
+cuts them with a pointer to the Длинные тексты sheet, which keeps them whole in parts.
+"""
+
+import io
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, Cell
+from openpyxl.chart import BarChart, PieChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from bot.services.export.model import Export
+from bot.services.export.tables import CellValue, Chart, ChartKind, Format, Sheet
+from exports.sheets import FORMULA_PREFIXES, clean_text, unique_sheet_title
+
+NUMBER_FORMATS = {
+    Format.SHARE: "0.0%",
+    Format.DATE: "DD.MM.YYYY",
+    Format.DATETIME: "DD.MM.YYYY HH:MM",
+}
+DATE_FORMAT = NUMBER_FORMATS[Format.DATE]
+DATETIME_FORMAT = NUMBER_FORMATS[Format.DATETIME]
+CHART_WIDTH_CM, CHART_HEIGHT_CM = 16, 8
+ROWS_PER_CHART = 17  # a chart of 8 cm covers about this many rows of default height
+
+_BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def render_workbook(export: Export) -> bytes:
+    return render_sheets(export.sheets)
+
+
+def render_sheets(sheets: Sequence[Sheet]) -> bytes:
+    workbook = Workbook(write_only=True)
+    used: set[str] = set()
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(unique_sheet_title(sheet.title, used))
+        _write_sheet(worksheet, sheet)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
+    # Widths and panes go into the sheet's head, written with the first row.
+    for index, column in enumerate(sheet.columns, start=1):
+        # (column_dimensions and auto_filter exist at run time; the stubs do not declare them)
+        dimension = ws.column_dimensions[get_column_letter(index)]  # type: ignore[attr-defined]
+        dimension.width = column.width
+    header_row = len(sheet.preamble) + (1 if sheet.preamble else 0) + 1
+    last_header = header_row + sheet.header_rows - 1
+    ws.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}{last_header + 1}"
+
+    for line in sheet.preamble:
+        ws.append([_styled(ws, value, bold=index == 0) for index, value in enumerate(line)])
+    if sheet.preamble:
+        ws.append([])
+    ws.append([_header(ws, column.title) for column in sheet.columns])
+    if sheet.header_rows == 2:
+        ws.append([_header(ws, column.subtitle) for column in sheet.columns])
+
+    formats = [NUMBER_FORMATS.get(column.format) for column in sheet.columns]
+    for row in sheet.rows:
+        ws.append(list(_cells(ws, row, formats)))
+
+    if sheet.autofilter and sheet.columns:
+        last = get_column_letter(len(sheet.columns))
+        end = last_header + max(len(sheet.rows), 1)
+        ws.auto_filter.ref = f"A{last_header}:{last}{end}"  # type: ignore[attr-defined]
+    for number, chart in enumerate(sheet.charts):
+        _add_chart(ws, sheet, chart, number)
+
+
+def _header(ws: WriteOnlyWorksheet, title: str) -> Cell:
+    cell = _text_cell(ws, title)
+    cell.font = _BOLD
+    cell.alignment = _WRAP
+    return cell
+
+
+def _cells(
+    ws: WriteOnlyWorksheet, row: Sequence[CellValue], formats: Sequence[str | None]
+) -> Iterator[Any]:
+    """Plain values where openpyxl's own typing is right (numbers, ordinary text); a styled
+    cell for dates, shares and any text that must be forced to stay text."""
+    for value, number_format in zip(row, formats, strict=False):
+        if value is None or isinstance(value, bool):
+            yield None if value is None else str(value)
+        elif isinstance(value, str):
+            yield _text(ws, value)
+        elif isinstance(value, datetime):
+            yield _formatted(ws, value.replace(tzinfo=None), DATETIME_FORMAT)
+        elif isinstance(value, date):
+            yield _formatted(ws, value, DATE_FORMAT)
+        elif number_format is not None:
+            yield _formatted(ws, value, number_format)
+        else:
+            yield value
+
+
+def _text(ws: WriteOnlyWorksheet, value: str) -> Any:
+    value = clean_text(value)
+    if value.startswith(FORMULA_PREFIXES) or value in ERROR_CODES or "\n" in value:
+        return _text_cell(ws, value)
+    return value
+
+
+def _text_cell(ws: WriteOnlyWorksheet, value: str) -> Cell:
+    cell = WriteOnlyCell(ws, clean_text(value))
+    cell.data_type = "s"  # never a formula ("=…") nor an error value ("#N/A")
+    if value.startswith(FORMULA_PREFIXES):
+        cell.quotePrefix = True  # and stays text when someone edits the cell
+    if "\n" in value:
+        cell.alignment = _WRAP
+    return cell
+
+
+def _formatted(ws: WriteOnlyWorksheet, value: Any, number_format: str) -> Cell:
+    cell = WriteOnlyCell(ws, value)
+    cell.number_format = number_format
+    return cell
+
+
+def _styled(ws: WriteOnlyWorksheet, value: CellValue, *, bold: bool) -> Any:
+    if isinstance(value, str):
+        cell = _text_cell(ws, value)
+        if bold:
+            cell.font = _BOLD
+        return cell
+    return next(_cells(ws, [value], [None]))
+
+
+def _add_chart(ws: WriteOnlyWorksheet, sheet: Sheet, chart: Chart, number: int) -> None:
+    first = sheet.first_data_row + chart.first_row
+    last = sheet.first_data_row + chart.last_row
+    categories = Reference(ws, min_col=chart.category_column + 1, min_row=first, max_row=last)
+    made: BarChart | PieChart
+    if chart.kind is ChartKind.PIE:
+        made = PieChart()
+        made.dataLabels = DataLabelList()
+        made.dataLabels.showPercent = True
+    else:
+        made = BarChart()
+        made.type = "bar"  # horizontal: long option labels stay readable
+        if chart.stacked:
+            made.grouping = "stacked"
+            made.overlap = 100
+        if chart.share:
+            made.y_axis.numFmt = "0%"
+            made.y_axis.scaling.min = 0
+            made.y_axis.scaling.max = 1
+    for column in chart.value_columns:
+        made.add_data(Reference(ws, min_col=column + 1, min_row=first, max_row=last))
+        made.series[-1].tx = SeriesLabel(v=sheet.columns[column].title)
+    made.set_categories(categories)
+    made.title = chart.title[:250]
+    made.width, made.height = CHART_WIDTH_CM, CHART_HEIGHT_CM
+    anchor_column = get_column_letter(len(sheet.columns) + 2)
+    # The stubs type add_chart for the ordinary worksheet; write-only borrows the same method.
+    ws.add_chart(made, f"{anchor_column}{1 + number * ROWS_PER_CHART}")  # type: ignore[misc]
