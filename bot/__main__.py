@@ -1,4 +1,4 @@
-"""``python -m bot [run|demo|migrate]``: everything is built here, nothing at import time."""
+"""``python -m bot [run|demo|migrate|import-schools|export]``: all is built here, not on import."""
 
 import argparse
 import asyncio
@@ -10,10 +10,12 @@ from pathlib import Path
 from bot.config import ConfigError, load_settings
 from bot.demo.terminal import run_demo
 from bot.forms.loader import FormError
-from bot.runner import import_schools, migrate, run_polling
+from bot.runner import export_workbook, import_schools, migrate, run_polling
+from bot.services.access import AccessDenied
+from bot.services.export import MixedForms
 from storage.forms import FormVersionConflict
 
-COMMANDS = ("run", "demo", "migrate", "import-schools")
+COMMANDS = ("run", "demo", "migrate", "import-schools", "export")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,6 +26,15 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="bring the database to the latest schema and exit")
     importing = sub.add_parser("import-schools", help="load the directory from .xlsx/.csv files")
     importing.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    exporting = sub.add_parser(
+        "export", help="write the .xlsx export of campaigns; without one, list the campaigns"
+    )
+    exporting.add_argument(
+        "--campaign", type=int, action="append", default=[], metavar="ID", dest="campaigns"
+    )
+    exporting.add_argument("--form", metavar="KEY", help="every period of this form (Динамика)")
+    exporting.add_argument("--district", type=int, metavar="ID", help="one educational district")
+    exporting.add_argument("--output", "-o", type=Path, metavar="FILE")
     return parser
 
 
@@ -45,11 +56,29 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 2
             if not asyncio.run(import_schools(settings, args.files)):
                 return 1
+        elif command == "export":
+            written = asyncio.run(
+                export_workbook(
+                    settings,
+                    campaign_ids=args.campaigns,
+                    form_key=args.form,
+                    district_id=args.district,
+                    output=args.output,
+                )
+            )
+            if written is not None:
+                print(written)
         elif command == "demo":
             asyncio.run(run_demo(settings, sys.stdin, sys.stdout))
         else:
             token = settings.require_token()
             asyncio.run(run_polling(settings, token))
+    except AccessDenied:
+        print("error: no such campaign", file=sys.stderr)
+        return 2
+    except MixedForms:
+        print("error: the campaigns are of different forms", file=sys.stderr)
+        return 2
     except (ConfigError, FormError, FormVersionConflict) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -18,8 +18,11 @@ class Cmd(StrEnum):
     PEOPLE = "people"
     IMPORT = "import"
     FORMS = "forms"
-    OPEN_FORM = "open_form"
+    NEW_CAMPAIGN = "new_campaign"
+    CAMPAIGNS = "campaigns"
     STATUS = "status"
+    REVIEW = "review"
+    EXPORT = "export"
 
 
 MENU: list[BotCommand] = [

@@ -13,13 +13,19 @@ from bot.delivery.sender import Sender
 from bot.forms.loader import load_forms
 from bot.forms.models import FormDefinition
 from bot.scheduler import ReminderRuntime, start_scheduler, stop_scheduler
+from bot.services.actors import Actor
 from bot.services.directory_import import format_report, import_directory
+from bot.services.export import build_export, campaigns_of_form, export_filename, list_exportable
 from bot.services.questionnaires import FormCatalog
 from bot.telegram import create_bot
+from exports.workbook import render_workbook
 from storage import Database
 from storage.migrate import upgrade
+from storage.types import utcnow
 
 log = logging.getLogger(__name__)
+# Who the command line acts as: whoever may run it owns the deployment's files anyway.
+DEPLOYMENT_ADMIN = Actor(telegram_id=0, user=None, bootstrap_admin=True)
 
 
 async def migrate(settings: Settings) -> None:
@@ -42,6 +48,43 @@ async def import_schools(settings: Settings, paths: Sequence[Path]) -> bool:
         await database.close()
     print(format_report(report))
     return report.applied
+
+
+async def export_workbook(
+    settings: Settings,
+    *,
+    campaign_ids: Sequence[int],
+    form_key: str | None,
+    district_id: int | None,
+    output: Path | None,
+) -> Path | None:
+    """Write the export of these campaigns (or of every period of a form) as the administrator
+    of the deployment; prints the campaigns and returns None when none is named."""
+    database = Database(settings.database_url)
+    try:
+        catalog = await prepare(database)
+        choices = await list_exportable(database, catalog, DEPLOYMENT_ADMIN)
+        chosen = list(campaign_ids) + (campaigns_of_form(choices, form_key) if form_key else [])
+        if not chosen:
+            for choice in choices:
+                closed = " (closed)" if choice.closed else ""
+                print(
+                    f"{choice.campaign_id}\t{choice.form_key}\t{choice.label}\t{choice.municipality}{closed}"
+                )
+            return None
+        export = await build_export(
+            database,
+            catalog,
+            DEPLOYMENT_ADMIN,
+            campaign_ids=chosen,
+            district_id=district_id,
+            now=utcnow(),
+        )
+    finally:
+        await database.close()
+    path = output or Path(export_filename(export, export.generated_at.date()))
+    path.write_bytes(render_workbook(export))
+    return path
 
 
 async def prepare(

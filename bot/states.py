@@ -17,3 +17,26 @@ class InviteWizard(StatesGroup):
 
 class Questionnaire(StatesGroup):
     answering = State()
+
+
+class Review(StatesGroup):
+    comment = State()  # a methodist is writing why a response goes back to the school
+
+
+class CampaignWizard(StatesGroup):
+    municipality = State()
+    form = State()
+    recurrence = State()
+    period = State()
+    schools = State()
+    picking = State()
+    opening = State()
+    deadline = State()
+    reminders = State()
+    reminder_days = State()
+    confirm = State()
+
+
+class CampaignEdit(StatesGroup):
+    deadline = State()
+    schools = State()

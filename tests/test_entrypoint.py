@@ -1,9 +1,18 @@
 """``python -m bot`` as a person runs it: a subprocess with a clean environment."""
 
+import asyncio
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
+
+from openpyxl import load_workbook
+
+from bot.runner import DEPLOYMENT_ADMIN, prepare
+from bot.services.campaigns import open_form_for_schools
+from storage import Database
+from storage.types import utcnow
 
 SECRET_PART = "SuperSecretTokenTail"
 
@@ -122,3 +131,58 @@ def test_the_demo_shows_a_reminder_arriving_once(tmp_path: Path) -> None:
     assert "(напоминаний отправлено: 0)" in out  # the second tick finds them all sent
     assert "Открыта анкета «Внутренняя система оценки качества образования (ВСОКО)»" in out
     assert "Есть ли в школе положение о ВСОКО?" in out  # the reminder's button opened the form
+
+
+def test_the_demo_exports_what_a_respondent_answered(tmp_path: Path) -> None:
+    script = "/forms\n#7\n#3\n#1\n#2\n#4\n:as methodist\n/export\n#1\n"
+
+    result = run_bot("demo", cwd=tmp_path, stdin=script)
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "📎 ВСОКО" in out
+    assert ".xlsx" in out
+    assert "Сдали 1 из" in out  # the respondent's submission is in it
+
+
+async def _open_a_campaign(url: str) -> int:
+    database = Database(url)
+    try:
+        catalog = await prepare(database)
+        opened = await open_form_for_schools(
+            database,
+            catalog,
+            DEPLOYMENT_ADMIN,
+            "vsoko",
+            deadline=(utcnow() + timedelta(days=5)).date(),
+            period_label="1 полугодие 2026/27",
+            now=utcnow(),
+        )
+    finally:
+        await database.close()
+    return opened[0][0].id
+
+
+def test_export_from_the_command_line(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    files = [str(SAMPLES / name) for name in ("municipalities.csv", "districts.csv", "schools.csv")]
+    assert run_bot("import-schools", *files, cwd=tmp_path, DATABASE_URL=url).returncode == 0
+    campaign_id = asyncio.run(_open_a_campaign(url))
+
+    listing = run_bot("export", cwd=tmp_path, DATABASE_URL=url)
+    assert listing.returncode == 0, listing.stderr
+    assert f"{campaign_id}\tvsoko\tВСОКО — 1 полугодие 2026/27" in listing.stdout
+
+    target = tmp_path / "out.xlsx"
+    written = run_bot(
+        "export", "--campaign", str(campaign_id), "-o", str(target), cwd=tmp_path, DATABASE_URL=url
+    )
+    assert written.returncode == 0, written.stderr
+    assert written.stdout.strip() == str(target)
+    sheets = load_workbook(target, read_only=True).sheetnames
+    assert sheets[:3] == ["Сводка", "Ответы", "Итоги"]
+    assert "Не сдали" in sheets
+
+    unknown = run_bot("export", "--campaign", "999", cwd=tmp_path, DATABASE_URL=url)
+    assert unknown.returncode == 2
+    assert "no such campaign" in unknown.stderr

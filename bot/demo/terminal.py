@@ -50,7 +50,8 @@ class Transcript:
         prefix = "бот (изменено): " if edited else "бот: "
         if message.document is not None:
             size = len(message.document.content)
-            self._write(f"{prefix}📎 {message.document.file_name} ({size} байт)\n")
+            saved = _save_file(message.document.file_name or "file", message.document.content)
+            self._write(f"{prefix}📎 {message.document.file_name} ({size} байт) → {saved}\n")
         if message.plain_text:
             body = message.plain_text.replace("\n", "\n     ")
             self._write(f"{prefix}{body}\n")
@@ -66,6 +67,15 @@ class Transcript:
                 self.buttons.append((message, button))
                 cells.append(f"[#{len(self.buttons)} {button.text}]")
             self._write("     " + " ".join(cells) + "\n")
+
+
+def _save_file(name: str, content: bytes) -> Path:
+    """Keep a file the bot sent (an export, a template) where it outlives the demo, to open it."""
+    folder = Path(tempfile.gettempdir()) / "shnor-demo-files"
+    folder.mkdir(exist_ok=True)
+    path = folder / Path(name).name
+    path.write_bytes(content)
+    return path
 
 
 def _snapshot(message: BotMessage) -> Snapshot:

@@ -14,15 +14,18 @@ Routers are built fresh on every call: an aiogram Router can be attached to one 
 from aiogram import Router
 
 from bot.handlers import (
+    campaign_wizard,
     campaigns,
     common,
     directory,
+    export,
     fallback,
     gate,
     invitations,
     onboarding,
     people,
     questionnaire,
+    review,
     status,
 )
 
@@ -33,8 +36,11 @@ def build_routers() -> list[Router]:
         common.build_router(),
         gate.build_router(),
         questionnaire.build_router(),
+        campaign_wizard.build_router(),
         campaigns.build_router(),
         status.build_router(),
+        export.build_router(),
+        review.build_router(),
         invitations.build_router(),
         people.build_router(),
         directory.build_router(),

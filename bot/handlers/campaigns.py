@@ -1,76 +1,365 @@
-"""/open_form: open a questionnaire for every school with a deadline (until campaigns grow up)."""
+"""/campaigns: the open monitoring rounds; change a deadline, add schools, close early."""
 
-import re
-from datetime import date
 from html import escape
+from zoneinfo import ZoneInfo
 
-from aiogram import Router
-from aiogram.filters import Command, CommandObject
-from aiogram.types import Message
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from pydantic import BaseModel
 
+from bot.callbacks import (
+    CampaignAction,
+    CloseCampaign,
+    ManageCampaign,
+    PickSchool,
+    SchoolsDone,
+    SchoolsPage,
+)
 from bot.commands import Cmd
-from bot.config import Settings
-from bot.forms.parsing import parse_date
-from bot.services.access import Action, allows_somewhere
+from bot.school_picker import close_buttons, school_picker
+from bot.services.access import AccessDenied, Action, allows_somewhere
 from bot.services.actors import Actor
-from bot.services.campaigns import open_form_for_schools
+from bot.services.campaigns import (
+    CampaignRefused,
+    add_schools,
+    change_deadline,
+    close_early,
+    managed_campaign,
+    managed_campaigns,
+    parse_local_moment,
+)
+from bot.services.directory import Directory, load_directory
 from bot.services.questionnaires import FormCatalog
-from bot.texts import questionnaire as texts
+from bot.states import CampaignEdit
+from bot.texts import campaigns as texts
+from bot.views import local_datetime
 from storage import Database
+from storage.campaigns import Campaign, campaign_school_ids
+from storage.directory import School
 from storage.types import utcnow
+
+
+class EditDraft(BaseModel):
+    campaign_id: int
+    school_ids: list[int] = []
+    query: str = ""
+    page: int = 0
+
+
+async def _draft(state: FSMContext) -> EditDraft:
+    return EditDraft.model_validate(await state.get_data())
+
+
+def _message(callback: CallbackQuery) -> Message:
+    if not isinstance(callback.message, Message):
+        raise AccessDenied(Action.RUN_CAMPAIGNS)
+    return callback.message
+
+
+def _zone(directory: Directory, campaign: Campaign) -> ZoneInfo:
+    return ZoneInfo(directory.municipalities[campaign.municipality_id].timezone)
+
+
+async def _title(database: Database, catalog: FormCatalog, campaign: Campaign) -> str:
+    return (await catalog.definition(database, campaign.form_id)).title
+
+
+def _card_keyboard(campaign_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for act, text in (
+        ("deadline", texts.CHANGE_DEADLINE),
+        ("add", texts.ADD_SCHOOLS),
+        ("close", texts.CLOSE),
+    ):
+        builder.button(text=text, callback_data=CampaignAction(campaign_id=campaign_id, act=act))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+async def _candidates(
+    database: Database, directory: Directory, campaign: Campaign, draft: EditDraft
+) -> list[School]:
+    """Schools of the campaign's municipality that are not in it yet (matching the search)."""
+    async with database.read() as conn:
+        present = await campaign_school_ids(conn, campaign.id)
+    schools = [s for s in directory.schools_of(campaign.municipality_id) if s.id not in present]
+    return directory.search_schools(draft.query, schools) if draft.query else schools
 
 
 def build_router() -> Router:
     router = Router(name="campaigns")
 
-    @router.message(Command(Cmd.OPEN_FORM))
-    async def open_form(
-        message: Message,
-        command: CommandObject,
+    @router.message(Command(Cmd.CAMPAIGNS))
+    async def list_campaigns(
+        message: Message, actor: Actor, database: Database, catalog: FormCatalog
+    ) -> None:
+        if not allows_somewhere(actor, Action.RUN_CAMPAIGNS):
+            await message.answer(texts.NOT_ALLOWED)
+            return
+        found = await managed_campaigns(database, actor)
+        if not found:
+            await message.answer(texts.LIST_EMPTY)
+            return
+        directory = await load_directory(database)
+        builder = InlineKeyboardBuilder()
+        for counts in found:
+            campaign = counts.campaign
+            deadline = campaign.deadline_at.astimezone(_zone(directory, campaign))
+            builder.button(
+                text=texts.LIST_BUTTON.format(
+                    form=(await catalog.definition(database, campaign.form_id)).short_title,
+                    period=campaign.period_label,
+                    done=counts.submitted,
+                    schools=counts.schools,
+                    deadline=deadline.strftime("%d.%m"),
+                ),
+                callback_data=ManageCampaign(campaign_id=campaign.id),
+            )
+        await message.answer(texts.LIST_HEADER, reply_markup=builder.adjust(1).as_markup())
+
+    @router.callback_query(ManageCampaign.filter())
+    async def show_card(
+        callback: CallbackQuery,
+        callback_data: ManageCampaign,
         actor: Actor,
         database: Database,
         catalog: FormCatalog,
-        settings: Settings,
     ) -> None:
-        if not allows_somewhere(actor, Action.RUN_CAMPAIGNS):
-            await message.answer(texts.OPEN_FORM_NOT_ALLOWED)
+        try:
+            campaign = await managed_campaign(database, actor, callback_data.campaign_id)
+        except CampaignRefused as refused:
+            await callback.answer(texts.PROBLEMS[refused.problem.value], show_alert=True)
             return
-        parts = (command.args or "").split(maxsplit=2)
-        if len(parts) < 2:
-            forms = "\n".join(
-                texts.OPEN_FORM_LINE.format(id=form.id, title=escape(form.title))
-                for form in catalog.current.values()
+        await callback.answer()
+        counts = next(
+            (c for c in await managed_campaigns(database, actor) if c.campaign.id == campaign.id),
+            None,
+        )
+        directory = await load_directory(database)
+        zone = _zone(directory, campaign)
+        recurrence = (
+            texts.CARD_RECURRENCE.format(recurrence=texts.RECURRENCE_LABELS[campaign.recurrence])
+            if campaign.recurrence in texts.RECURRENCE_LABELS
+            else ""
+        )
+        await _message(callback).answer(
+            texts.CARD.format(
+                form=escape(await _title(database, catalog, campaign)),
+                period=escape(campaign.period_label),
+                recurrence=recurrence,
+                municipality=escape(directory.municipalities[campaign.municipality_id].name),
+                opens=local_datetime(campaign.opens_at, zone),
+                deadline=local_datetime(campaign.deadline_at, zone),
+                done=0 if counts is None else counts.submitted,
+                schools=0 if counts is None else counts.schools,
+            ),
+            reply_markup=_card_keyboard(campaign.id),
+        )
+
+    @router.callback_query(CampaignAction.filter())
+    async def act(
+        callback: CallbackQuery,
+        callback_data: CampaignAction,
+        actor: Actor,
+        database: Database,
+        catalog: FormCatalog,
+        state: FSMContext,
+    ) -> None:
+        try:
+            campaign = await managed_campaign(database, actor, callback_data.campaign_id)
+        except CampaignRefused as refused:
+            await callback.answer(texts.PROBLEMS[refused.problem.value], show_alert=True)
+            return
+        await callback.answer()
+        message = _message(callback)
+        directory = await load_directory(database)
+        if callback_data.act == "deadline":
+            await state.set_state(CampaignEdit.deadline)
+            await state.set_data(EditDraft(campaign_id=campaign.id).model_dump())
+            deadline = local_datetime(campaign.deadline_at, _zone(directory, campaign))
+            await message.answer(texts.ASK_NEW_DEADLINE.format(deadline=deadline))
+        elif callback_data.act == "add":
+            draft = EditDraft(campaign_id=campaign.id)
+            await _show_picker(message, state, database, directory, campaign, draft)
+        elif callback_data.act == "close":
+            builder = InlineKeyboardBuilder()
+            builder.button(
+                text=texts.CLOSE_YES, callback_data=CloseCampaign(campaign_id=campaign.id)
             )
-            await message.answer(texts.OPEN_FORM_USAGE.format(forms=forms))
+            builder.button(
+                text=texts.CLOSE_NO, callback_data=ManageCampaign(campaign_id=campaign.id)
+            )
+            await message.answer(
+                texts.CLOSE_CONFIRM.format(
+                    form=escape(await _title(database, catalog, campaign)),
+                    period=escape(campaign.period_label),
+                    chain=texts.CLOSE_CHAIN if campaign.recurrence else "",
+                ),
+                reply_markup=builder.adjust(2).as_markup(),
+            )
+
+    @router.callback_query(CloseCampaign.filter())
+    async def close(
+        callback: CallbackQuery,
+        callback_data: CloseCampaign,
+        actor: Actor,
+        database: Database,
+        catalog: FormCatalog,
+    ) -> None:
+        try:
+            campaign = await close_early(database, actor, callback_data.campaign_id, now=utcnow())
+        except CampaignRefused as refused:
+            await callback.answer(texts.PROBLEMS[refused.problem.value], show_alert=True)
             return
-        key, when = parts[0], parts[1]
-        if key not in catalog.current:
-            await message.answer(texts.OPEN_FORM_UNKNOWN.format(form=escape(key)))
+        await callback.answer()
+        await close_buttons(callback, texts.CLOSE_YES)
+        await _message(callback).answer(
+            texts.CLOSED.format(
+                form=escape(await _title(database, catalog, campaign)),
+                period=escape(campaign.period_label),
+            )
+        )
+
+    @router.message(CampaignEdit.deadline, F.text)
+    async def typed_deadline(
+        message: Message,
+        actor: Actor,
+        database: Database,
+        catalog: FormCatalog,
+        state: FSMContext,
+    ) -> None:
+        draft = await _draft(state)
+        try:
+            campaign = await managed_campaign(database, actor, draft.campaign_id)
+        except CampaignRefused as refused:
+            await state.clear()
+            await message.answer(texts.PROBLEMS[refused.problem.value])
             return
+        zone = _zone(await load_directory(database), campaign)
         now = utcnow()
-        today = now.astimezone(settings.zone).date()
-        deadline = parse_date(when, today) if re.fullmatch(r"[\d./-]+", when) else None
-        if deadline is None or deadline < today:
-            await message.answer(texts.OPEN_FORM_BAD_DATE)
+        deadline_at = parse_local_moment(message.text or "", zone, now=now, end_of_day=True)
+        if deadline_at is None:
+            await message.answer(texts.BAD_MOMENT)
             return
-        period = parts[2].strip() if len(parts) > 2 else texts.DEFAULT_PERIOD
-        opened = await open_form_for_schools(
-            database, catalog, actor, key, deadline=deadline, period_label=period, now=now
-        )
-        if not opened:
-            await message.answer(texts.OPEN_FORM_NOTHING)
+        try:
+            campaign = await change_deadline(database, actor, campaign.id, deadline_at, now=now)
+        except CampaignRefused as refused:
+            await message.answer(texts.PROBLEMS[refused.problem.value])
             return
+        await state.clear()
         await message.answer(
-            texts.OPEN_FORM_DONE.format(
-                title=escape(catalog.current[key].title),
-                period=escape(period),
-                count=sum(count for _, count in opened),
-                deadline=_day(deadline),
+            texts.DEADLINE_CHANGED.format(
+                form=escape(await _title(database, catalog, campaign)),
+                period=escape(campaign.period_label),
+                deadline=local_datetime(campaign.deadline_at, zone),
             )
         )
+
+    @router.message(CampaignEdit.schools, F.text)
+    async def search(message: Message, actor: Actor, database: Database, state: FSMContext) -> None:
+        draft = await _draft(state)
+        campaign = await managed_campaign(database, actor, draft.campaign_id)
+        draft.query, draft.page = (message.text or "").strip(), 0
+        directory = await load_directory(database)
+        await _show_picker(message, state, database, directory, campaign, draft)
+
+    @router.callback_query(CampaignEdit.schools, SchoolsPage.filter())
+    async def turn_page(
+        callback: CallbackQuery,
+        callback_data: SchoolsPage,
+        actor: Actor,
+        database: Database,
+        state: FSMContext,
+    ) -> None:
+        draft = await _draft(state)
+        await callback.answer()
+        if callback_data.page == draft.page:
+            return
+        draft.page = max(0, callback_data.page)
+        await _refresh_picker(callback, state, actor, database, draft)
+
+    @router.callback_query(CampaignEdit.schools, PickSchool.filter())
+    async def pick(
+        callback: CallbackQuery,
+        callback_data: PickSchool,
+        actor: Actor,
+        database: Database,
+        state: FSMContext,
+    ) -> None:
+        draft = await _draft(state)
+        await callback.answer()
+        if callback_data.school_id in draft.school_ids:
+            draft.school_ids.remove(callback_data.school_id)
+        else:
+            draft.school_ids.append(callback_data.school_id)
+        await _refresh_picker(callback, state, actor, database, draft)
+
+    @router.callback_query(CampaignEdit.schools, SchoolsDone.filter())
+    async def picked(
+        callback: CallbackQuery, actor: Actor, database: Database, state: FSMContext
+    ) -> None:
+        draft = await _draft(state)
+        if not draft.school_ids:
+            await callback.answer(texts.PICK_AT_LEAST_ONE, show_alert=True)
+            return
+        try:
+            added = await add_schools(database, actor, draft.campaign_id, draft.school_ids)
+        except CampaignRefused as refused:
+            await callback.answer(texts.PROBLEMS[refused.problem.value], show_alert=True)
+            return
+        await callback.answer()
+        await state.clear()
+        message = _message(callback)
+        await message.edit_reply_markup(reply_markup=None)
+        if added:
+            await message.answer(texts.SCHOOLS_ADDED.format(count=len(added)))
+        else:
+            await message.answer(texts.SCHOOLS_ALREADY_IN)
 
     return router
 
 
-def _day(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
+async def _show_picker(
+    message: Message,
+    state: FSMContext,
+    database: Database,
+    directory: Directory,
+    campaign: Campaign,
+    draft: EditDraft,
+) -> None:
+    await state.set_state(CampaignEdit.schools)
+    await state.set_data(draft.model_dump())
+    schools = await _candidates(database, directory, campaign, draft)
+    if not schools:
+        text = (
+            texts.NO_SCHOOLS_FOUND.format(query=escape(draft.query))
+            if draft.query
+            else texts.ADD_NOTHING_LEFT
+        )
+        await message.answer(text)
+        return
+    async with database.read() as conn:
+        present = len(await campaign_school_ids(conn, campaign.id))
+    await message.answer(
+        texts.ADD_SCHOOLS_PROMPT.format(count=present),
+        reply_markup=school_picker(
+            schools, directory, selected=draft.school_ids, page=draft.page, multiple=True
+        ),
+    )
+
+
+async def _refresh_picker(
+    callback: CallbackQuery, state: FSMContext, actor: Actor, database: Database, draft: EditDraft
+) -> None:
+    campaign = await managed_campaign(database, actor, draft.campaign_id)
+    directory = await load_directory(database)
+    await state.set_data(draft.model_dump())
+    schools = await _candidates(database, directory, campaign, draft)
+    await _message(callback).edit_reply_markup(
+        reply_markup=school_picker(
+            schools, directory, selected=draft.school_ids, page=draft.page, multiple=True
+        )
+    )

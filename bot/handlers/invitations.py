@@ -20,6 +20,7 @@ from bot.callbacks import (
 )
 from bot.commands import Cmd
 from bot.config import Settings
+from bot.school_picker import close_buttons, school_picker
 from bot.services.access import (
     DEPLOYMENT,
     AccessDenied,
@@ -52,7 +53,6 @@ from storage.people import Role
 from storage.types import utcnow
 
 ROLE_ORDER = (Role.RESPONDENT, Role.COORDINATOR, Role.METHODIST, Role.ADMIN)
-PAGE_SIZE = 8
 USES_CHOICES = (1, 2, 5, 0)
 BULK_MAX_USES = 3
 
@@ -103,44 +103,6 @@ def _candidates(actor: Actor, draft: InviteDraft, directory: Directory) -> list[
     return directory.search_schools(draft.query, allowed) if draft.query else allowed
 
 
-def _picker(
-    schools: list[School], draft: InviteDraft, directory: Directory, *, multiple: bool
-) -> InlineKeyboardMarkup:
-    pages = max(1, -(-len(schools) // PAGE_SIZE))
-    page = min(draft.page, pages - 1)
-    several_towns = len({s.municipality_id for s in schools}) > 1
-    builder = InlineKeyboardBuilder()
-    for school in schools[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
-        label = school.short_name
-        if several_towns:
-            label += f" — {directory.municipalities[school.municipality_id].name}"
-        if school.id in draft.school_ids:
-            label = texts.CHECKED + label
-        builder.button(text=label, callback_data=PickSchool(school_id=school.id))
-    sizes = [1] * min(PAGE_SIZE, max(0, len(schools) - page * PAGE_SIZE))
-    if pages > 1:
-        builder.button(text=texts.PREVIOUS, callback_data=SchoolsPage(page=(page - 1) % pages))
-        builder.button(text=f"{page + 1}/{pages}", callback_data=SchoolsPage(page=page))
-        builder.button(text=texts.NEXT, callback_data=SchoolsPage(page=(page + 1) % pages))
-        sizes.append(3)
-    if multiple:
-        builder.button(
-            text=texts.INVITE_DONE_SELECTING.format(count=len(draft.school_ids)),
-            callback_data=SchoolsDone(),
-        )
-        sizes.append(1)
-    builder.adjust(*sizes)
-    return builder.as_markup()
-
-
-async def _close_buttons(callback: CallbackQuery, chosen: str) -> None:
-    """Replace an answered question's buttons by the choice, so it cannot be pressed again."""
-    if isinstance(callback.message, Message) and callback.message.text:
-        await callback.message.edit_text(
-            f"{escape(callback.message.text)}\n→ {escape(chosen)}", reply_markup=None
-        )
-
-
 def build_router() -> Router:
     router = Router(name="invitations")
 
@@ -166,7 +128,7 @@ def build_router() -> Router:
         if role is None or role not in grantable_roles(actor):
             raise AccessDenied(Action.INVITE)
         await callback.answer()
-        await _close_buttons(callback, texts.ROLE_BUTTONS[role])
+        await close_buttons(callback, texts.ROLE_BUTTONS[role])
         draft = InviteDraft(role=role)
         await _save(state, draft)
         directory = await load_directory(database)
@@ -220,7 +182,7 @@ def build_router() -> Router:
         assert isinstance(message, Message)
         if callback_data.kind == "pick":
             await callback.answer()
-            await _close_buttons(callback, texts.INVITE_PICK_SCHOOLS)
+            await close_buttons(callback, texts.INVITE_PICK_SCHOOLS)
             await _show_picker(message, actor, draft, directory, state)
             return
         if callback_data.kind == "m" and callback_data.id in directory.municipalities:
@@ -239,7 +201,7 @@ def build_router() -> Router:
         if not may_grant(actor, draft.role, target):
             raise AccessDenied(Action.INVITE)
         await callback.answer()
-        await _close_buttons(callback, label)
+        await close_buttons(callback, label)
         await _save(state, draft)
         await state.set_state(InviteWizard.uses)
         await message.answer(texts.INVITE_CHOOSE_USES, reply_markup=_uses_keyboard())
@@ -293,7 +255,7 @@ def build_router() -> Router:
             return
         draft.school_ids = [school.id]
         await _save(state, draft)
-        await _close_buttons(callback, school.short_name)
+        await close_buttons(callback, school.short_name)
         await state.set_state(InviteWizard.uses)
         assert isinstance(callback.message, Message)
         await callback.message.answer(texts.INVITE_CHOOSE_USES, reply_markup=_uses_keyboard())
@@ -336,7 +298,7 @@ def build_router() -> Router:
         await state.clear()
         await callback.answer()
         label = str(callback_data.uses) if callback_data.uses else texts.INVITE_USES_UNLIMITED
-        await _close_buttons(callback, label)
+        await close_buttons(callback, label)
         directory = await load_directory(database)
         me = await bot.me()
         invitation = created.invitation
@@ -490,7 +452,12 @@ async def _show_picker(
         return
     multiple = draft.role is Role.COORDINATOR
     prompt = texts.INVITE_CHOOSE_SCHOOLS if multiple else texts.INVITE_CHOOSE_SCHOOL
-    await message.answer(prompt, reply_markup=_picker(schools, draft, directory, multiple=multiple))
+    await message.answer(
+        prompt,
+        reply_markup=school_picker(
+            schools, directory, selected=draft.school_ids, page=draft.page, multiple=multiple
+        ),
+    )
 
 
 async def _refresh_picker(
@@ -499,5 +466,11 @@ async def _refresh_picker(
     if isinstance(callback.message, Message):
         schools = _candidates(actor, draft, directory)
         await callback.message.edit_reply_markup(
-            reply_markup=_picker(schools, draft, directory, multiple=draft.role is Role.COORDINATOR)
+            reply_markup=school_picker(
+                schools,
+                directory,
+                selected=draft.school_ids,
+                page=draft.page,
+                multiple=draft.role is Role.COORDINATOR,
+            )
         )

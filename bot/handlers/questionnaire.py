@@ -15,7 +15,13 @@ from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    TelegramObject,
+)
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import BaseModel
 
@@ -23,6 +29,7 @@ from bot import keyboards
 from bot.callbacks import (
     AnswerButton,
     AnsweredMark,
+    CarryForward,
     OpenResponse,
     QuestionAction,
     ReviewAction,
@@ -48,6 +55,7 @@ from bot.forms.models import Question, QuestionType
 from bot.forms.parsing import parse
 from bot.services.access import Action
 from bot.services.actors import Actor
+from bot.services.carry_forward import confirm_rest, previous_answers
 from bot.services.questionnaires import (
     AnswerLocked,
     FormCatalog,
@@ -59,6 +67,7 @@ from bot.services.questionnaires import (
     record_answer,
     submit_response,
 )
+from bot.services.review import revision_note
 from bot.states import Questionnaire
 from bot.texts import forms as form_texts
 from bot.texts import questionnaire as texts
@@ -174,6 +183,8 @@ class Screen:
             if stored is not None:
                 current = format_answer(question, stored.value)
                 lines.append(form_texts.CURRENT_ANSWER.format(answer=escape(current)))
+        if stored is None:
+            markup = await self._offer_carry(view, question, markup, lines)
         sent = await self.say("\n".join(lines), markup)
         place.message_id = sent.message_id
         await self.save(place)
@@ -186,8 +197,61 @@ class Screen:
             markup = self._group_screen(view, question, place, [])
         else:
             markup = self._question_screen(view, question, question, place, [])
+        if question.id not in view.answers:
+            markup = await self._offer_carry(view, question, markup, [])
         await self.save(place)
         await message.edit_reply_markup(reply_markup=markup)
+
+    async def _offer_carry(
+        self, view: ResponseView, question: Question, markup: InlineKeyboardMarkup, lines: list[str]
+    ) -> InlineKeyboardMarkup:
+        """In a recurring round: last round's answer and "Без изменений" above the buttons."""
+        carried = await previous_answers(
+            self.database, self.catalog, self.actor, view, now=utcnow()
+        )
+        if question.id not in carried:
+            return markup
+        previous = format_answer(question, carried[question.id])
+        lines.append(texts.CARRY_PREVIOUS.format(answer=escape(previous)))
+        row = [
+            InlineKeyboardButton(
+                text=text,
+                callback_data=CarryForward(r=view.response.id, q=question.id, rest=rest).pack(),
+            )
+            for text, rest in ((texts.CARRY_SAME, False), (texts.CARRY_REST, True))
+        ]
+        return InlineKeyboardMarkup(inline_keyboard=[row, *markup.inline_keyboard])
+
+    async def carry_forward(self, view: ResponseView, place: Place, *, rest: bool) -> bool:
+        """Keep last round's answer to the question on screen (and, with ``rest``, to every
+        following one that has one); False when there is none valid any more."""
+        question = view.form.question(place.question_id or "")
+        carried = await previous_answers(
+            self.database, self.catalog, self.actor, view, now=utcnow()
+        )
+        if question is None or question.id not in carried:
+            return False
+        value = carried[question.id]
+        if not rest:
+            await self.store(view, place, question, value, summary=format_answer(question, value))
+            return True
+        try:
+            view, count = await confirm_rest(
+                self.database, self.catalog, self.actor, view, now=utcnow()
+            )
+        except AnswerLocked:
+            await self.close(place)
+            await self.say(texts.LOCKED)
+            await self.review(view, place)
+            return True
+        await self.close(place, texts.CARRY_SAME)
+        await self.say(texts.CARRY_DONE.format(count=count))
+        place.question_id, place.selection, place.awaiting_other = None, [], False
+        if place.back_to_review:
+            await self.review(view, place)
+        else:
+            await self.show(view, place)
+        return True
 
     def _question_screen(
         self,
@@ -477,6 +541,15 @@ def build_router() -> Router:
         if previous is not None:
             await screen.close(previous)
         place = Place(response_id=view.response.id)
+        note = await revision_note(screen.database, view)
+        if note is not None:  # returned for revision: the methodist's comment comes first
+            await screen.say(
+                texts.RETURNED_NOTE.format(
+                    at=local_datetime(note.at, ZoneInfo(view.timezone)),
+                    name=escape(note.user_name or "—"),
+                    comment=escape(note.comment or ""),
+                )
+            )
         if view.response.status in SUBMITTED_STATUSES:
             await screen.review(view, place)
         else:
@@ -595,6 +668,21 @@ def build_router() -> Router:
         await screen.close(place)
         await screen.state.clear()
         await screen.say(text, keyboards.main_menu())
+
+    @router.callback_query(CarryForward.filter())
+    async def pressed_carry(
+        callback: CallbackQuery,
+        callback_data: CarryForward,
+        screen: Screen,
+    ) -> None:
+        pressed = await screen.pressed(callback, callback_data.r, callback_data.q, answer=False)
+        if pressed is None:
+            return
+        place, view = pressed
+        if await screen.carry_forward(view, place, rest=callback_data.rest):
+            await callback.answer()
+        else:
+            await callback.answer(texts.CARRY_GONE, show_alert=True)
 
     @router.callback_query(AnsweredMark.filter())
     async def pressed_mark(callback: CallbackQuery) -> None:

@@ -10,10 +10,12 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import NudgeLate, NudgeSchool
 from bot.commands import Cmd
+from bot.handlers.review import entry_markup
 from bot.services.access import AccessDenied, Action, Target, allows, allows_somewhere
 from bot.services.actors import Actor
 from bot.services.questionnaires import FormCatalog
 from bot.services.reminders import Deliver
+from bot.services.review import review_queue
 from bot.services.status import (
     CampaignBoard,
     Cell,
@@ -129,7 +131,13 @@ def build_router() -> Router:
             await message.answer(texts.EMPTY)
             return
         several_towns = len({b.campaign.municipality_id for b in board.campaigns}) > 1
-        await message.answer(texts.LEGEND)
+        # The way to the review queue rides on the legend: the boards keep their own buttons.
+        waiting = (
+            len(await review_queue(database, catalog, actor))
+            if allows_somewhere(actor, Action.REVIEW)
+            else 0
+        )
+        await message.answer(texts.LEGEND, reply_markup=entry_markup(waiting) if waiting else None)
         for campaign in board.campaigns:
             pages = _pages(campaign, several_towns)
             for page in pages[:-1]:

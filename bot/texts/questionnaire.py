@@ -35,16 +35,17 @@ CLOSE = "Закрыть"
 SUBMITTED = "Анкета «{title}» отправлена {at} ({zone}). Спасибо!"
 INCOMPLETE = "Ещё не на все обязательные вопросы есть ответ."
 CLOSED = "Анкета закрыта. Вернуться к ней: «Мои анкеты»."
-
-OPEN_FORM_USAGE = (
-    "Открыть анкету для всех школ: /open_form ФОРМА ДД.ММ.ГГГГ [период]\n"
-    "Например: /open_form vsoko 10.03.2027 1 полугодие 2026/27\n\nФормы:\n{forms}"
+RETURNED_NOTE = (
+    "↩️ <b>Анкета возвращена на доработку</b> {at}.\n"
+    "Комментарий методиста ({name}):\n{comment}\n\n"
+    "Измените нужные ответы и отправьте анкету снова."
 )
-OPEN_FORM_LINE = "• {id} — {title}"
-OPEN_FORM_NOT_ALLOWED = "Открывать мониторинги могут методисты и администраторы."
-OPEN_FORM_UNKNOWN = "Нет анкеты «{form}». /open_form — список."
-OPEN_FORM_BAD_DATE = "Срок — дата в будущем в виде ДД.ММ.ГГГГ."
-OPEN_FORM_NOTHING = "В вашей зоне нет школ."
-OPEN_FORM_DONE = "Открыта анкета «{title}» ({period}): {count} школ(ы), срок {deadline}."
-DEFAULT_PERIOD = "текущий период"
+
 ANSWER_SAVED = "Ответ сохранён."
+
+# Carry forward: last round's answer offered again in a recurring campaign.
+CARRY_PREVIOUS = "В прошлый раз: {answer}"
+CARRY_SAME = "✅ Без изменений"
+CARRY_REST = "⏩ Все ответы — без изменений"
+CARRY_GONE = "Прошлый ответ больше не подходит. Ответьте, пожалуйста, заново."
+CARRY_DONE = "Оставлено без изменений ответов: {count}."

@@ -1,0 +1,211 @@
+"""/export: a campaign (or a form over all its periods), optionally one district, as .xlsx."""
+
+import asyncio
+from collections import Counter
+from collections.abc import Sequence
+from html import escape
+
+from aiogram import Bot, Router
+from aiogram.filters import Command
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import ExportPick, ExportRun
+from bot.commands import Cmd
+from bot.services.access import AccessDenied, Action, allows_somewhere, visible_schools
+from bot.services.actors import Actor
+from bot.services.directory import load_directory
+from bot.services.export import (
+    Export,
+    ExportChoice,
+    MixedForms,
+    build_export,
+    campaigns_of_form,
+    export_filename,
+    list_exportable,
+)
+from bot.services.export.model import Timeliness
+from bot.services.questionnaires import FormCatalog
+from bot.texts import export as texts
+from exports.workbook import render_workbook
+from storage import Database
+from storage.exports import campaign_school_ids
+from storage.types import utcnow
+
+MAX_CAMPAIGN_BUTTONS = 30
+
+
+def _choices_keyboard(choices: Sequence[ExportChoice]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    several_towns = len({choice.municipality for choice in choices}) > 1
+    for choice in choices[:MAX_CAMPAIGN_BUTTONS]:
+        builder.button(
+            text=texts.CAMPAIGN_BUTTON.format(
+                label=choice.label,
+                town=f" · {choice.municipality}" if several_towns else "",
+                closed=texts.CLOSED_MARK if choice.closed else "",
+            ),
+            callback_data=ExportPick(campaign_id=choice.campaign_id),
+        )
+    rounds = Counter(choice.form_key for choice in choices)
+    titles = {choice.form_key: choice.form_title for choice in choices}
+    for form_key, count in rounds.items():
+        if count > 1:
+            builder.button(
+                text=texts.FORM_BUTTON.format(form=titles[form_key], count=count),
+                callback_data=ExportPick(form_key=form_key),
+            )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def _campaign_ids(choices: Sequence[ExportChoice], pick: ExportPick | ExportRun) -> list[int]:
+    """The campaigns a button means, among those the actor may export now."""
+    if pick.form_key:
+        return campaigns_of_form(choices, pick.form_key)
+    return [c.campaign_id for c in choices if c.campaign_id == pick.campaign_id]
+
+
+async def _district_counts(
+    database: Database, actor: Actor, campaign_ids: Sequence[int]
+) -> list[tuple[int, str, int]]:
+    """(district id, name, schools) of the districts the actor's export of these campaigns spans."""
+    directory = await load_directory(database)
+    async with database.read() as conn:
+        by_campaign = await campaign_school_ids(conn, campaign_ids)
+    members = {school_id for ids in by_campaign.values() for school_id in ids}
+    schools = visible_schools(
+        actor, Action.EXPORT, (directory.schools[s] for s in members if s in directory.schools)
+    )
+    counts = Counter(school.district_id for school in schools if school.district_id is not None)
+    return sorted(
+        (
+            (district_id, directory.districts[district_id].name, count)
+            for district_id, count in counts.items()
+        ),
+        key=lambda item: item[1],
+    )
+
+
+def _caption(export: Export) -> str:
+    latest = export.latest_reports()
+    late = sum(report.timeliness in (Timeliness.LATE, Timeliness.OVERDUE) for report in latest)
+    return texts.CAPTION.format(
+        title=escape(f"{export.short_title} — {export.latest.label}"),
+        scope=escape(export.scope),
+        done=sum(report.done for report in latest),
+        total=len(latest),
+        late=texts.CAPTION_LATE.format(late=late) if late else "",
+    )
+
+
+def build_router() -> Router:
+    router = Router(name="export")
+
+    @router.message(Command(Cmd.EXPORT))
+    async def start(
+        message: Message, actor: Actor, database: Database, catalog: FormCatalog
+    ) -> None:
+        if not allows_somewhere(actor, Action.EXPORT):
+            await message.answer(texts.NOT_ALLOWED)
+            return
+        choices = await list_exportable(database, catalog, actor)
+        if not choices:
+            await message.answer(texts.NOTHING)
+            return
+        await message.answer(texts.CHOOSE, reply_markup=_choices_keyboard(choices))
+
+    @router.callback_query(ExportPick.filter())
+    async def picked(
+        callback: CallbackQuery,
+        callback_data: ExportPick,
+        actor: Actor,
+        database: Database,
+        catalog: FormCatalog,
+        bot: Bot,
+    ) -> None:
+        choices = await list_exportable(database, catalog, actor)
+        campaign_ids = _campaign_ids(choices, callback_data)
+        if not campaign_ids:
+            raise AccessDenied(Action.EXPORT)
+        await callback.answer()
+        districts = await _district_counts(database, actor, campaign_ids)
+        if len(districts) < 2:
+            run = ExportRun(campaign_id=callback_data.campaign_id, form_key=callback_data.form_key)
+            await _send(callback, run, actor, database, catalog, bot)
+            return
+        builder = InlineKeyboardBuilder()
+        total = max(choice.schools for choice in choices if choice.campaign_id in campaign_ids)
+        builder.button(
+            text=texts.WHOLE_SCOPE.format(count=total),
+            callback_data=ExportRun(
+                campaign_id=callback_data.campaign_id, form_key=callback_data.form_key
+            ),
+        )
+        for district_id, name, count in districts:
+            builder.button(
+                text=texts.DISTRICT_BUTTON.format(district=name, count=count),
+                callback_data=ExportRun(
+                    campaign_id=callback_data.campaign_id,
+                    form_key=callback_data.form_key,
+                    district_id=district_id,
+                ),
+            )
+        builder.adjust(1)
+        assert isinstance(callback.message, Message)
+        await callback.message.answer(texts.CHOOSE_DISTRICT, reply_markup=builder.as_markup())
+
+    @router.callback_query(ExportRun.filter())
+    async def run(
+        callback: CallbackQuery,
+        callback_data: ExportRun,
+        actor: Actor,
+        database: Database,
+        catalog: FormCatalog,
+        bot: Bot,
+    ) -> None:
+        await callback.answer()
+        await _send(callback, callback_data, actor, database, catalog, bot)
+
+    return router
+
+
+async def _send(
+    callback: CallbackQuery,
+    run: ExportRun,
+    actor: Actor,
+    database: Database,
+    catalog: FormCatalog,
+    bot: Bot,
+) -> None:
+    """Build the export (access is checked again), render it off the event loop, send it."""
+    message = callback.message
+    if not isinstance(message, Message):
+        raise AccessDenied(Action.EXPORT)
+    choices = await list_exportable(database, catalog, actor)
+    campaign_ids = _campaign_ids(choices, run)
+    if not campaign_ids:
+        await message.answer(texts.GONE)
+        return
+    progress = await message.answer(texts.PREPARING)
+    await bot.send_chat_action(message.chat.id, "upload_document")
+    now = utcnow()
+    try:
+        export = await build_export(
+            database,
+            catalog,
+            actor,
+            campaign_ids=campaign_ids,
+            district_id=run.district_id or None,
+            now=now,
+        )
+    except MixedForms:
+        await progress.edit_text(texts.MIXED)
+        return
+    # openpyxl is synchronous: a large workbook would stall every other chat meanwhile.
+    content = await asyncio.to_thread(render_workbook, export)
+    name = export_filename(export, export.generated_at.date())
+    await message.answer_document(
+        BufferedInputFile(content, filename=name), caption=_caption(export)
+    )
+    await progress.delete()

@@ -1,0 +1,348 @@
+"""/new_campaign and /campaigns over the fake Bot API: open a round, change it, close it."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from bot.callbacks import CampaignAction, CloseCampaign, ManageCampaign
+from bot.services.actors import Actor
+from bot.services.campaigns import CampaignPlan, open_campaign
+from bot.services.reminders import run_tick
+from bot.services.schedule import Recurrence, ReminderPlan, first_period
+from bot.texts import campaigns as texts
+from bot.texts import people as people_texts
+from storage.campaigns import Campaign, campaign_school_ids, get_campaign
+from storage.directory import School, add_district, add_municipality, add_school
+from storage.people import Role
+from storage.schema import campaigns
+from storage.types import utcnow
+from tests.factories import Town, make_person, make_town
+from tests.harness import BotHarness
+
+METHODIST, OTHER_METHODIST, TEACHER, FAR_TEACHER = 501, 502, 503, 504
+ZONE = ZoneInfo("Asia/Tomsk")
+
+
+DISTRICT = "Зональненский округ"
+
+
+@pytest.fixture
+async def towns(harness: BotHarness) -> tuple[Town, Town]:
+    """Томск: five schools, three of them in one district; СОШ № 5 and ООШ № 66 are ШНОР."""
+    database = harness.database
+    async with database.write() as conn:
+        municipality = await add_municipality(conn, "Город Томск", "Asia/Tomsk")
+        district = await add_district(conn, municipality.id, DISTRICT)
+        schools = [
+            await add_school(
+                conn,
+                municipality_id=municipality.id,
+                full_name=f"МАОУ {short}",
+                short_name=short,
+                district_id=district.id if short in ("СОШ № 5", "СОШ № 11", "ООШ № 66") else None,
+                is_shnor=short in ("СОШ № 5", "ООШ № 66"),
+            )
+            for short in ("СОШ № 5", "СОШ № 11", "ООШ № 66", "СОШ № 28", "Гимназия № 1")
+        ]
+    town = Town(municipality, schools)
+    other = await make_town(database, name="Город Северск", short_names=("СОШ № 2",))
+    await make_person(database, METHODIST, Role.METHODIST, municipality_id=town.municipality.id)
+    await make_person(
+        database, OTHER_METHODIST, Role.METHODIST, municipality_id=other.municipality.id
+    )
+    await make_person(database, TEACHER, Role.RESPONDENT, school_id=town.schools[0].id)
+    await make_person(database, FAR_TEACHER, Role.RESPONDENT, school_id=other.schools[0].id)
+    return town, other
+
+
+async def _campaigns(harness: BotHarness) -> list[Campaign]:
+    async with harness.database.read() as conn:
+        ids = (await conn.scalars(select(campaigns.c.id).order_by(campaigns.c.id))).all()
+        found = [await get_campaign(conn, campaign_id) for campaign_id in ids]
+    return [campaign for campaign in found if campaign is not None]
+
+
+async def _schools_of(harness: BotHarness, campaign_id: int) -> set[int]:
+    async with harness.database.read() as conn:
+        return await campaign_school_ids(conn, campaign_id)
+
+
+def _ids(schools: list[School]) -> set[int]:
+    return {school.id for school in schools}
+
+
+async def test_a_methodist_opens_a_one_off_round_for_picked_schools(
+    harness: BotHarness, towns: tuple[Town, Town]
+) -> None:
+    town, _ = towns
+    methodist = harness.user(METHODIST)
+    await methodist.send("/new_campaign")
+    forms = await methodist.next_message()
+    assert forms.plain_text == texts.CHOOSE_FORM  # one municipality: no municipality step
+    await methodist.press("Внутренняя система оценки качества образования (ВСОКО)")
+    assert (await methodist.next_message()).plain_text == texts.CHOOSE_RECURRENCE
+    await methodist.press(texts.RECURRENCE_ONCE)
+    period = await methodist.next_message()
+    assert period.plain_text == texts.ASK_PERIOD
+    assert len(period.button_texts) == 3  # this month, this quarter, this school year
+
+    await methodist.send("x" * 101)
+    assert (await methodist.next_message()).plain_text == texts.PERIOD_TOO_LONG
+    await methodist.send("  1 полугодие   2026/27 ")
+    schools = await methodist.next_message()
+    assert schools.plain_text == texts.CHOOSE_SCHOOLS
+    assert schools.button_texts[0] == "Все школы (5)"
+    assert schools.button_texts[-1] == texts.SCHOOLS_PICK
+
+    await methodist.press(texts.SCHOOLS_PICK)
+    picker = await methodist.next_message()
+    assert picker.plain_text == texts.PICK_SCHOOLS
+    await methodist.press("Готово (0)")
+    await harness.settle()
+    await methodist.press("СОШ № 11")
+    await harness.settle()
+    await methodist.send("28")  # search narrows the picker; the ticks survive it
+    searched = await methodist.next_message()
+    assert searched.button_texts[0] == "СОШ № 28"
+    await methodist.press("СОШ № 28")
+    await harness.settle()
+    await methodist.press("Готово (2)")
+    assert (await methodist.next_message()).plain_text == "2 школ(ы)"
+
+    opening = await methodist.next_message()
+    assert opening.plain_text == texts.ASK_OPENING.format(zone="Asia/Tomsk")
+    await methodist.send("вчера")
+    assert (await methodist.next_message()).plain_text == texts.BAD_MOMENT
+    await methodist.send("01.01.2020 09:00")
+    assert (await methodist.next_message()).plain_text == texts.OPENING_IN_PAST
+    await methodist.press(texts.OPEN_NOW)
+    assert (await methodist.next_message()).plain_text == texts.ASK_DEADLINE
+
+    now = utcnow()
+    deadline_day = (now + timedelta(days=20)).astimezone(ZONE).date()
+    await methodist.send(deadline_day.strftime("%d.%m.%Y") + " 18:00")
+    reminders = await methodist.next_message()
+    assert "за 3 и 1 день до срока в 10:00" in (reminders.plain_text or "")
+    await methodist.press(texts.REMINDERS_CUSTOM)
+    assert (await methodist.next_message()).plain_text == texts.ASK_REMINDER_DAYS
+    await methodist.send("7 три")
+    assert (await methodist.next_message()).plain_text == texts.BAD_REMINDER_DAYS
+    await methodist.send("7, 3 1")
+    summary = await methodist.next_message()
+    text = summary.plain_text or ""
+    assert "Период: 1 полугодие 2026/27" in text
+    assert "Повторяется: Однократно" in text
+    assert "Школы: 2 школ(ы)" in text
+    assert f"Срок: {deadline_day.strftime('%d.%m.%Y')} 18:00" in text
+    assert "за 7, 3 и 1 день до срока" in text
+    assert await _campaigns(harness) == []  # nothing is opened before the confirmation
+
+    await methodist.press(texts.CONFIRM)
+    opened = await methodist.next_message()
+    assert "Школ: 2" in (opened.plain_text or "")
+    [campaign] = await _campaigns(harness)
+    assert campaign.period_label == "1 полугодие 2026/27"
+    assert campaign.recurrence is None
+    assert campaign.municipality_id == town.municipality.id
+    assert campaign.deadline_at.astimezone(ZONE).replace(tzinfo=None) == datetime.combine(
+        deadline_day, datetime.min.time()
+    ).replace(hour=18)
+    assert now - timedelta(seconds=5) <= campaign.opens_at <= utcnow()
+    assert ReminderPlan.from_json(campaign.reminder_plan or {}).days_before == (7, 3, 1)
+    assert await _schools_of(harness, campaign.id) == {town.schools[1].id, town.schools[3].id}
+    async with harness.database.read() as conn:
+        state = await conn.scalar(
+            select(campaigns.c.created_by).where(campaigns.c.id == campaign.id)
+        )
+    assert state is not None  # the methodist is recorded as its author
+
+
+async def test_a_recurring_round_takes_its_label_and_dates_from_the_schedule(
+    harness: BotHarness, towns: tuple[Town, Town]
+) -> None:
+    town, _ = towns
+    methodist = harness.user(METHODIST)
+    await methodist.send("/new_campaign")
+    await harness.settle()
+    await methodist.press("Внутренняя система оценки качества образования (ВСОКО)")
+    await harness.settle()
+    await methodist.press(texts.RECURRENCE_LABELS[Recurrence.MONTHLY])
+    await harness.settle()
+    await methodist.press(f"{DISTRICT} (3)")
+    await harness.settle()
+    period = first_period(Recurrence.MONTHLY, utcnow().astimezone(ZONE).date())
+    deadline = methodist.last_message()
+    assert deadline is not None
+    assert deadline.plain_text == texts.ASK_DEADLINE
+    assert deadline.button_texts == [period.deadline_on.strftime("%d.%m.%Y")]
+    await methodist.press(period.deadline_on.strftime("%d.%m.%Y"))
+    await harness.settle()
+    await methodist.press(texts.REMINDERS_DEFAULT)
+    await harness.settle()
+    summary = methodist.last_message()
+    assert summary is not None
+    assert f"Период: {period.label}" in (summary.plain_text or "")
+    await methodist.press(texts.CONFIRM)
+    await harness.settle()
+
+    [campaign] = await _campaigns(harness)
+    assert campaign.recurrence == Recurrence.MONTHLY
+    assert campaign.period_label == period.label
+    assert campaign.deadline_at.astimezone(ZONE).date() == period.deadline_on
+    assert await _schools_of(harness, campaign.id) == _ids(town.schools[:3])
+
+
+async def test_opening_reminders_reach_the_chosen_schools_only(
+    harness: BotHarness, towns: tuple[Town, Town]
+) -> None:
+    """ШНОР only: the teacher of a ШНОР school gets the opening reminder, nobody else does."""
+    town, _ = towns
+    methodist = harness.user(METHODIST)
+    await methodist.send("/new_campaign")
+    await harness.settle()
+    await methodist.press("Внутренняя система оценки качества образования (ВСОКО)")
+    await harness.settle()
+    await methodist.press(texts.RECURRENCE_ONCE)
+    await harness.settle()
+    await methodist.press(methodist.last_message().button_texts[0])  # type: ignore[union-attr]
+    await harness.settle()
+    shnor = [s for s in town.schools if s.is_shnor]
+    await methodist.press(texts.SCHOOLS_SHNOR.format(count=len(shnor)))
+    await harness.settle()
+    await methodist.press(texts.OPEN_NOW)
+    await harness.settle()
+    await methodist.send((utcnow() + timedelta(days=30)).astimezone(ZONE).strftime("%d.%m.%Y"))
+    await harness.settle()
+    await methodist.press(texts.REMINDERS_DEFAULT)
+    await harness.settle()
+    await methodist.press(texts.CONFIRM)
+    await harness.settle()
+    [campaign] = await _campaigns(harness)
+    assert await _schools_of(harness, campaign.id) == _ids(shnor)
+
+    # Run the tick at a daytime moment after the opening, so quiet hours do not hold it.
+    local_noon = datetime.combine(utcnow().astimezone(ZONE).date(), datetime.min.time())
+    noon = local_noon.replace(hour=12, tzinfo=ZONE).astimezone(UTC)
+    if noon < campaign.opens_at:
+        noon += timedelta(days=1)
+    await run_tick(harness.database, harness.catalog, harness.deliver, now=noon)
+    teacher = harness.user(TEACHER)
+    reminder = await teacher.next_message()  # СОШ № 5 is a ШНОР school
+    assert "ВСОКО" in (reminder.plain_text or "")
+    assert reminder.button_texts == ["Открыть анкету"]
+    await harness.user(FAR_TEACHER).expect_no_message()
+
+
+@pytest.fixture
+async def opened(harness: BotHarness, towns: tuple[Town, Town]) -> Campaign:
+    town, _ = towns
+    now = utcnow()
+    plan = CampaignPlan(
+        form_key="vsoko",
+        municipality_id=town.municipality.id,
+        period_label="2 четверть 2026/27",
+        opens_at=now,
+        deadline_at=now + timedelta(days=10),
+        school_ids=(town.schools[0].id, town.schools[1].id),
+        recurrence=Recurrence.QUARTERLY,
+    )
+    organiser = Actor(telegram_id=0, user=None, bootstrap_admin=True)
+    return await open_campaign(harness.database, harness.catalog, organiser, plan, now=now)
+
+
+async def test_the_methodist_moves_the_deadline_adds_schools_and_closes(
+    harness: BotHarness, towns: tuple[Town, Town], opened: Campaign
+) -> None:
+    town, _ = towns
+    methodist = harness.user(METHODIST)
+    await methodist.send("/campaigns")
+    listing = await methodist.next_message()
+    assert listing.plain_text == texts.LIST_HEADER.replace("<b>", "").replace("</b>", "")
+    [button] = listing.button_texts
+    assert button.startswith("ВСОКО · 2 четверть 2026/27 · 0/2 · до ")
+
+    await methodist.press(button)
+    card = await methodist.next_message()
+    assert "Сдали: 0 из 2" in (card.plain_text or "")
+    assert "(1 раз в четверть)" in (card.plain_text or "")
+
+    # The deadline: a wrong date is re-asked, a past one refused, a good one saved.
+    await methodist.press(texts.CHANGE_DEADLINE, message=card)
+    assert "Напишите новый" in ((await methodist.next_message()).plain_text or "")
+    await methodist.send("31.02.2027")
+    assert (await methodist.next_message()).plain_text == texts.BAD_MOMENT
+    await methodist.send("01.01.2021")
+    assert (await methodist.next_message()).plain_text == texts.PROBLEMS["deadline_passed"]
+    new_day = (utcnow() + timedelta(days=40)).astimezone(ZONE).date()
+    await methodist.send(new_day.strftime("%d.%m.%Y"))
+    changed = await methodist.next_message()
+    assert f"{new_day.strftime('%d.%m.%Y')} 23:59" in (changed.plain_text or "")
+    [campaign] = await _campaigns(harness)
+    assert campaign.deadline_at.astimezone(ZONE).date() == new_day
+
+    # Adding schools offers only those not in the campaign yet.
+    await methodist.press(texts.ADD_SCHOOLS, message=card)
+    picker = await methodist.next_message()
+    assert "Уже участвуют: 2" in (picker.plain_text or "")
+    assert "СОШ № 5" not in " ".join(picker.button_texts)
+    await methodist.press("ООШ № 66", message=picker)
+    await harness.settle()
+    await methodist.press("Готово (1)")
+    assert (await methodist.next_message()).plain_text == texts.SCHOOLS_ADDED.format(count=1)
+    assert await _schools_of(harness, opened.id) == {
+        town.schools[0].id,
+        town.schools[1].id,
+        town.schools[2].id,
+    }
+
+    # Closing asks for a confirmation first.
+    await methodist.press(texts.CLOSE, message=card)
+    confirm = await methodist.next_message()
+    assert "следующие периоды не откроются" in (confirm.plain_text or "")
+    await methodist.press(texts.CLOSE_YES, message=confirm)
+    assert "закрыт" in ((await methodist.next_message()).plain_text or "")
+    [campaign] = await _campaigns(harness)
+    assert campaign.closed_at is not None
+    await methodist.send("/campaigns")
+    assert (await methodist.next_message()).plain_text == texts.LIST_EMPTY
+
+    # The school no longer sees the form, and a stale card button is refused.
+    teacher = harness.user(TEACHER)
+    await teacher.send("/forms")
+    assert "ВСОКО" not in ((await teacher.next_message()).plain_text or "")
+    pressed = await methodist.press(texts.CHANGE_DEADLINE, message=card)
+    await harness.settle()
+    answer = methodist.callback_answer(pressed)
+    assert answer is not None
+    assert answer["text"] == texts.PROBLEMS["closed"]
+
+
+async def test_others_cannot_manage_or_open(
+    harness: BotHarness, towns: tuple[Town, Town], opened: Campaign
+) -> None:
+    teacher = harness.user(TEACHER)
+    await teacher.send("/new_campaign")
+    assert (await teacher.next_message()).plain_text == texts.NOT_ALLOWED
+    await teacher.send("/campaigns")
+    assert (await teacher.next_message()).plain_text == texts.NOT_ALLOWED
+
+    # A methodist of another municipality sees nothing and cannot forge a way in.
+    stranger = harness.user(OTHER_METHODIST)
+    await stranger.send("/campaigns")
+    listing = await stranger.next_message()
+    assert listing.plain_text == texts.LIST_EMPTY
+    for forged in (
+        ManageCampaign(campaign_id=opened.id),
+        CampaignAction(campaign_id=opened.id, act="deadline"),
+        CloseCampaign(campaign_id=opened.id),
+    ):
+        pressed = await stranger.press_data(listing, forged.pack())
+        await harness.settle()
+        answer = stranger.callback_answer(pressed)
+        assert answer is not None
+        assert answer["text"] == people_texts.ACCESS_DENIED
+    [campaign] = await _campaigns(harness)
+    assert campaign.closed_at is None
+    assert campaign.deadline_at == opened.deadline_at
