@@ -401,7 +401,7 @@ def build_router() -> Router:
         period = first_period(recurrence, today)
         zone = _zone(directory, draft)
         draft.recurrence, draft.period_label = recurrence, period.label
-        draft.opens_at = max(now, local_moment(period.opens_on, time(), zone.key))
+        draft.opens_at = local_moment(period.opens_on, time(), zone.key)
         draft.default_deadline = period.deadline_on
         await _ask_schools(message, state, draft, directory)
 

@@ -134,7 +134,8 @@ async def open_campaign(
     *,
     now: datetime,
 ) -> Campaign:
-    """Opens a round for the plan's schools; an opening in the past opens it now."""
+    """Opens a round for the plan's schools. An opening in the past is kept (a recurring round
+    opens with its period, and its next rounds keep that time of day): the round is open at once."""
     authorize(actor, Action.RUN_CAMPAIGNS, Target.municipality(plan.municipality_id))
     if plan.form_key not in catalog.current:
         raise CampaignRefused(Problem.UNKNOWN_FORM)
@@ -147,10 +148,9 @@ async def open_campaign(
         for school_id in plan.school_ids
     ):
         raise CampaignRefused(Problem.FOREIGN_SCHOOL)
-    opens_at = max(plan.opens_at, now)
     if plan.deadline_at <= now:
         raise CampaignRefused(Problem.DEADLINE_PASSED)
-    if plan.deadline_at <= opens_at:
+    if plan.deadline_at <= plan.opens_at:
         raise CampaignRefused(Problem.DEADLINE_BEFORE_OPENING)
     async with database.write() as conn:
         return await add_campaign(
@@ -158,7 +158,7 @@ async def open_campaign(
             form_id=catalog.row_id(plan.form_key),
             municipality_id=plan.municipality_id,
             period_label=plan.period_label,
-            opens_at=opens_at,
+            opens_at=plan.opens_at,
             deadline_at=plan.deadline_at,
             school_ids=list(plan.school_ids),
             created_by=None if actor.user is None else actor.user.id,

@@ -191,6 +191,8 @@ async def test_a_recurring_round_takes_its_label_and_dates_from_the_schedule(
     assert campaign.recurrence == Recurrence.MONTHLY
     assert campaign.period_label == period.label
     assert campaign.deadline_at.astimezone(ZONE).date() == period.deadline_on
+    # It opens with its period (local midnight of its first day), so later rounds open so too.
+    assert campaign.opens_at == datetime.combine(period.opens_on, datetime.min.time(), ZONE)
     assert await _schools_of(harness, campaign.id) == _ids(town.schools[:3])
 
 

@@ -128,12 +128,12 @@ async def test_school_choices(database: Database, world: World) -> None:
 async def test_a_methodist_opens_a_campaign_with_its_plan(database: Database, world: World) -> None:
     plan = _plan(
         world,
-        opens_at=NOW - timedelta(hours=2),  # in the past: opens now
+        opens_at=NOW - timedelta(days=2),  # in the past: the round is open at once
         reminder_plan=ReminderPlan(days_before=(5, 2)),
         recurrence=Recurrence.QUARTERLY,
     )
     campaign = await open_campaign(database, world.catalog, world.methodist, plan, now=NOW)
-    assert campaign.opens_at == NOW
+    assert campaign.opens_at == NOW - timedelta(days=2)
     assert campaign.recurrence == "quarterly"
     assert campaign.reminder_plan == ReminderPlan(days_before=(5, 2)).to_json()
     assert world.methodist.user is not None
