@@ -23,6 +23,7 @@ class Cmd(StrEnum):
     STATUS = "status"
     REVIEW = "review"
     EXPORT = "export"
+    FILE = "file"
 
 
 MENU: list[BotCommand] = [

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Text, cast, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -128,6 +128,17 @@ async def load_answer_values(
     for row in rows:
         found[row.response_id][row.question_id] = row.value
     return found
+
+
+async def answers_containing(conn: AsyncConnection, text: str) -> list[tuple[int, Any]]:
+    """(school id, answer value) of the current answers whose stored JSON contains ``text``: a
+    scan, used to find an uploaded file by its unique id when someone asks for it."""
+    rows = await conn.execute(
+        select(responses.c.school_id, answers.c.value)
+        .join(responses, responses.c.id == answers.c.response_id)
+        .where(cast(answers.c.value, Text).contains(text, autoescape=True))
+    )
+    return [(row.school_id, row.value) for row in rows]
 
 
 async def save_answer(

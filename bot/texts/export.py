@@ -14,3 +14,7 @@ CAPTION = "{title}: {scope}. Сдали {done} из {total}{late}."
 CAPTION_LATE = ", не сдали в срок: {late}"
 GONE = "Этого мониторинга больше нет в вашей зоне. Откройте /export заново."
 MIXED = "Эти мониторинги — разные анкеты; выберите одну."
+
+# /file CODE: a file a school uploaded as an answer (the export names the code).
+FILE_USAGE = "Пришлите код файла из выгрузки: /file КОД"
+FILE_NOT_FOUND = "Файла с кодом «{code}» нет среди ответов школ, которые вы можете смотреть."

@@ -186,7 +186,7 @@ async def test_answers_are_typed_and_formula_like_texts_stay_text(city: Export) 
     assert five[ids.index("grades")].value == "2–9"
     assert five[ids.index("schedule_link")].value == "https://school5.tomsk.ru/grafik"
     assert five[ids.index("evidence")].value == (
-        "График консультаций.pdf (файл можно запросить у бота)"
+        "График консультаций.pdf (файл пришлёт бот: /file U1)"
     )
     assert rows["СОШ № 44"][ids.index("held")].value is None
 

@@ -566,7 +566,7 @@ async def test_the_export_sheets_carry_the_values_and_keep_long_texts_whole(
     assert eleven[ids.index("sessions")] == 20
     assert rows["СОШ № 5"][ids.index("grades")] == "2–9"
     assert rows["СОШ № 5"][ids.index("evidence")] == (
-        "График консультаций.pdf (файл можно запросить у бота)"
+        "График консультаций.pdf (файл пришлёт бот: /file U1)"
     )
     assert rows["СОШ № 44"][ids.index("held")] is None
     reason = rows["ООШ № 66"][ids.index("not_held_reason")]

@@ -125,7 +125,9 @@ def _grades(value: Any) -> CellValue:
 def _file(value: Any) -> CellValue:
     if not isinstance(value, dict):
         return None
-    return labels.FILE_VALUE.format(name=value.get("name") or labels.UNNAMED_FILE)
+    return labels.FILE_VALUE.format(
+        name=value.get("name") or labels.UNNAMED_FILE, code=value.get("file_unique_id") or "—"
+    )
 
 
 _FORMATS = {

@@ -72,7 +72,7 @@ OTHER = "Другое"
 OTHER_COLUMN = "{question}: другое (текст)"
 OPTION_COLUMN = "{question}: {option}"
 ITEMS_COLUMN = "{question}: пунктов"
-FILE_VALUE = "{name} (файл можно запросить у бота)"
+FILE_VALUE = "{name} (файл пришлёт бот: /file {code})"
 UNNAMED_FILE = "файл без имени"
 ITEM_NUMBER = "№ пункта"
 
