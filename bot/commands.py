@@ -1,10 +1,12 @@
 """Bot commands: one name each, reused by handlers' filters, the menu and tests."""
 
+from collections.abc import Collection
 from enum import StrEnum
 
 from aiogram.types import BotCommand
 
 from bot.texts import common as texts
+from storage.people import Role
 
 
 class Cmd(StrEnum):
@@ -26,6 +28,7 @@ class Cmd(StrEnum):
     FILE = "file"
 
 
+# The menu everyone sees (the default scope), and what each role adds in its own chat.
 MENU: list[BotCommand] = [
     BotCommand(command=Cmd.START, description=texts.COMMAND_START),
     BotCommand(command=Cmd.HELP, description=texts.COMMAND_HELP),
@@ -33,3 +36,37 @@ MENU: list[BotCommand] = [
     BotCommand(command=Cmd.FORMS, description=texts.COMMAND_FORMS),
     BotCommand(command=Cmd.WHOAMI, description=texts.COMMAND_WHOAMI),
 ]
+
+ROLE_COMMANDS: dict[Role, tuple[Cmd, ...]] = {
+    Role.RESPONDENT: (Cmd.FORMS,),
+    Role.COORDINATOR: (Cmd.STATUS, Cmd.EXPORT),
+    Role.METHODIST: (
+        Cmd.STATUS,
+        Cmd.NEW_CAMPAIGN,
+        Cmd.CAMPAIGNS,
+        Cmd.REVIEW,
+        Cmd.EXPORT,
+        Cmd.INVITE,
+        Cmd.PEOPLE,
+    ),
+    Role.ADMIN: (
+        Cmd.STATUS,
+        Cmd.NEW_CAMPAIGN,
+        Cmd.CAMPAIGNS,
+        Cmd.REVIEW,
+        Cmd.EXPORT,
+        Cmd.INVITE,
+        Cmd.PEOPLE,
+        Cmd.IMPORT,
+    ),
+}
+
+
+def menu_for(roles: Collection[Role]) -> list[BotCommand]:
+    """A person's own command menu: /start and /help, their roles' commands, then the rest."""
+    chosen: list[Cmd] = [Cmd.START, Cmd.HELP]
+    for role in (Role.ADMIN, Role.METHODIST, Role.COORDINATOR, Role.RESPONDENT):
+        if role in roles:
+            chosen.extend(cmd for cmd in ROLE_COMMANDS[role] if cmd not in chosen)
+    chosen.extend(cmd for cmd in (Cmd.WHOAMI, Cmd.CANCEL) if cmd not in chosen)
+    return [BotCommand(command=cmd, description=texts.COMMAND_DESCRIPTIONS[cmd]) for cmd in chosen]

@@ -2,12 +2,12 @@
 
 from html import escape
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message
+from aiogram.types import BotCommandScopeChat, Message
 
-from bot.commands import Cmd
+from bot.commands import Cmd, menu_for
 from bot.keyboards import main_menu
 from bot.services.actors import Actor
 from bot.texts import common as texts
@@ -31,14 +31,20 @@ def roles_text(actor: Actor) -> str:
     return ", ".join(texts.ROLE_NAMES[role] for role in ROLE_ORDER if role in actor.roles)
 
 
+async def set_personal_menu(bot: Bot, chat_id: int, actor: Actor) -> None:
+    """The chat's command menu lists what this person's roles can do (/start refreshes it)."""
+    await bot.set_my_commands(menu_for(actor.roles), scope=BotCommandScopeChat(chat_id=chat_id))
+
+
 def build_router() -> Router:
     router = Router(name="common")
 
     @router.message(CommandStart())
-    async def start(message: Message, actor: Actor) -> None:
+    async def start(message: Message, actor: Actor, bot: Bot) -> None:
         if not actor.is_registered:
             await message.answer(texts.START_STRANGER)
             return
+        await set_personal_menu(bot, message.chat.id, actor)
         name = actor.display_name or (message.from_user.full_name if message.from_user else "")
         await message.answer(
             texts.START_KNOWN.format(

@@ -11,7 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import SkipPosition
 from bot.config import Settings
-from bot.handlers.common import help_text
+from bot.handlers.common import help_text, set_personal_menu
 from bot.keyboards import main_menu
 from bot.services.actors import resolve_actor
 from bot.services.directory import load_directory
@@ -139,6 +139,8 @@ async def _finish(
     await state.clear()
     sender = telegram_id if telegram_id is not None else message.chat.id
     actor = await resolve_actor(database, sender, settings.admin_ids)
+    if message.bot is not None:
+        await set_personal_menu(message.bot, message.chat.id, actor)
     await message.answer(
         texts.REGISTERED.format(name=escape(actor.display_name or ""), help=help_text(actor)),
         reply_markup=main_menu() if Role.RESPONDENT in actor.roles else None,

@@ -15,6 +15,22 @@ COMMAND_HELP = "Что умеет бот"
 COMMAND_CANCEL = "Отменить текущее действие"
 COMMAND_WHOAMI = "Мои роли и школы"
 COMMAND_FORMS = "Мои анкеты"
+# Descriptions in a person's own menu, by command name.
+COMMAND_DESCRIPTIONS = {
+    "start": COMMAND_START,
+    "help": COMMAND_HELP,
+    "cancel": COMMAND_CANCEL,
+    "whoami": COMMAND_WHOAMI,
+    "forms": COMMAND_FORMS,
+    "status": "Кто сдал анкеты; напомнить опаздывающим",
+    "new_campaign": "Открыть мониторинг",
+    "campaigns": "Открытые мониторинги: срок, школы, закрыть",
+    "review": "Проверить сданные анкеты",
+    "export": "Выгрузка в Excel",
+    "invite": "Пригласить в бот",
+    "people": "Люди и роли",
+    "import": "Загрузить справочник школ",
+}
 
 # --- /start and /help ---
 START_STRANGER = (

@@ -348,3 +348,31 @@ async def test_others_cannot_manage_or_open(
     [campaign] = await _campaigns(harness)
     assert campaign.closed_at is None
     assert campaign.deadline_at == opened.deadline_at
+
+
+async def test_each_person_gets_a_command_menu_of_their_roles(
+    harness: BotHarness, towns: tuple[Town, Town]
+) -> None:
+    for telegram_id in (METHODIST, TEACHER):
+        await harness.user(telegram_id).send("/start")
+    await harness.settle()
+
+    def menu(chat_id: int) -> list[str]:
+        scope = {"type": "chat", "chat_id": chat_id}
+        return [command["command"] for command in harness.emulator.my_commands(scope)]
+
+    assert menu(METHODIST) == [
+        "start",
+        "help",
+        "status",
+        "new_campaign",
+        "campaigns",
+        "review",
+        "export",
+        "invite",
+        "people",
+        "whoami",
+        "cancel",
+    ]
+    assert menu(TEACHER) == ["start", "help", "forms", "whoami", "cancel"]
+    assert menu(FAR_TEACHER) == []  # has not written yet: the default menu applies
