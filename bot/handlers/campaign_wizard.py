@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from html import escape
 from zoneinfo import ZoneInfo
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -32,6 +32,7 @@ from bot.callbacks import (
     SchoolsPage,
 )
 from bot.commands import Cmd
+from bot.filters import TYPED_TEXT
 from bot.forms.display import unit_for
 from bot.school_picker import close_buttons, school_picker
 from bot.services.access import AccessDenied, Action, allows_somewhere
@@ -421,7 +422,7 @@ def build_router() -> Router:
         await close_buttons(callback, draft.period_label)
         await _ask_schools(_message(callback), state, draft, await load_directory(database))
 
-    @router.message(CampaignWizard.period, F.text)
+    @router.message(CampaignWizard.period, TYPED_TEXT)
     async def typed_period(message: Message, database: Database, state: FSMContext) -> None:
         label = " ".join((message.text or "").split())
         if not label or len(label) > 100:
@@ -465,7 +466,7 @@ def build_router() -> Router:
         draft.school_ids = [school.id for school in chosen]
         await _after_schools(message, state, draft, directory)
 
-    @router.message(CampaignWizard.picking, F.text)
+    @router.message(CampaignWizard.picking, TYPED_TEXT)
     async def search(message: Message, database: Database, state: FSMContext) -> None:
         draft = await _draft(state)
         draft.query, draft.page = (message.text or "").strip(), 0
@@ -519,7 +520,7 @@ def build_router() -> Router:
         await _save(state, draft)
         await _ask_deadline(_message(callback), state, draft)
 
-    @router.message(CampaignWizard.opening, F.text)
+    @router.message(CampaignWizard.opening, TYPED_TEXT)
     async def typed_opening(message: Message, database: Database, state: FSMContext) -> None:
         draft = await _draft(state)
         directory = await load_directory(database)
@@ -550,7 +551,7 @@ def build_router() -> Router:
         draft.deadline_at = local_deadline(draft.default_deadline, zone.key)
         await _ask_reminders(_message(callback), state, draft)
 
-    @router.message(CampaignWizard.deadline, F.text)
+    @router.message(CampaignWizard.deadline, TYPED_TEXT)
     async def typed_deadline(message: Message, database: Database, state: FSMContext) -> None:
         draft = await _draft(state)
         assert draft.opens_at is not None
@@ -589,7 +590,7 @@ def build_router() -> Router:
         draft = await _draft(state)
         await _show_summary(message, state, draft, await load_directory(database), catalog)
 
-    @router.message(CampaignWizard.reminder_days, F.text)
+    @router.message(CampaignWizard.reminder_days, TYPED_TEXT)
     async def typed_days(
         message: Message, database: Database, catalog: FormCatalog, state: FSMContext
     ) -> None:

@@ -3,7 +3,7 @@
 from html import escape
 from zoneinfo import ZoneInfo
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -19,6 +19,7 @@ from bot.callbacks import (
     SchoolsPage,
 )
 from bot.commands import Cmd
+from bot.filters import TYPED_TEXT
 from bot.school_picker import close_buttons, school_picker
 from bot.services.access import AccessDenied, Action, allows_somewhere
 from bot.services.actors import Actor
@@ -223,7 +224,7 @@ def build_router() -> Router:
             )
         )
 
-    @router.message(CampaignEdit.deadline, F.text)
+    @router.message(CampaignEdit.deadline, TYPED_TEXT)
     async def typed_deadline(
         message: Message,
         actor: Actor,
@@ -258,7 +259,7 @@ def build_router() -> Router:
             )
         )
 
-    @router.message(CampaignEdit.schools, F.text)
+    @router.message(CampaignEdit.schools, TYPED_TEXT)
     async def search(message: Message, actor: Actor, database: Database, state: FSMContext) -> None:
         draft = await _draft(state)
         campaign = await managed_campaign(database, actor, draft.campaign_id)

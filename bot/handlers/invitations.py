@@ -2,7 +2,7 @@
 
 from html import escape
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
@@ -20,6 +20,7 @@ from bot.callbacks import (
 )
 from bot.commands import Cmd
 from bot.config import Settings
+from bot.filters import TYPED_TEXT
 from bot.school_picker import close_buttons, school_picker
 from bot.services.access import (
     DEPLOYMENT,
@@ -206,7 +207,7 @@ def build_router() -> Router:
         await state.set_state(InviteWizard.uses)
         await message.answer(texts.INVITE_CHOOSE_USES, reply_markup=_uses_keyboard())
 
-    @router.message(InviteWizard.schools, F.text)
+    @router.message(InviteWizard.schools, TYPED_TEXT)
     async def search_schools(
         message: Message, actor: Actor, database: Database, state: FSMContext
     ) -> None:

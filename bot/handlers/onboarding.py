@@ -3,7 +3,7 @@
 import logging
 from html import escape
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -11,6 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import SkipPosition
 from bot.config import Settings
+from bot.filters import TYPED_TEXT
 from bot.handlers.common import help_text, set_personal_menu
 from bot.keyboards import main_menu
 from bot.services.actors import resolve_actor
@@ -84,7 +85,7 @@ def build_router() -> Router:
             await state.set_state(Registration.position)
             await message.answer(texts.ASK_POSITION, reply_markup=_skip_keyboard().as_markup())
 
-    @router.message(Registration.full_name, F.text)
+    @router.message(Registration.full_name, TYPED_TEXT)
     async def take_full_name(message: Message, database: Database, state: FSMContext) -> None:
         try:
             name = clean_full_name(message.text or "")
@@ -95,7 +96,7 @@ def build_router() -> Router:
         await state.set_state(Registration.position)
         await message.answer(texts.ASK_POSITION, reply_markup=_skip_keyboard().as_markup())
 
-    @router.message(Registration.position, F.text)
+    @router.message(Registration.position, TYPED_TEXT)
     async def take_position(
         message: Message, database: Database, settings: Settings, state: FSMContext
     ) -> None:

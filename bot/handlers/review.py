@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from bot.callbacks import ReviewCancel, ReviewDecide, ReviewOpen, ReviewQueue
 from bot.commands import Cmd
+from bot.filters import NOT_A_COMMAND
 from bot.forms.display import format_answer
 from bot.forms.engine import visible_questions
 from bot.services.access import AccessDenied, Action, allows_somewhere
@@ -345,7 +346,7 @@ def build_router() -> Router:
             await query.message.answer(texts.RETURN_CANCELLED)
 
     # Commands pass through: /cancel, /status and the rest keep working while a comment is asked.
-    @router.message(Review.comment, F.func(lambda m: not (m.text or "").startswith("/")))
+    @router.message(Review.comment, NOT_A_COMMAND)
     async def comment_typed(
         message: Message,
         state: FSMContext,

@@ -90,6 +90,8 @@ async def test_a_methodist_opens_a_one_off_round_for_picked_schools(
 
     await methodist.send("x" * 101)
     assert (await methodist.next_message()).plain_text == texts.PERIOD_TOO_LONG
+    await methodist.send("/help")  # a command is a command, never a period label
+    assert ((await methodist.next_message()).plain_text or "").startswith("Что можно сделать")
     await methodist.send("  1 полугодие   2026/27 ")
     schools = await methodist.next_message()
     assert schools.plain_text == texts.CHOOSE_SCHOOLS
