@@ -27,7 +27,8 @@ class Campaign:
     created_by: int | None = None
 
 
-def _campaign(row: Row[tuple[object, ...]]) -> Campaign:
+def campaign_from_row(row: Row[tuple[object, ...]]) -> Campaign:
+    """A campaign from a row that selects the whole campaigns table (and maybe more)."""
     return Campaign(
         id=row.id,
         form_id=row.form_id,
@@ -96,7 +97,7 @@ async def add_campaign(
 
 async def get_campaign(conn: AsyncConnection, campaign_id: int) -> Campaign | None:
     row = (await conn.execute(select(campaigns).where(campaigns.c.id == campaign_id))).one_or_none()
-    return None if row is None else _campaign(row)
+    return None if row is None else campaign_from_row(row)
 
 
 async def open_campaigns_for_schools(
@@ -115,7 +116,7 @@ async def open_campaigns_for_schools(
         )
         .order_by(campaigns.c.deadline_at, campaigns.c.id)
     )
-    return [(row.school_id, _campaign(row)) for row in rows]
+    return [(row.school_id, campaign_from_row(row)) for row in rows]
 
 
 async def campaign_has_school(conn: AsyncConnection, campaign_id: int, school_id: int) -> bool:
@@ -166,7 +167,7 @@ async def list_open_campaigns(
         )
         .order_by(campaigns.c.deadline_at, campaigns.c.id)
     )
-    return [CampaignCounts(_campaign(row), row.school_count, row.done) for row in rows]
+    return [CampaignCounts(campaign_from_row(row), row.school_count, row.done) for row in rows]
 
 
 async def campaign_school_ids(conn: AsyncConnection, campaign_id: int) -> set[int]:

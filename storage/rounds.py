@@ -8,7 +8,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.campaigns import Campaign
+from storage.campaigns import Campaign, campaign_from_row
 from storage.schema import campaign_schools, campaigns, forms, municipalities, responses
 from storage.types import utcnow
 
@@ -40,19 +40,7 @@ async def chain_heads(conn: AsyncConnection) -> list[ChainHead]:
     )
     return [
         ChainHead(
-            Campaign(
-                id=row.id,
-                form_id=row.form_id,
-                municipality_id=row.municipality_id,
-                period_label=row.period_label,
-                opens_at=row.opens_at,
-                deadline_at=row.deadline_at,
-                closed_at=row.closed_at,
-                recurrence=row.recurrence,
-                previous_campaign_id=row.previous_campaign_id,
-                reminder_plan=row.reminder_plan,
-                created_by=row.created_by,
-            ),
+            campaign_from_row(row),
             row.form_key,
             row.timezone,
         )

@@ -71,13 +71,12 @@ from bot.services.review import revision_note
 from bot.states import Questionnaire
 from bot.texts import forms as form_texts
 from bot.texts import questionnaire as texts
-from bot.views import local_date, local_datetime
+from bot.views import local_date, local_datetime, message_chunks
 from storage import Database
 from storage.responses import Status
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
-MESSAGE_LIMIT = 3800
 SUBMITTED_STATUSES = (Status.SUBMITTED, Status.ACCEPTED)
 
 
@@ -325,7 +324,7 @@ class Screen:
         markup = keyboards.review_keyboard(
             view.response.id, [q.id for q in shown], can_change=can_change, submitted=submitted
         )
-        chunks = _chunks(lines)
+        chunks = message_chunks(lines)
         for chunk in chunks[:-1]:
             await self.say(chunk)
         sent = await self.say(chunks[-1], markup)
@@ -417,19 +416,6 @@ class Screen:
 
 def _shortened(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _chunks(lines: list[str]) -> list[str]:
-    """Lines joined into messages under Telegram's length limit."""
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        if current and len(current) + len(line) + 1 > MESSAGE_LIMIT:
-            chunks.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line[:MESSAGE_LIMIT]
-    chunks.append(current)
-    return chunks
 
 
 def _raw_input(message: Message) -> RawInput:

@@ -39,7 +39,7 @@ from bot.services.review import (
 from bot.states import Review
 from bot.texts import common as common_texts
 from bot.texts import review as texts
-from bot.views import local_datetime
+from bot.views import local_datetime, message_chunks
 from storage import Database
 from storage.responses import Status
 from storage.review import ResponseEvent
@@ -47,7 +47,6 @@ from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 8
-MESSAGE_LIMIT = 3800
 QUESTION_LIMIT = 70
 
 
@@ -168,19 +167,6 @@ def _card_lines(card: ReviewCard) -> list[str]:
     return lines
 
 
-def _chunks(lines: list[str]) -> list[str]:
-    """Lines joined into messages under Telegram's length limit."""
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        if current and len(current) + len(line) + 1 > MESSAGE_LIMIT:
-            chunks.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line[:MESSAGE_LIMIT]
-    chunks.append(current)
-    return chunks
-
-
 def _card_keyboard(card: ReviewCard) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     response_id = card.view.response.id
@@ -268,7 +254,7 @@ def build_router() -> Router:
         await query.answer()
         if not isinstance(query.message, Message):
             return
-        chunks = _chunks(_card_lines(card))
+        chunks = message_chunks(_card_lines(card))
         for chunk in chunks[:-1]:
             await query.message.answer(chunk)
         await query.message.answer(chunks[-1], reply_markup=_card_keyboard(card))
