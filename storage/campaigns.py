@@ -191,10 +191,28 @@ async def add_campaign_schools(
     return new
 
 
-async def set_deadline(conn: AsyncConnection, campaign_id: int, deadline_at: datetime) -> None:
-    await conn.execute(
-        update(campaigns).where(campaigns.c.id == campaign_id).values(deadline_at=deadline_at)
+async def set_deadline(conn: AsyncConnection, campaign_id: int, deadline_at: datetime) -> bool:
+    """Moves the deadline of a campaign that is still open; False when it was closed."""
+    result = await conn.execute(
+        update(campaigns)
+        .where(campaigns.c.id == campaign_id, campaigns.c.closed_at.is_(None))
+        .values(deadline_at=deadline_at)
     )
+    return result.rowcount == 1
+
+
+async def later_rounds(conn: AsyncConnection, campaign_id: int) -> list[Campaign]:
+    """The rounds that follow this one in its recurring chain, in order."""
+    found: list[Campaign] = []
+    current = campaign_id
+    while True:
+        row = (
+            await conn.execute(select(campaigns).where(campaigns.c.previous_campaign_id == current))
+        ).one_or_none()
+        if row is None:
+            return found
+        found.append(campaign_from_row(row))
+        current = row.id
 
 
 async def close_campaign(conn: AsyncConnection, campaign_id: int, now: datetime) -> bool:

@@ -49,17 +49,12 @@ async def chain_heads(conn: AsyncConnection) -> list[ChainHead]:
 
 
 async def is_closed(conn: AsyncConnection, campaign_id: int) -> bool:
-    closed = await conn.scalar(select(campaigns.c.closed_at).where(campaigns.c.id == campaign_id))
-    return closed is not None
-
-
-async def campaign_school_ids(conn: AsyncConnection, campaign_id: int) -> list[int]:
-    rows = await conn.execute(
-        select(campaign_schools.c.school_id)
-        .where(campaign_schools.c.campaign_id == campaign_id)
-        .order_by(campaign_schools.c.school_id)
+    """Read with a row lock (PostgreSQL; SQLite's writer already holds the database), so a close
+    cannot commit between this check and the next round's insert."""
+    closed = await conn.scalar(
+        select(campaigns.c.closed_at).where(campaigns.c.id == campaign_id).with_for_update()
     )
-    return list(rows.scalars())
+    return closed is not None
 
 
 async def insert_next_round(

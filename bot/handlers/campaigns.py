@@ -4,9 +4,9 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram import Router
-from aiogram.filters import Command
+from aiogram.filters import Command, ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, ErrorEvent, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import BaseModel
 
@@ -28,6 +28,7 @@ from bot.services.campaigns import (
     add_schools,
     change_deadline,
     close_early,
+    continuing_round,
     managed_campaign,
     managed_campaigns,
     parse_local_moment,
@@ -90,8 +91,21 @@ async def _candidates(
     return directory.search_schools(draft.query, schools) if draft.query else schools
 
 
+async def _refused(event: ErrorEvent, state: FSMContext) -> bool:
+    """A campaign closed (or gone) while someone was changing it: say so, end the step."""
+    assert isinstance(event.exception, CampaignRefused)
+    problem = texts.PROBLEMS[event.exception.problem.value]
+    await state.clear()
+    if event.update.callback_query is not None:
+        await event.update.callback_query.answer(problem, show_alert=True)
+    elif event.update.message is not None:
+        await event.update.message.answer(problem)
+    return True
+
+
 def build_router() -> Router:
     router = Router(name="campaigns")
+    router.errors.register(_refused, ExceptionTypeFilter(CampaignRefused))
 
     @router.message(Command(Cmd.CAMPAIGNS))
     async def list_campaigns(
@@ -193,11 +207,19 @@ def build_router() -> Router:
             builder.button(
                 text=texts.CLOSE_NO, callback_data=ManageCampaign(campaign_id=campaign.id)
             )
+            chain = ""
+            if campaign.recurrence:
+                continuing = await continuing_round(database, campaign, now=utcnow())
+                chain = (
+                    texts.CLOSE_CHAIN
+                    if continuing is None
+                    else texts.CLOSE_CHAIN_GOES_ON.format(period=escape(continuing.period_label))
+                )
             await message.answer(
                 texts.CLOSE_CONFIRM.format(
                     form=escape(await _title(database, catalog, campaign)),
                     period=escape(campaign.period_label),
-                    chain=texts.CLOSE_CHAIN if campaign.recurrence else "",
+                    chain=chain,
                 ),
                 reply_markup=builder.adjust(2).as_markup(),
             )
@@ -276,11 +298,10 @@ def build_router() -> Router:
         state: FSMContext,
     ) -> None:
         draft = await _draft(state)
+        if callback_data.page != draft.page:
+            draft.page = max(0, callback_data.page)
+            await _refresh_picker(callback, state, actor, database, draft)
         await callback.answer()
-        if callback_data.page == draft.page:
-            return
-        draft.page = max(0, callback_data.page)
-        await _refresh_picker(callback, state, actor, database, draft)
 
     @router.callback_query(CampaignEdit.schools, PickSchool.filter())
     async def pick(
@@ -291,12 +312,12 @@ def build_router() -> Router:
         state: FSMContext,
     ) -> None:
         draft = await _draft(state)
-        await callback.answer()
         if callback_data.school_id in draft.school_ids:
             draft.school_ids.remove(callback_data.school_id)
         else:
             draft.school_ids.append(callback_data.school_id)
         await _refresh_picker(callback, state, actor, database, draft)
+        await callback.answer()  # after the refresh: a refusal there answers instead
 
     @router.callback_query(CampaignEdit.schools, SchoolsDone.filter())
     async def picked(
@@ -307,7 +328,9 @@ def build_router() -> Router:
             await callback.answer(texts.PICK_AT_LEAST_ONE, show_alert=True)
             return
         try:
-            added = await add_schools(database, actor, draft.campaign_id, draft.school_ids)
+            added = await add_schools(
+                database, actor, draft.campaign_id, draft.school_ids, now=utcnow()
+            )
         except CampaignRefused as refused:
             await callback.answer(texts.PROBLEMS[refused.problem.value], show_alert=True)
             return

@@ -28,6 +28,7 @@ from bot.services.reminders import Deliver, Outcome
 from bot.services.review import (
     Awaiting,
     BadComment,
+    ClosedCampaign,
     Decision,
     ReviewCard,
     WrongStatus,
@@ -299,6 +300,9 @@ def build_router() -> Router:
         if not card.awaiting:
             await query.answer(_already(WrongStatus(card.view.response.status)), show_alert=True)
             return
+        if card.view.campaign.closed_at is not None:
+            await query.answer(texts.CLOSED_NO_RETURN, show_alert=True)
+            return
         await query.answer()
         if not isinstance(query.message, Message):
             return
@@ -365,6 +369,11 @@ def build_router() -> Router:
             await state.clear()
             await _take_buttons_off(bot, message.chat.id, draft.prompt_id)
             await message.answer(_already(error))
+            return
+        except ClosedCampaign:
+            await state.clear()
+            await _take_buttons_off(bot, message.chat.id, draft.prompt_id)
+            await message.answer(texts.CLOSED_NO_RETURN)
             return
         except AccessDenied:
             await state.clear()

@@ -25,6 +25,7 @@ from storage.campaigns import (
     add_campaign_schools,
     close_campaign,
     get_campaign,
+    later_rounds,
     list_open_campaigns,
     set_deadline,
 )
@@ -214,7 +215,8 @@ async def managed_campaigns(database: Database, actor: Actor) -> list[CampaignCo
         return await list_open_campaigns(conn, runnable_municipalities(actor, directory))
 
 
-async def _managed(database: Database, actor: Actor, campaign_id: int) -> Campaign:
+async def managed_campaign(database: Database, actor: Actor, campaign_id: int) -> Campaign:
+    """An open campaign the actor may change (``CampaignRefused`` or ``AccessDenied`` if not)."""
     async with database.read() as conn:
         campaign = await get_campaign(conn, campaign_id)
     if campaign is None:
@@ -225,11 +227,6 @@ async def _managed(database: Database, actor: Actor, campaign_id: int) -> Campai
     return campaign
 
 
-async def managed_campaign(database: Database, actor: Actor, campaign_id: int) -> Campaign:
-    """An open campaign the actor may change (``CampaignRefused`` or ``AccessDenied`` if not)."""
-    return await _managed(database, actor, campaign_id)
-
-
 async def change_deadline(
     database: Database, actor: Actor, campaign_id: int, deadline_at: datetime, *, now: datetime
 ) -> Campaign:
@@ -237,23 +234,28 @@ async def change_deadline(
 
     Reminders already sent are not repeated; those still ahead follow the new deadline.
     """
-    campaign = await _managed(database, actor, campaign_id)
+    campaign = await managed_campaign(database, actor, campaign_id)
     if deadline_at <= now:
         raise CampaignRefused(Problem.DEADLINE_PASSED)
     if deadline_at <= campaign.opens_at:
         raise CampaignRefused(Problem.DEADLINE_BEFORE_OPENING)
     async with database.write() as conn:
-        await set_deadline(conn, campaign_id, deadline_at)
+        if not await set_deadline(conn, campaign_id, deadline_at):
+            raise CampaignRefused(Problem.CLOSED)  # closed meanwhile
         updated = await get_campaign(conn, campaign_id)
     assert updated is not None
     return updated
 
 
 async def add_schools(
-    database: Database, actor: Actor, campaign_id: int, school_ids: Sequence[int]
+    database: Database, actor: Actor, campaign_id: int, school_ids: Sequence[int], *, now: datetime
 ) -> list[int]:
-    """Adds schools of the campaign's municipality; returns those that were not in it yet."""
-    campaign = await _managed(database, actor, campaign_id)
+    """Adds schools of the campaign's municipality; returns those that were not in it yet.
+
+    A later round of its chain that has not opened yet gets them too (it was copied from this
+    one before they were added); an opened one is left as its schools know it.
+    """
+    campaign = await managed_campaign(database, actor, campaign_id)
     directory = await load_directory(database)
     if not school_ids:
         raise CampaignRefused(Problem.NO_SCHOOLS)
@@ -264,17 +266,45 @@ async def add_schools(
     ):
         raise CampaignRefused(Problem.FOREIGN_SCHOOL)
     async with database.write() as conn:
-        return await add_campaign_schools(conn, campaign_id, school_ids)
+        current = await get_campaign(conn, campaign_id)
+        if current is None or current.closed_at is not None:
+            raise CampaignRefused(Problem.CLOSED)  # closed meanwhile
+        added = await add_campaign_schools(conn, campaign_id, school_ids)
+        for later in await later_rounds(conn, campaign_id):
+            if later.opens_at <= now or later.closed_at is not None:
+                break
+            await add_campaign_schools(conn, later.id, school_ids)
+    return added
+
+
+async def continuing_round(
+    database: Database, campaign: Campaign, *, now: datetime
+) -> Campaign | None:
+    """The later round of the chain that is open already: closing ``campaign`` would not stop the
+    chain, which goes on from that round."""
+    async with database.read() as conn:
+        for later in await later_rounds(conn, campaign.id):
+            if later.closed_at is not None:
+                return None
+            if later.opens_at <= now:
+                return later
+    return None
 
 
 async def close_early(
     database: Database, actor: Actor, campaign_id: int, *, now: datetime
 ) -> Campaign:
-    """Closes the campaign: no more answers, reminders or next rounds."""
-    await _managed(database, actor, campaign_id)
+    """Closes the campaign: no more answers or reminders. Its later rounds that have not opened
+    yet are closed with it, which stops a recurring chain (unless a later round is open already:
+    the chain goes on from that one, see ``continuing_round``)."""
+    await managed_campaign(database, actor, campaign_id)
     async with database.write() as conn:
         if not await close_campaign(conn, campaign_id, now):
             raise CampaignRefused(Problem.CLOSED)
+        for later in await later_rounds(conn, campaign_id):
+            if later.opens_at <= now:
+                break
+            await close_campaign(conn, later.id, now)
         closed = await get_campaign(conn, campaign_id)
     assert closed is not None
     return closed

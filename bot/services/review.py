@@ -46,6 +46,10 @@ class WrongStatus(Exception):
         self.status = status
 
 
+class ClosedCampaign(Exception):
+    """A response of a closed campaign cannot be returned: the school could not change it."""
+
+
 class BadComment(ValueError):
     """A return needs a comment the school can act on: not empty, not longer than the limit."""
 
@@ -204,6 +208,8 @@ async def _decide(
     view = await open_response(database, catalog, actor, response_id, Action.REVIEW)
     if view.response.status is not Status.SUBMITTED:
         raise WrongStatus(view.response.status)
+    if status is Status.RETURNED and view.campaign.closed_at is not None:
+        raise ClosedCampaign(response_id)
     user_id = None if actor.user is None else actor.user.id
     reviewer = actor.display_name or texts.SOMEONE
     async with database.write() as conn:

@@ -30,8 +30,8 @@ from zoneinfo import ZoneInfo
 from bot.services.questionnaires import FormCatalog
 from bot.services.schedule import Period, Recurrence, next_period
 from storage import Database
-from storage.campaigns import Campaign
-from storage.rounds import ChainHead, campaign_school_ids, chain_heads, insert_next_round, is_closed
+from storage.campaigns import Campaign, campaign_school_ids
+from storage.rounds import ChainHead, chain_heads, insert_next_round, is_closed
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ async def _create(
             period_label=next_round.label,
             opens_at=next_round.opens_at,
             deadline_at=next_round.deadline_at,
-            school_ids=await campaign_school_ids(conn, head.campaign.id),
+            school_ids=sorted(await campaign_school_ids(conn, head.campaign.id)),
         )
     if campaign is None:
         log.info("campaign %s: next round already created elsewhere", head.campaign.id)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.callbacks import CampaignAction, CloseCampaign, ManageCampaign
 from bot.services.actors import Actor
-from bot.services.campaigns import CampaignPlan, open_campaign
+from bot.services.campaigns import CampaignPlan, close_early, open_campaign
 from bot.services.reminders import run_tick
 from bot.services.schedule import Recurrence, ReminderPlan, first_period
 from bot.texts import campaigns as texts
@@ -378,3 +378,26 @@ async def test_each_person_gets_a_command_menu_of_their_roles(
     ]
     assert menu(TEACHER) == ["start", "help", "forms", "whoami", "cancel"]
     assert menu(FAR_TEACHER) == []  # has not written yet: the default menu applies
+
+
+async def test_a_round_closed_while_schools_are_being_added_ends_the_step(
+    harness: BotHarness, towns: tuple[Town, Town], opened: Campaign
+) -> None:
+    methodist = harness.user(METHODIST)
+    await methodist.send("/campaigns")
+    await methodist.press((await methodist.next_message()).button_texts[0])
+    card = await methodist.next_message()
+    await methodist.press(texts.ADD_SCHOOLS, message=card)
+    picker = await methodist.next_message()
+    organiser = Actor(telegram_id=0, user=None, bootstrap_admin=True)
+    await close_early(harness.database, organiser, opened.id, now=utcnow())  # someone else
+
+    pressed = await methodist.press("ООШ № 66", message=picker)
+    await harness.settle()
+    answer = methodist.callback_answer(pressed)
+    assert answer is not None
+    assert answer["text"] == texts.PROBLEMS["closed"]
+    await methodist.send("28")  # the step is over: a search is no longer taken
+    reply = await methodist.next_message()
+    assert reply.button_texts == []
+    assert await _schools_of(harness, opened.id) == {s.id for s in towns[0].schools[:2]}

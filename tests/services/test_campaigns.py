@@ -19,6 +19,7 @@ from bot.services.campaigns import (
     change_deadline,
     choose_schools,
     close_early,
+    continuing_round,
     managed_campaigns,
     open_campaign,
     parse_local_moment,
@@ -31,9 +32,10 @@ from bot.services.questionnaires import (
     open_response,
     record_answer,
 )
+from bot.services.rounds import open_next_rounds
 from bot.services.schedule import Recurrence, ReminderPlan
 from storage import Database
-from storage.campaigns import campaign_school_ids
+from storage.campaigns import Campaign, campaign_school_ids, get_campaign
 from storage.directory import School, add_district, add_municipality, add_school
 from storage.people import Role, list_grants
 from tests.factories import make_person
@@ -188,7 +190,7 @@ async def test_only_those_who_run_campaigns_may_open_or_change_them(
     with pytest.raises(AccessDenied):
         await change_deadline(database, actor, campaign.id, NOW + timedelta(days=20), now=NOW)
     with pytest.raises(AccessDenied):
-        await add_schools(database, actor, campaign.id, [world.schools[0].id])
+        await add_schools(database, actor, campaign.id, [world.schools[0].id], now=NOW)
     with pytest.raises(AccessDenied):
         await close_early(database, actor, campaign.id, now=NOW)
 
@@ -225,11 +227,13 @@ async def test_adding_schools_adds_only_new_ones_of_the_municipality(
     five, eleven, twenty_eight = world.schools
     plan = _plan(world, school_ids=(five.id,))
     campaign = await open_campaign(database, world.catalog, world.methodist, plan, now=NOW)
-    added = await add_schools(database, world.methodist, campaign.id, [five.id, eleven.id])
+    added = await add_schools(database, world.methodist, campaign.id, [five.id, eleven.id], now=NOW)
     assert added == [eleven.id]
-    assert await add_schools(database, world.methodist, campaign.id, [eleven.id]) == []
+    assert await add_schools(database, world.methodist, campaign.id, [eleven.id], now=NOW) == []
     with pytest.raises(CampaignRefused) as refused:
-        await add_schools(database, world.methodist, campaign.id, [twenty_eight.id, world.far.id])
+        await add_schools(
+            database, world.methodist, campaign.id, [twenty_eight.id, world.far.id], now=NOW
+        )
     assert refused.value.problem is Problem.FOREIGN_SCHOOL
     async with database.read() as conn:
         assert await campaign_school_ids(conn, campaign.id) == {five.id, eleven.id}
@@ -252,7 +256,7 @@ async def test_closing_early_stops_answers_and_changes(database: Database, world
     for change in (
         close_early(database, world.methodist, campaign.id, now=NOW),
         change_deadline(database, world.methodist, campaign.id, NOW + timedelta(days=40), now=NOW),
-        add_schools(database, world.methodist, campaign.id, [world.schools[0].id]),
+        add_schools(database, world.methodist, campaign.id, [world.schools[0].id], now=NOW),
     ):
         with pytest.raises(CampaignRefused) as refused:
             await change
@@ -282,3 +286,73 @@ def test_typed_local_moments(text: str, end_of_day: bool, expected: datetime | N
     assert moment == expected
     if moment is not None and text == "15.12.2026 18:00":
         assert moment.astimezone(UTC).hour == 11
+
+
+async def _november_chain(database: Database, world: World) -> tuple[Campaign, Campaign, datetime]:
+    """A monthly round for November 2026 and its December round, created at November's deadline."""
+    november = await open_campaign(
+        database,
+        world.catalog,
+        world.methodist,
+        _plan(
+            world,
+            period_label="ноябрь 2026",
+            opens_at=datetime(2026, 11, 1, tzinfo=TOMSK),
+            deadline_at=datetime(2026, 11, 30, 23, 59, 59, tzinfo=TOMSK),
+            school_ids=(world.schools[0].id,),
+            recurrence=Recurrence.MONTHLY,
+        ),
+        now=NOW,
+    )
+    after_deadline = datetime(2026, 12, 1, 0, 0, 0, tzinfo=TOMSK) - timedelta(milliseconds=500)
+    [december] = await open_next_rounds(database, world.catalog, now=after_deadline)
+    assert december.period_label == "декабрь 2026"
+    assert december.opens_at > after_deadline  # created ahead, not open yet
+    return november, december, after_deadline
+
+
+async def test_closing_a_round_closes_its_unopened_next_round_and_stops_the_chain(
+    database: Database, world: World
+) -> None:
+    november, december, now = await _november_chain(database, world)
+    assert await continuing_round(database, november, now=now) is None
+
+    await close_early(database, world.methodist, november.id, now=now)
+
+    async with database.read() as conn:
+        closed = await get_campaign(conn, december.id)
+    assert closed is not None
+    assert closed.closed_at == now
+    later = datetime(2027, 3, 1, tzinfo=TOMSK)
+    assert await open_next_rounds(database, world.catalog, now=later) == []
+
+
+async def test_an_opened_next_round_goes_on_when_the_previous_one_closes(
+    database: Database, world: World
+) -> None:
+    november, december, _ = await _november_chain(database, world)
+    december_open = december.opens_at + timedelta(hours=1)
+    assert await continuing_round(database, november, now=december_open) == december
+
+    await close_early(database, world.methodist, november.id, now=december_open)
+
+    async with database.read() as conn:
+        still = await get_campaign(conn, december.id)
+    assert still is not None
+    assert still.closed_at is None
+
+
+async def test_added_schools_reach_the_next_round_until_it_opens(
+    database: Database, world: World
+) -> None:
+    november, december, now = await _november_chain(database, world)
+    five, eleven, twenty_eight = world.schools
+    await add_schools(database, world.methodist, november.id, [eleven.id], now=now)
+    async with database.read() as conn:
+        assert await campaign_school_ids(conn, december.id) == {five.id, eleven.id}
+
+    opened = december.opens_at + timedelta(minutes=1)
+    await add_schools(database, world.methodist, november.id, [twenty_eight.id], now=opened)
+    async with database.read() as conn:
+        assert await campaign_school_ids(conn, november.id) == {s.id for s in world.schools}
+        assert await campaign_school_ids(conn, december.id) == {five.id, eleven.id}

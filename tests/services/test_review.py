@@ -21,6 +21,7 @@ from bot.services.reminders import Notice, NoticeResult, Outcome
 from bot.services.review import (
     COMMENT_LIMIT,
     BadComment,
+    ClosedCampaign,
     WrongStatus,
     accept,
     return_for_revision,
@@ -29,7 +30,7 @@ from bot.services.review import (
     revision_note,
 )
 from storage import Database
-from storage.campaigns import add_campaign
+from storage.campaigns import add_campaign, close_campaign
 from storage.directory import School, add_municipality, add_school
 from storage.people import Role, get_user, list_grants, set_removed
 from storage.reminders import DeliveryState, list_reminders, mark_unreachable
@@ -383,6 +384,26 @@ async def test_only_a_submitted_response_can_be_decided_and_only_once(
     async with database.read() as conn:
         events = await load_events(conn, response_id)
     assert [e.to_status for e in events].count(Status.ACCEPTED) == 1
+
+
+async def test_a_closed_campaign_s_response_can_be_accepted_but_not_returned(
+    database: Database, world: World
+) -> None:
+    """Returned, the school could not change it (a closed round takes no answers)."""
+    catalog, methodist = world.catalog, world.actors["methodist"]
+    deliver = Recorder()
+    response_id = await _submitted(database, world)
+    async with database.write() as conn:
+        await close_campaign(conn, world.campaign_id, SUBMITTED)
+    later = SUBMITTED + timedelta(hours=1)
+
+    with pytest.raises(ClosedCampaign):
+        await return_for_revision(
+            database, catalog, methodist, response_id, "Исправьте", deliver, now=later
+        )
+    assert deliver.sent == []
+    decision = await accept(database, catalog, methodist, response_id, deliver, now=later)
+    assert decision.view.response.status is Status.ACCEPTED
 
 
 async def test_of_two_simultaneous_decisions_only_one_is_recorded(

@@ -17,10 +17,10 @@ from bot.services.questionnaires import FormCatalog
 from bot.services.reminders import Notice, NoticeResult, Outcome, run_tick
 from bot.services.rounds import open_next_rounds
 from storage import Database
-from storage.campaigns import Campaign, add_campaign, get_campaign
+from storage.campaigns import Campaign, add_campaign, campaign_school_ids, get_campaign
 from storage.directory import add_school
 from storage.people import Role
-from storage.rounds import ChainHead, campaign_school_ids, chain_heads
+from storage.rounds import ChainHead, chain_heads
 from storage.schema import campaigns
 from storage.types import utcnow
 from tests.factories import Town, make_person, make_town
@@ -107,10 +107,10 @@ async def test_a_monthly_round_follows_across_a_month_end(
     assert february.created_by == january.created_by
     assert february.form_id == catalog.row_id("vsoko")
     async with database.read() as conn:
-        assert await campaign_school_ids(conn, february.id) == [
+        assert await campaign_school_ids(conn, february.id) == {
             town.schools[0].id,
             town.schools[1].id,
-        ]
+        }
     assert await chain(database) == [january, february]  # stored as returned
 
     # Nothing more until February's round is over.
