@@ -68,8 +68,9 @@ def _campaign_ids(choices: Sequence[ExportChoice], pick: ExportPick | ExportRun)
 
 async def _district_counts(
     database: Database, actor: Actor, campaign_ids: Sequence[int]
-) -> list[tuple[int, str, int]]:
-    """(district id, name, schools) of the districts the actor's export of these campaigns spans."""
+) -> tuple[int, list[tuple[int, str, int]]]:
+    """The schools the actor's export of these campaigns spans, and (district id, name, schools)
+    of its districts."""
     directory = await load_directory(database)
     async with database.read() as conn:
         by_campaign = await campaign_school_ids(conn, campaign_ids)
@@ -78,13 +79,11 @@ async def _district_counts(
         actor, Action.EXPORT, (directory.schools[s] for s in members if s in directory.schools)
     )
     counts = Counter(school.district_id for school in schools if school.district_id is not None)
-    return sorted(
-        (
-            (district_id, directory.districts[district_id].name, count)
-            for district_id, count in counts.items()
-        ),
-        key=lambda item: item[1],
-    )
+    districts = [
+        (district_id, directory.districts[district_id].name, count)
+        for district_id, count in counts.items()
+    ]
+    return len(schools), sorted(districts, key=lambda item: item[1])
 
 
 def _caption(export: Export) -> str:
@@ -129,13 +128,12 @@ def build_router() -> Router:
         if not campaign_ids:
             raise AccessDenied(Action.EXPORT)
         await callback.answer()
-        districts = await _district_counts(database, actor, campaign_ids)
+        total, districts = await _district_counts(database, actor, campaign_ids)
         if len(districts) < 2:
             run = ExportRun(campaign_id=callback_data.campaign_id, form_key=callback_data.form_key)
             await _send(callback, run, actor, database, catalog, bot)
             return
         builder = InlineKeyboardBuilder()
-        total = max(choice.schools for choice in choices if choice.campaign_id in campaign_ids)
         builder.button(
             text=texts.WHOLE_SCOPE.format(count=total),
             callback_data=ExportRun(
@@ -201,6 +199,9 @@ async def _send(
         )
     except MixedForms:
         await progress.edit_text(texts.MIXED)
+        return
+    except AccessDenied:  # the campaign left the actor's scope meanwhile
+        await progress.edit_text(texts.GONE)
         return
     # openpyxl is synchronous: a large workbook would stall every other chat meanwhile.
     content = await asyncio.to_thread(render_workbook, export)

@@ -162,3 +162,31 @@ async def test_respondents_are_refused_and_forged_buttons_denied(
     await far.press_data(menu, ExportRun(campaign_id=tomsk, district_id=0).pack())
     assert (await far.next_message()).plain_text == texts.GONE
     assert all(message.document is None for message in harness.emulator.messages(FAR_METHODIST))
+
+
+async def test_a_form_over_all_its_periods_gets_a_dynamics_sheet(
+    harness: BotHarness, towns: tuple[Town, Town]
+) -> None:
+    await open_form_for_schools(
+        harness.database,
+        harness.catalog,
+        ORGANISER,
+        "vsoko",
+        deadline=(utcnow() + timedelta(days=40)).date(),
+        period_label="2 полугодие 2026/27",
+        now=utcnow() + timedelta(seconds=1),
+    )
+    methodist = harness.user(METHODIST)
+    await methodist.send("/export")
+    menu = await methodist.next_message()
+    assert "📈 ВСОКО — все периоды (2)" in menu.button_texts
+    await methodist.press("📈 ВСОКО — все периоды (2)")
+    districts = await methodist.next_message()
+    assert districts.button_texts[0] == "Все школы (3)"
+    await methodist.press("Все школы (3)")
+    await methodist.next_message()  # "Готовлю файл…"
+    document = await methodist.next_message()
+    assert document.document is not None
+    workbook = load_workbook(BytesIO(document.document.content), read_only=True)
+    assert "Динамика" in workbook.sheetnames
+    assert "2 полугодие 2026/27" in (document.plain_text or "")  # the latest period's totals

@@ -115,11 +115,13 @@ async def test_the_sheets_are_there_in_order_with_frozen_filtered_headers(city: 
 
 async def test_the_summary_has_totals_statuses_real_dates_and_numbers(city: Export) -> None:
     read = Read(render_workbook(city))
-    preamble = read.values("Сводка")[:8]
+    preamble = read.values("Сводка")[:10]
     assert preamble[0][:2] == ["Анкета", city.form_title]
     assert preamble[4][:4] == ["Сдали", 5, "из", 7]
-    assert preamble[5][:2] == ["С опозданием или не сдали в срок", 2]
+    assert preamble[5][:2] == ["С опозданием или не сдали в срок", 3]
     assert preamble[6][:2] == ["Не сдали", 2]
+    assert preamble[7][:2] == ["Приняты", 1]  # the review outcome, as seed 003 reports it
+    assert preamble[8][:2] == ["На доработке", 1]
     assert isinstance(preamble[3][1], datetime)  # Сформировано
 
     header, rows = read.table("Сводка")

@@ -546,8 +546,9 @@ async def test_the_city_totals_read_like_the_order_of_seed_000(
     assert grades["grade:9"] == (4, "СОШ № 5, 11, 28; ООШ № 38")
     assert grades["grade:11"] == (1, "СОШ № 28")
     assert "grade:1" not in grades
-    # No district in the city: the municipality alone.
-    assert [(a.name, a.total, a.done, a.late) for a in export.areas] == [("Город Томск", 7, 5, 2)]
+    # No district in the city: the municipality alone. Late: 34 h late, missing, and the school
+    # returned for revision that has not sent it again since the deadline passed.
+    assert [(a.name, a.total, a.done, a.late) for a in export.areas] == [("Город Томск", 7, 5, 3)]
 
 
 async def test_the_export_sheets_carry_the_values_and_keep_long_texts_whole(
@@ -702,6 +703,44 @@ async def test_a_district_narrows_a_methodists_export(database: Database, world:
         "Рыбаловская СОШ",
     ]
     assert export.scope == "Томский район, Заречный образовательный округ"
+
+
+async def test_a_district_keeps_the_rounds_that_include_it(
+    database: Database, world: World
+) -> None:
+    """An administrator's export of a form over two municipalities, narrowed to a district of one
+    of them: the other municipality's round has no school there and is left out, not refused."""
+    async with database.write() as conn:
+        snapshot = await load_directory(conn)
+        five = next(s for s in snapshot.schools if s.id == world.schools["СОШ № 5"])
+        city_teachers = await add_campaign(
+            conn,
+            form_id=world.catalog.row_id("teachers"),
+            municipality_id=five.municipality_id,
+            period_label="2 полугодие",
+            opens_at=OPENS,
+            deadline_at=DEADLINE,
+            school_ids=[world.schools["СОШ № 5"]],
+        )
+    export = await build_export(
+        database,
+        world.catalog,
+        world.actors["admin"],
+        campaign_ids=[city_teachers.id, world.campaigns["region_2"]],
+        district_id=world.districts["Заречный"],
+        now=NOW,
+    )
+    assert {r.campaign_id for r in export.reports} == {world.campaigns["region_2"]}
+    assert len(export.reports) == 5
+    with pytest.raises(AccessDenied):  # a district none of the rounds includes
+        await build_export(
+            database,
+            world.catalog,
+            world.actors["admin"],
+            campaign_ids=[city_teachers.id],
+            district_id=world.districts["Заречный"],
+            now=NOW,
+        )
 
 
 # --- refusals ---

@@ -5,6 +5,7 @@ actor may export (else the campaign is refused as if it did not exist), and only
 are read into the export. A district narrows the schools further.
 """
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -20,6 +21,7 @@ from bot.services.export import labels
 from bot.services.export.aggregate import summarize
 from bot.services.export.layout import layout
 from bot.services.export.model import (
+    DONE,
     AreaSummary,
     Contact,
     DynamicsRow,
@@ -131,12 +133,19 @@ async def build_export(
             raise MixedForms(sorted({campaign.form_key for campaign in campaigns}))
         ids = [campaign.id for campaign in campaigns]
         members = await campaign_school_ids(conn, ids)
-        scope = {
-            campaign.id: _in_scope(actor, directory, members[campaign.id], district_id)
-            for campaign in campaigns
-        }
-        if not all(scope.values()):
+        if not all(_in_scope(actor, directory, members[c.id], None) for c in campaigns):
             raise AccessDenied(Action.EXPORT)
+        # A district narrows the export to the rounds that include its schools (an older round,
+        # or another municipality's, may have none).
+        scope = {
+            campaign.id: found
+            for campaign in campaigns
+            if (found := _in_scope(actor, directory, members[campaign.id], district_id))
+        }
+        if not scope:
+            raise AccessDenied(Action.EXPORT)
+        campaigns = [campaign for campaign in campaigns if campaign.id in scope]
+        ids = [campaign.id for campaign in campaigns]
         responses = await export_responses(conn, ids)
         answers = await export_answers(conn, ids)
         answerers = {user for found in answers.values() for user in found.answered_by}
@@ -175,12 +184,8 @@ async def build_export(
         for school in scope[campaign.id]
     ]
     reports.sort(key=_report_order)
-    latest = [report for report in reports if report.period == len(periods) - 1]
-    summary = summarize(questions, latest)
-    areas: list[AreaSummary] = areas_of(questions, latest)
-    dynamics: list[DynamicsRow] = dynamics_of(questions, reports, len(periods))
     first_town = directory.municipalities[campaigns[0].municipality_id]
-    export = Export(
+    facts = Export(
         form_key=newest.id,
         form_title=newest.title,
         short_title=newest.short_title,
@@ -189,11 +194,23 @@ async def build_export(
         scope=_scope_label(directory, campaigns, scope, members, district_id),
         generated_at=now.astimezone(ZoneInfo(first_town.timezone)),
         reports=tuple(reports),
-        summary=tuple(summary),
-        areas=tuple(areas),
-        dynamics=tuple(dynamics),
+        summary=(),
+        areas=(),
+        dynamics=(),
         sheets=(),
     )
+    # Seconds of pure Python at regional scale: off the event loop, so other chats go on.
+    return await asyncio.to_thread(_with_aggregates, facts)
+
+
+def _with_aggregates(facts: Export) -> Export:
+    """The aggregates of the facts, and the sheets they are laid out in."""
+    questions, reports = list(facts.questions), list(facts.reports)
+    latest = facts.latest_reports()
+    summary = summarize(questions, latest)
+    areas: list[AreaSummary] = areas_of(questions, latest)
+    dynamics: list[DynamicsRow] = dynamics_of(questions, reports, len(facts.periods))
+    export = replace(facts, summary=tuple(summary), areas=tuple(areas), dynamics=tuple(dynamics))
     return replace(export, sheets=tuple(layout(export)))
 
 
@@ -244,10 +261,11 @@ def _report(
     form = forms[campaign.form_id if response is None else response.form_id]
     first = None if response is None else response.first_submitted_at or response.submitted_at
     deadline = campaign.deadline_at
-    if first is not None:
+    done = status in DONE
+    if first is not None and (done or now <= deadline):
         timeliness = Timeliness.ON_TIME if first <= deadline else Timeliness.LATE
         late_by = first - deadline if first > deadline else None
-    elif now > deadline:
+    elif now > deadline:  # not in, or returned and not sent again: overdue now
         timeliness, late_by = Timeliness.OVERDUE, now - deadline
     else:
         timeliness, late_by = Timeliness.NOT_DUE, None

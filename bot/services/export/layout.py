@@ -26,6 +26,7 @@ from bot.services.export.tables import (
     Format,
     Sheet,
 )
+from storage.responses import Status
 
 MAX_CHOICE_CHARTS = 8
 NAME_WIDTH = 18
@@ -140,6 +141,12 @@ def summary_sheet(export: Export) -> Sheet:
         lines.append([labels.SUBMITTED_OF + suffix, done, labels.OF, len(chosen)])
         lines.append([labels.LATE_COUNT + suffix, late])
         lines.append([labels.NOT_SUBMITTED_COUNT + suffix, len(chosen) - done])
+        # The review outcome, as the orders report it ("47 approved, 14 under revision").
+        accepted = sum(r.status is Status.ACCEPTED for r in chosen)
+        lines.append([labels.ACCEPTED_COUNT + suffix, accepted])
+        lines.append(
+            [labels.RETURNED_COUNT + suffix, sum(r.status is Status.RETURNED for r in chosen)]
+        )
     return Sheet(
         title=labels.SUMMARY,
         columns=[column for column, _ in columns],

@@ -17,7 +17,7 @@ DONE = frozenset({Status.SUBMITTED, Status.ACCEPTED})
 class Timeliness(StrEnum):
     ON_TIME = "on_time"  # submitted by the deadline
     LATE = "late"  # first submitted after the deadline
-    OVERDUE = "overdue"  # not submitted, the deadline has passed
+    OVERDUE = "overdue"  # not in (never submitted, or returned and not resent), deadline passed
     NOT_DUE = "not_due"  # not submitted yet, the deadline is ahead
 
 
