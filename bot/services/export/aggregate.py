@@ -27,12 +27,16 @@ class _Answer:
 
 
 def summarize(
-    questions: Sequence[Question], reports: Iterable[SchoolReport]
+    questions: Sequence[Question], reports: Iterable[SchoolReport], *, lists: bool = True
 ) -> list[QuestionSummary]:
-    """One summary per question (a repeat group: one per sub-question, after its item count)."""
+    """One summary per question (a repeat group: one per sub-question, after its item count).
+
+    ``lists=False`` leaves the school lists and "other" texts empty: the dynamics show
+    counts only, and the lists are most of the work.
+    """
     done = [report for report in reports if report.done]
     several_towns = len({report.school.municipality_id for report in done}) > 1
-    lister = _Lister(several_towns)
+    lister = _Lister(several_towns, enabled=lists)
     found: list[QuestionSummary] = []
     for question in questions:
         answers = [
@@ -52,12 +56,15 @@ def summarize(
 class _Lister:
     """Short lists of schools; by municipality when the export covers several."""
 
-    def __init__(self, several_towns: bool) -> None:
+    def __init__(self, several_towns: bool, *, enabled: bool = True) -> None:
         self.several_towns = several_towns
+        self.enabled = enabled
 
     def __call__(
         self, answers: Iterable[_Answer], note: Callable[[_Answer], str] | None = None
     ) -> str:
+        if not self.enabled:
+            return ""
         by_town: dict[str, dict[int, Listed]] = {}
         for answer in answers:
             school = answer.report.school
@@ -71,6 +78,8 @@ class _Lister:
 
     def texts(self, answers: Iterable[_Answer]) -> str:
         """The "other" texts, each after its school: "СОШ № 5: …; СОШ № 11: …"."""
+        if not self.enabled:
+            return ""
         return "; ".join(
             f"{self._name(answer.report)}: {answer.value['other']}"
             for answer in sorted(answers, key=lambda a: _order(a.report))

@@ -85,7 +85,7 @@ def dynamics_of(
         chosen = [report for report in reports if report.period == period]
         done = sum(report.done for report in chosen)
         completion[period] = round(done / len(chosen) * 100, 1) if chosen else None
-        for summary in summarize(questions, chosen):
+        for summary in summarize(questions, chosen, lists=False):
             for key, label, value in indicators(summary):
                 order.setdefault(key, (summary.label, label))
                 values.setdefault(key, {})[period] = value
