@@ -19,6 +19,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from exports.titles import unique_sheet_title
+
 SheetErrorKind: TypeAlias = Literal["unsupported", "unreadable", "empty"]
 CellValue: TypeAlias = str | int | float | date | datetime | None
 
@@ -31,8 +33,6 @@ CSV_ENCODINGS = ("utf-8-sig", "cp1251")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Control characters an .xlsx cannot hold.
 _ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-SHEET_TITLE_MAX = 31
 MIN_WIDTH, MAX_WIDTH = 8, 60
 
 # The exceptions openpyxl and zipfile raise on damaged or foreign files.
@@ -218,7 +218,7 @@ def write_workbook(sheets: Sequence[SheetData]) -> bytes:
     bold = Font(bold=True)
     used_titles: set[str] = set()
     for data in sheets:
-        sheet = workbook.create_sheet(_sheet_title(data.title, used_titles))
+        sheet = workbook.create_sheet(unique_sheet_title(data.title, used_titles))
         sheet.append([_text(title) for title in data.header])
         for cell in sheet[1]:
             cell.font = bold
@@ -241,26 +241,9 @@ def write_workbook(sheets: Sequence[SheetData]) -> bytes:
     return buffer.getvalue()
 
 
-def unique_sheet_title(title: str, used: set[str]) -> str:
-    """A valid sheet title (31 characters, none of ``[]:*?/\\``) not yet in ``used`` (which it
-    joins), numbered "(2)", "(3)" when taken."""
-    return _sheet_title(title, used)
-
-
 def clean_text(value: str) -> str:
     """``value`` without the control characters an .xlsx cannot hold."""
     return _text(value)
-
-
-def _sheet_title(title: str, used: set[str]) -> str:
-    base = _SHEET_TITLE_FORBIDDEN.sub(" ", title).strip().strip("'")[:SHEET_TITLE_MAX] or "Лист"
-    candidate, number = base, 1
-    while candidate.casefold() in used:
-        number += 1
-        suffix = f" ({number})"
-        candidate = base[: SHEET_TITLE_MAX - len(suffix)] + suffix
-    used.add(candidate.casefold())
-    return candidate
 
 
 def _text(value: str) -> str:

@@ -33,7 +33,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from bot.services.export.model import Export
 from bot.services.export.tables import CellValue, Chart, ChartKind, Format, Sheet
-from exports.sheets import FORMULA_PREFIXES, clean_text, unique_sheet_title
+from exports.sheets import FORMULA_PREFIXES, clean_text
+from exports.titles import unique_sheet_title
 
 NUMBER_FORMATS = {
     Format.SHARE: "0.0%",

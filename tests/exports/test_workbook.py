@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
 
 from bot.services.export import Export
+from bot.services.export.layout import fit_long_texts, with_final_titles
 from bot.services.export.tables import CELL_LIMIT, Column, Format, Sheet
 from exports.workbook import render_sheets, render_workbook
 from storage import Database
@@ -378,3 +379,25 @@ def test_plain_sheets_render_types_and_forced_text() -> None:
     assert ws["B2"].number_format == "0.0%"
     assert ws["C2"].is_date
     assert read.values("Проба")[1] == ["#N/A", 0.25, date(2026, 3, 1)]
+
+
+def test_a_pointer_to_a_long_text_names_the_sheet_as_the_workbook_titles_it() -> None:
+    """Two repeat groups whose sheet names collide: the second is "(2)" in the pointer too."""
+    text = "y" * (CELL_LIMIT + 10)
+    sheets = fit_long_texts(
+        with_final_titles(
+            [
+                Sheet("Мероприятие/семинар", [Column("A")], [["first"]]),
+                Sheet("Мероприятие/семинар", [Column("A"), Column("B")], [["second", text]]),
+            ]
+        )
+    )
+    read = Read(render_sheets(sheets))
+
+    assert read.book.sheetnames == [
+        "Мероприятие семинар",
+        "Мероприятие семинар (2)",
+        "Длинные тексты",
+    ]
+    cut = read.values("Мероприятие семинар (2)")[1][1]
+    assert cut.endswith("ячейка Мероприятие семинар (2)!B2]")

@@ -26,6 +26,7 @@ from bot.services.export.tables import (
     Format,
     Sheet,
 )
+from exports.titles import unique_sheet_title
 from storage.responses import Status
 
 MAX_CHOICE_CHARTS = 8
@@ -46,7 +47,16 @@ def layout(export: Export) -> list[Sheet]:
     if export.dynamics:
         sheets.append(dynamics_sheet(export))
     sheets += [missing_sheet(export), charts_sheet(export)]
-    return fit_long_texts(sheets)
+    return fit_long_texts(with_final_titles(sheets))
+
+
+def with_final_titles(sheets: list[Sheet]) -> list[Sheet]:
+    """Valid, unique titles, fixed before anything points at a sheet by name (two repeat groups
+    may share their first 20 characters; the workbook keeps these titles as they are)."""
+    used: set[str] = set()
+    for sheet in sheets:
+        sheet.title = unique_sheet_title(sheet.title, used)
+    return sheets
 
 
 # --- shared pieces ---
