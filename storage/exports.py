@@ -4,12 +4,12 @@ Each function is one query (or one per chunk of ids), whatever the number of sch
 of 2,000 schools over four periods must not issue a query per response.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Table, func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import (
@@ -25,6 +25,13 @@ from storage.schema import (
 
 # Bound parameters per IN list: well under SQLite's and asyncpg's limits (32,766 / 32,767).
 CHUNK = 5000
+
+
+def _of_schools(table: Table, school_ids: Collection[int] | None) -> ColumnElement[bool]:
+    """Rows of these schools; every row when None (a whole-municipality export)."""
+    if school_ids is None:
+        return true()
+    return table.c.school_id.in_(sorted(school_ids))
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
@@ -138,9 +145,10 @@ class ExportResponse:
 
 
 async def export_responses(
-    conn: AsyncConnection, campaign_ids: Sequence[int]
+    conn: AsyncConnection, campaign_ids: Sequence[int], school_ids: Collection[int] | None = None
 ) -> list[ExportResponse]:
-    """The existing responses of these campaigns, with their status history summed up."""
+    """The existing responses of these campaigns (of these schools only, when given), with their
+    status history summed up."""
     found: list[ExportResponse] = []
     for chunk in _chunks(campaign_ids):
         events = (
@@ -156,7 +164,7 @@ async def export_responses(
                 .label("accepted_at"),
             )
             .join(responses, responses.c.id == response_events.c.response_id)
-            .where(responses.c.campaign_id.in_(chunk))
+            .where(responses.c.campaign_id.in_(chunk), _of_schools(responses, school_ids))
             .group_by(response_events.c.response_id)
             .subquery()
         )
@@ -173,7 +181,7 @@ async def export_responses(
                 events.c.accepted_at,
             )
             .outerjoin(events, events.c.response_id == responses.c.id)
-            .where(responses.c.campaign_id.in_(chunk))
+            .where(responses.c.campaign_id.in_(chunk), _of_schools(responses, school_ids))
         )
         found.extend(
             ExportResponse(
@@ -199,10 +207,10 @@ class ResponseAnswers:
 
 
 async def export_answers(
-    conn: AsyncConnection, campaign_ids: Sequence[int]
+    conn: AsyncConnection, campaign_ids: Sequence[int], school_ids: Collection[int] | None = None
 ) -> dict[int, ResponseAnswers]:
-    """The current answers of every response of these campaigns, by response id, with who gave
-    them."""
+    """The current answers of every response of these campaigns (of these schools only, when
+    given), by response id, with who gave them."""
     found: dict[int, ResponseAnswers] = {}
     for chunk in _chunks(campaign_ids):
         rows = await conn.execute(
@@ -213,7 +221,7 @@ async def export_answers(
                 answers.c.answered_by,
             )
             .join(responses, responses.c.id == answers.c.response_id)
-            .where(responses.c.campaign_id.in_(chunk))
+            .where(responses.c.campaign_id.in_(chunk), _of_schools(responses, school_ids))
         )
         for row in rows:
             entry = found.get(row.response_id)
@@ -247,9 +255,10 @@ class RespondentContact:
 
 
 async def respondent_contacts(
-    conn: AsyncConnection, campaign_ids: Sequence[int]
+    conn: AsyncConnection, campaign_ids: Sequence[int], school_ids: Collection[int] | None = None
 ) -> list[RespondentContact]:
-    """The current respondents of every school of these campaigns, by school and name."""
+    """The current respondents of every school of these campaigns (of these schools only, when
+    given), by school and name."""
     found: dict[tuple[int, int], RespondentContact] = {}
     for chunk in _chunks(campaign_ids):
         rows = await conn.execute(
@@ -267,6 +276,7 @@ async def respondent_contacts(
                 campaign_schools.c.campaign_id.in_(chunk),
                 role_grants.c.role == "respondent",
                 users.c.removed_at.is_(None),
+                _of_schools(campaign_schools, school_ids),
             )
         )
         for row in rows:

@@ -35,6 +35,7 @@ from bot.services.questionnaires import FormCatalog
 from storage import Database
 from storage.directory import School
 from storage.exports import (
+    CHUNK,
     ExportCampaign,
     ExportResponse,
     RespondentContact,
@@ -146,11 +147,16 @@ async def build_export(
             raise AccessDenied(Action.EXPORT)
         campaigns = [campaign for campaign in campaigns if campaign.id in scope]
         ids = [campaign.id for campaign in campaigns]
-        responses = await export_responses(conn, ids)
-        answers = await export_answers(conn, ids)
+        # Read only the schools in scope when that is a part of the rounds (a coordinator's
+        # district), not a whole region's answers to drop afterwards.
+        wanted = {school.id for schools in scope.values() for school in schools}
+        everyone = {school_id for campaign_id in ids for school_id in members[campaign_id]}
+        only = wanted if wanted != everyone and len(wanted) <= CHUNK else None
+        responses = await export_responses(conn, ids, only)
+        answers = await export_answers(conn, ids, only)
         answerers = {user for found in answers.values() for user in found.answered_by}
         names = await user_names(conn, sorted(answerers))
-        contacts = await respondent_contacts(conn, ids)
+        contacts = await respondent_contacts(conn, ids, only)
 
     forms = {
         form_id: await catalog.definition(database, form_id)
