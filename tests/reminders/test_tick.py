@@ -19,7 +19,7 @@ from bot.services.questionnaires import FormCatalog
 from bot.services.reminders import run_tick
 from botapi_emulator import BotAPIEmulator
 from storage import Database
-from storage.campaigns import add_campaign
+from storage.campaigns import add_campaign, set_deadline
 from storage.people import Role
 from storage.reminders import (
     MAX_ATTEMPTS,
@@ -325,3 +325,22 @@ async def test_a_reminder_claimed_by_a_process_that_died_is_sent_after_the_lease
     async with database.read() as conn:
         states = {r.id: r.status for r in await list_reminders(conn)}
     assert states[lost] is DeliveryState.SENT
+
+
+async def test_a_moved_deadline_moves_the_reminders_still_ahead(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    _, catalog, campaign_id = world
+    await tick(database, catalog, bot, local(2, 12, 1))  # the opening
+    async with database.write() as conn:
+        assert await set_deadline(conn, campaign_id, local(20, 23, 59))
+
+    await tick(database, catalog, bot, local(7, 10, 1))  # 3 days before the old deadline
+    assert len(texts_to(emulator, 501)) == 1
+    await tick(database, catalog, bot, local(17, 10, 1))  # 3 days before the new one
+    await tick(database, catalog, bot, local(19, 10, 1))
+    received = texts_to(emulator, 501)
+    assert len(received) == 3
+    assert "дней: 3" in received[1]
+    assert "20.03.2026 23:59" in received[1]  # the new deadline
+    assert "дней: 1" in received[2]
