@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from bot.services.actors import Actor, resolve_actor
 from storage import Database
 from storage.directory import Municipality, School, add_municipality, add_school
 from storage.people import Role, User, add_user, grant_role
@@ -50,3 +51,26 @@ async def make_person(
             school_id=school_id,
         )
     return user
+
+
+async def make_actor(
+    database: Database,
+    telegram_id: int,
+    role: Role,
+    *,
+    full_name: str = "Иванова Мария Петровна",
+    municipality_id: int | None = None,
+    district_id: int | None = None,
+    school_id: int | None = None,
+) -> Actor:
+    """A person with one role, as the bot sees them when they write (``resolve_actor``)."""
+    await make_person(
+        database,
+        telegram_id,
+        role,
+        full_name=full_name,
+        municipality_id=municipality_id,
+        district_id=district_id,
+        school_id=school_id,
+    )
+    return await resolve_actor(database, telegram_id, admin_ids=())

@@ -37,8 +37,8 @@ from bot.services.schedule import Recurrence, ReminderPlan
 from storage import Database
 from storage.campaigns import Campaign, campaign_school_ids, get_campaign
 from storage.directory import School, add_district, add_municipality, add_school
-from storage.people import Role, list_grants
-from tests.factories import make_person
+from storage.people import Role
+from tests.factories import make_actor
 
 TOMSK = ZoneInfo("Asia/Tomsk")
 NOW = datetime(2026, 11, 20, 10, tzinfo=TOMSK).astimezone(UTC)
@@ -53,13 +53,6 @@ class World:
     methodist: Actor
     coordinator: Actor
     teacher: Actor
-
-
-async def _actor(database: Database, telegram_id: int, role: Role, **scope: int | None) -> Actor:
-    user = await make_person(database, telegram_id, role, full_name="Иванова Мария", **scope)
-    async with database.read() as conn:
-        grants = await list_grants(conn, user.id)
-    return Actor(telegram_id=telegram_id, user=user, grants=tuple(grants))
 
 
 @pytest.fixture
@@ -93,9 +86,9 @@ async def world(database: Database) -> World:
         town.id,
         schools,
         far,
-        await _actor(database, 1, Role.METHODIST, municipality_id=town.id),
-        await _actor(database, 2, Role.COORDINATOR, district_id=district.id),
-        await _actor(database, 3, Role.RESPONDENT, school_id=schools[0].id),
+        await make_actor(database, 1, Role.METHODIST, municipality_id=town.id),
+        await make_actor(database, 2, Role.COORDINATOR, district_id=district.id),
+        await make_actor(database, 3, Role.RESPONDENT, school_id=schools[0].id),
     )
 
 

@@ -3,27 +3,19 @@
 from datetime import UTC, datetime, timedelta
 
 from bot.forms.loader import load_forms
-from bot.services.actors import Actor
 from bot.services.files import StoredFile, find_file
 from bot.services.questionnaires import FormCatalog
 from storage import Database
 from storage.campaigns import add_campaign
-from storage.people import Role, list_grants
+from storage.people import Role
 from storage.responses import get_or_create_response, save_answer
-from tests.factories import make_person, make_town
+from tests.factories import make_actor, make_town
 
 NOW = datetime(2026, 11, 20, 3, tzinfo=UTC)
 
 
 def _upload(code: str, kind: str = "document") -> dict[str, object]:
     return {"file_id": f"id-{code}", "file_unique_id": code, "name": f"{code}.pdf", "kind": kind}
-
-
-async def _actor(database: Database, telegram_id: int, role: Role, **scope: int) -> Actor:
-    user = await make_person(database, telegram_id, role, full_name="Петрова Елена", **scope)
-    async with database.read() as conn:
-        grants = await list_grants(conn, user.id)
-    return Actor(telegram_id=telegram_id, user=user, grants=tuple(grants))
 
 
 async def test_files_are_found_by_exact_code_within_the_scope(database: Database) -> None:
@@ -49,8 +41,12 @@ async def test_files_are_found_by_exact_code_within_the_scope(database: Database
         await save_answer(conn, five.id, "events", items, user_id=None, now=NOW)
         await save_answer(conn, five.id, "other", _upload("AgADfile5x"), user_id=None, now=NOW)
 
-    methodist = await _actor(database, 1, Role.METHODIST, municipality_id=town.municipality.id)
-    colleague = await _actor(database, 2, Role.RESPONDENT, school_id=town.schools[1].id)
+    methodist = await make_actor(
+        database, 1, Role.METHODIST, municipality_id=town.municipality.id, full_name="Петрова Елена"
+    )
+    colleague = await make_actor(
+        database, 2, Role.RESPONDENT, school_id=town.schools[1].id, full_name="Петрова Елена"
+    )
 
     assert await find_file(database, methodist, "AgADfile5") == StoredFile(
         "id-AgADfile5", "AgADfile5.pdf", "document"

@@ -32,11 +32,11 @@ from bot.services.review import (
 from storage import Database
 from storage.campaigns import add_campaign, close_campaign
 from storage.directory import School, add_municipality, add_school
-from storage.people import Role, get_user, list_grants, set_removed
+from storage.people import Role, get_user, set_removed
 from storage.reminders import DeliveryState, list_reminders, mark_unreachable
 from storage.responses import Status, get_or_create_response, get_response
 from storage.review import decide, load_events
-from tests.factories import make_person
+from tests.factories import make_actor
 
 TOMSK = ZoneInfo("Asia/Tomsk")
 OPENS = datetime(2026, 3, 2, 12, tzinfo=TOMSK)
@@ -75,15 +75,6 @@ class World:
     actors: dict[str, Actor]
 
 
-async def _actor(
-    database: Database, telegram_id: int, role: Role, name: str, **scope: int
-) -> Actor:
-    user = await make_person(database, telegram_id, role, full_name=name, **scope)
-    async with database.read() as conn:
-        grants = await list_grants(conn, user.id)
-    return Actor(telegram_id=telegram_id, user=user, grants=tuple(grants))
-
-
 @pytest.fixture
 async def world(database: Database) -> World:
     catalog = FormCatalog(load_forms())
@@ -119,26 +110,32 @@ async def world(database: Database) -> World:
             school_ids=[far.id],
         )
     actors = {
-        "teacher": await _actor(database, 10, Role.RESPONDENT, "Иванова Мария", school_id=five.id),
-        "colleague": await _actor(database, 11, Role.RESPONDENT, "Петров Пётр", school_id=five.id),
-        "blocked": await _actor(database, 12, Role.RESPONDENT, "Сидоров Иван", school_id=five.id),
-        "neighbour": await _actor(
-            database, 13, Role.RESPONDENT, "Смирнова Анна", school_id=eleven.id
+        "teacher": await make_actor(
+            database, 10, Role.RESPONDENT, full_name="Иванова Мария", school_id=five.id
         ),
-        "far_teacher": await _actor(
-            database, 14, Role.RESPONDENT, "Орлова Ольга", school_id=far.id
+        "colleague": await make_actor(
+            database, 11, Role.RESPONDENT, full_name="Петров Пётр", school_id=five.id
         ),
-        "methodist": await _actor(
-            database, 20, Role.METHODIST, "Петрова Елена", municipality_id=town.id
+        "blocked": await make_actor(
+            database, 12, Role.RESPONDENT, full_name="Сидоров Иван", school_id=five.id
         ),
-        "colleague_methodist": await _actor(
-            database, 21, Role.METHODIST, "Кузнецова Ирина", municipality_id=town.id
+        "neighbour": await make_actor(
+            database, 13, Role.RESPONDENT, full_name="Смирнова Анна", school_id=eleven.id
         ),
-        "far_methodist": await _actor(
-            database, 30, Role.METHODIST, "Чужой Методист", municipality_id=other.id
+        "far_teacher": await make_actor(
+            database, 14, Role.RESPONDENT, full_name="Орлова Ольга", school_id=far.id
         ),
-        "coordinator": await _actor(
-            database, 40, Role.COORDINATOR, "Координатор Игорь", municipality_id=town.id
+        "methodist": await make_actor(
+            database, 20, Role.METHODIST, full_name="Петрова Елена", municipality_id=town.id
+        ),
+        "colleague_methodist": await make_actor(
+            database, 21, Role.METHODIST, full_name="Кузнецова Ирина", municipality_id=town.id
+        ),
+        "far_methodist": await make_actor(
+            database, 30, Role.METHODIST, full_name="Чужой Методист", municipality_id=other.id
+        ),
+        "coordinator": await make_actor(
+            database, 40, Role.COORDINATOR, full_name="Координатор Игорь", municipality_id=town.id
         ),
     }
     blocked = actors["blocked"].user

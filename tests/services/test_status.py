@@ -16,10 +16,10 @@ from bot.services.status import CellKind, completion_board, nudge
 from storage import Database
 from storage.campaigns import add_campaign
 from storage.directory import School, add_district, add_municipality, add_school
-from storage.people import Role, list_grants
+from storage.people import Role
 from storage.reminders import DeliveryState, list_reminders
 from storage.responses import Status, change_status, get_or_create_response, save_answer
-from tests.factories import make_person
+from tests.factories import make_actor, make_person
 
 TOMSK = ZoneInfo("Asia/Tomsk")
 OPENS = datetime(2026, 3, 2, 12, tzinfo=TOMSK)
@@ -51,41 +51,19 @@ class Recorder:
             await on_result(NoticeResult(notice, Outcome.SENT, 1))
 
 
-async def _actor(
-    database: Database,
-    telegram_id: int,
-    role: Role,
-    *,
-    municipality_id: int | None = None,
-    district_id: int | None = None,
-    school_id: int | None = None,
-) -> Actor:
-    user = await make_person(
-        database,
-        telegram_id,
-        role,
-        municipality_id=municipality_id,
-        district_id=district_id,
-        school_id=school_id,
-    )
-    async with database.read() as conn:
-        grants = await list_grants(conn, user.id)
-    return Actor(telegram_id=telegram_id, user=user, grants=tuple(grants))
-
-
 @pytest.fixture
 async def world(database: Database) -> World:
     catalog = FormCatalog(load_forms())
     await catalog.sync(database)
     async with database.write() as conn:
-        district = await add_municipality(conn, "Томский район", "Asia/Tomsk")
+        region = await add_municipality(conn, "Томский район", "Asia/Tomsk")
         city = await add_municipality(conn, "Город Томск", "Asia/Tomsk")
-        north = await add_district(conn, district.id, "Северный")
-        south = await add_district(conn, district.id, "Южный")
+        north = await add_district(conn, region.id, "Северный")
+        south = await add_district(conn, region.id, "Южный")
         schools = {
             name: await add_school(
                 conn,
-                municipality_id=district.id,
+                municipality_id=region.id,
                 district_id=where.id,
                 full_name=f"МБОУ {name}",
                 short_name=name,
@@ -98,7 +76,7 @@ async def world(database: Database) -> World:
         campaign = await add_campaign(
             conn,
             form_id=catalog.row_id("vsoko"),
-            municipality_id=district.id,
+            municipality_id=region.id,
             period_label="1 полугодие",
             opens_at=OPENS,
             deadline_at=DEADLINE,
@@ -117,9 +95,11 @@ async def world(database: Database) -> World:
         await make_person(database, telegram_id, Role.RESPONDENT, school_id=schools[name].id)
     await make_person(database, 504, Role.RESPONDENT, school_id=schools["Город: СОШ № 2"].id)
     actors = {
-        "coordinator": await _actor(database, 601, Role.COORDINATOR, district_id=north.id),
-        "methodist": await _actor(database, 701, Role.METHODIST, municipality_id=district.id),
-        "respondent": await _actor(database, 801, Role.RESPONDENT, school_id=schools["СОШ № 5"].id),
+        "coordinator": await make_actor(database, 601, Role.COORDINATOR, district_id=north.id),
+        "methodist": await make_actor(database, 701, Role.METHODIST, municipality_id=region.id),
+        "respondent": await make_actor(
+            database, 801, Role.RESPONDENT, school_id=schools["СОШ № 5"].id
+        ),
     }
     return World(catalog, schools, campaign.id, other.id, actors)
 
