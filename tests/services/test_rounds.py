@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.forms.loader import load_forms
@@ -17,7 +17,13 @@ from bot.services.questionnaires import FormCatalog
 from bot.services.reminders import Notice, NoticeResult, Outcome, run_tick
 from bot.services.rounds import open_next_rounds
 from storage import Database
-from storage.campaigns import Campaign, add_campaign, campaign_school_ids, get_campaign
+from storage.campaigns import (
+    Campaign,
+    add_campaign,
+    campaign_school_ids,
+    close_campaign,
+    get_campaign,
+)
 from storage.directory import add_school
 from storage.people import Role
 from storage.rounds import ChainHead, chain_heads
@@ -53,12 +59,13 @@ async def start_chain(
     catalog: FormCatalog,
     town: Town,
     *,
-    label: str,
-    opens_at: datetime,
-    deadline_at: datetime,
-    recurrence: str | None,
+    label: str = "январь 2027",
+    opens_at: datetime | None = None,
+    deadline_at: datetime | None = None,
+    recurrence: str | None = "monthly",
     form_id: int | None = None,
 ) -> Campaign:
+    """The first round of a chain: by default, monthly, January 2027 until its last second."""
     author = await make_person(database, 900, Role.METHODIST, municipality_id=town.municipality.id)
     async with database.write() as conn:
         return await add_campaign(
@@ -66,8 +73,8 @@ async def start_chain(
             form_id=catalog.row_id("vsoko") if form_id is None else form_id,
             municipality_id=town.municipality.id,
             period_label=label,
-            opens_at=opens_at,
-            deadline_at=deadline_at,
+            opens_at=opens_at or local(2027, 1, 1),
+            deadline_at=deadline_at or local(2027, 1, 31, 23, 59, 59),
             school_ids=[town.schools[0].id, town.schools[1].id],
             created_by=author.id,
             reminder_plan=PLAN,
@@ -85,15 +92,7 @@ async def chain(database: Database) -> list[Campaign]:
 async def test_a_monthly_round_follows_across_a_month_end(
     database: Database, catalog: FormCatalog, town: Town
 ) -> None:
-    january = await start_chain(
-        database,
-        catalog,
-        town,
-        label="январь 2027",
-        opens_at=local(2027, 1, 1),
-        deadline_at=local(2027, 1, 31, 23, 59, 59),
-        recurrence="monthly",
-    )
+    january = await start_chain(database, catalog, town)
 
     assert await open_next_rounds(database, catalog, now=local(2027, 1, 31, 23, 59, 58)) == []
     created = await open_next_rounds(database, catalog, now=local(2027, 2, 1, 0, 0, 0))
@@ -188,15 +187,7 @@ async def test_overlapping_rounds_are_created_when_the_next_one_opens(
 async def test_two_racing_calls_create_the_round_once(
     database: Database, catalog: FormCatalog, town: Town, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = await start_chain(
-        database,
-        catalog,
-        town,
-        label="январь 2027",
-        opens_at=local(2027, 1, 1),
-        deadline_at=local(2027, 1, 31, 23, 59, 59),
-        recurrence="monthly",
-    )
+    first = await start_chain(database, catalog, town)
     now = local(2027, 2, 1, 0, 1)
     # Both calls read the chains before either writes: the race two replicas can have.
     both_read = asyncio.Barrier(2)
@@ -225,21 +216,9 @@ async def test_two_racing_calls_create_the_round_once(
 async def test_a_closed_round_stops_its_chain(
     database: Database, catalog: FormCatalog, town: Town
 ) -> None:
-    january = await start_chain(
-        database,
-        catalog,
-        town,
-        label="январь 2027",
-        opens_at=local(2027, 1, 1),
-        deadline_at=local(2027, 1, 31, 23, 59, 59),
-        recurrence="monthly",
-    )
+    january = await start_chain(database, catalog, town)
     async with database.write() as conn:
-        await conn.execute(
-            update(campaigns)
-            .where(campaigns.c.id == january.id)
-            .values(closed_at=local(2027, 1, 20))
-        )
+        assert await close_campaign(conn, january.id, local(2027, 1, 20))
 
     assert await open_next_rounds(database, catalog, now=local(2027, 3, 1)) == []
     assert len(await chain(database)) == 1
@@ -248,15 +227,7 @@ async def test_a_closed_round_stops_its_chain(
 async def test_a_one_off_campaign_has_no_next_round(
     database: Database, catalog: FormCatalog, town: Town
 ) -> None:
-    await start_chain(
-        database,
-        catalog,
-        town,
-        label="январь 2027",
-        opens_at=local(2027, 1, 1),
-        deadline_at=local(2027, 1, 31, 23, 59, 59),
-        recurrence=None,
-    )
+    await start_chain(database, catalog, town, recurrence=None)
 
     assert await open_next_rounds(database, catalog, now=local(2027, 6, 1)) == []
 
@@ -264,15 +235,7 @@ async def test_a_one_off_campaign_has_no_next_round(
 async def test_a_bot_down_for_months_creates_only_the_current_round(
     database: Database, catalog: FormCatalog, town: Town
 ) -> None:
-    january = await start_chain(
-        database,
-        catalog,
-        town,
-        label="январь 2027",
-        opens_at=local(2027, 1, 1),
-        deadline_at=local(2027, 1, 31, 23, 59, 59),
-        recurrence="monthly",
-    )
+    january = await start_chain(database, catalog, town)
 
     created = await open_next_rounds(database, catalog, now=local(2027, 4, 10, 12))
 
@@ -291,15 +254,7 @@ async def test_the_next_round_takes_the_current_form_version(
     current = FormCatalog({**forms, "vsoko": newer})
     await current.sync(database)
     assert current.row_id("vsoko") != catalog.row_id("vsoko")
-    await start_chain(
-        database,
-        catalog,
-        town,
-        label="январь 2027",
-        opens_at=local(2027, 1, 1),
-        deadline_at=local(2027, 1, 31, 23, 59, 59),
-        recurrence="monthly",
-    )
+    await start_chain(database, catalog, town)
 
     created = await open_next_rounds(database, current, now=local(2027, 2, 1, 1))
 
