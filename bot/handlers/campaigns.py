@@ -25,6 +25,7 @@ from bot.services.access import AccessDenied, Action, allows_somewhere
 from bot.services.actors import Actor
 from bot.services.campaigns import (
     CampaignRefused,
+    Problem,
     add_schools,
     change_deadline,
     close_early,
@@ -92,14 +93,18 @@ async def _candidates(
 
 
 async def _refused(event: ErrorEvent, state: FSMContext) -> bool:
-    """A campaign closed (or gone) while someone was changing it: say so, end the step."""
+    """Every refusal of a campaign change, answered in one place. A round closed (or gone) ends
+    a /campaigns step in progress; any other problem leaves it for a second try."""
     assert isinstance(event.exception, CampaignRefused)
-    problem = texts.PROBLEMS[event.exception.problem.value]
-    await state.clear()
+    problem = event.exception.problem
+    step = await state.get_state()
+    if problem in (Problem.CLOSED, Problem.NOT_FOUND) and step in CampaignEdit.__all_states_names__:
+        await state.clear()
+    text = texts.PROBLEMS[problem.value]
     if event.update.callback_query is not None:
-        await event.update.callback_query.answer(problem, show_alert=True)
+        await event.update.callback_query.answer(text, show_alert=True)
     elif event.update.message is not None:
-        await event.update.message.answer(problem)
+        await event.update.message.answer(text)
     return True
 
 
@@ -143,11 +148,7 @@ def build_router() -> Router:
         database: Database,
         catalog: FormCatalog,
     ) -> None:
-        try:
-            campaign = await managed_campaign(database, actor, callback_data.campaign_id)
-        except CampaignRefused as refused:
-            await callback.answer(texts.PROBLEMS[refused.problem.value], show_alert=True)
-            return
+        campaign = await managed_campaign(database, actor, callback_data.campaign_id)
         await callback.answer()
         counts = next(
             (c for c in await managed_campaigns(database, actor) if c.campaign.id == campaign.id),
@@ -183,11 +184,7 @@ def build_router() -> Router:
         catalog: FormCatalog,
         state: FSMContext,
     ) -> None:
-        try:
-            campaign = await managed_campaign(database, actor, callback_data.campaign_id)
-        except CampaignRefused as refused:
-            await callback.answer(texts.PROBLEMS[refused.problem.value], show_alert=True)
-            return
+        campaign = await managed_campaign(database, actor, callback_data.campaign_id)
         await callback.answer()
         message = _message(callback)
         directory = await load_directory(database)
@@ -232,11 +229,7 @@ def build_router() -> Router:
         database: Database,
         catalog: FormCatalog,
     ) -> None:
-        try:
-            campaign = await close_early(database, actor, callback_data.campaign_id, now=utcnow())
-        except CampaignRefused as refused:
-            await callback.answer(texts.PROBLEMS[refused.problem.value], show_alert=True)
-            return
+        campaign = await close_early(database, actor, callback_data.campaign_id, now=utcnow())
         await callback.answer()
         await close_buttons(callback, texts.CLOSE_YES)
         await _message(callback).answer(
@@ -255,23 +248,14 @@ def build_router() -> Router:
         state: FSMContext,
     ) -> None:
         draft = await _draft(state)
-        try:
-            campaign = await managed_campaign(database, actor, draft.campaign_id)
-        except CampaignRefused as refused:
-            await state.clear()
-            await message.answer(texts.PROBLEMS[refused.problem.value])
-            return
+        campaign = await managed_campaign(database, actor, draft.campaign_id)
         zone = _zone(await load_directory(database), campaign)
         now = utcnow()
         deadline_at = parse_local_moment(message.text or "", zone, now=now, end_of_day=True)
         if deadline_at is None:
             await message.answer(texts.BAD_MOMENT)
             return
-        try:
-            campaign = await change_deadline(database, actor, campaign.id, deadline_at, now=now)
-        except CampaignRefused as refused:
-            await message.answer(texts.PROBLEMS[refused.problem.value])
-            return
+        campaign = await change_deadline(database, actor, campaign.id, deadline_at, now=now)
         await state.clear()
         await message.answer(
             texts.DEADLINE_CHANGED.format(
@@ -327,13 +311,9 @@ def build_router() -> Router:
         if not draft.school_ids:
             await callback.answer(texts.PICK_AT_LEAST_ONE, show_alert=True)
             return
-        try:
-            added = await add_schools(
-                database, actor, draft.campaign_id, draft.school_ids, now=utcnow()
-            )
-        except CampaignRefused as refused:
-            await callback.answer(texts.PROBLEMS[refused.problem.value], show_alert=True)
-            return
+        added = await add_schools(
+            database, actor, draft.campaign_id, draft.school_ids, now=utcnow()
+        )
         await callback.answer()
         await state.clear()
         message = _message(callback)
