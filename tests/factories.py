@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from bot.services.actors import Actor, resolve_actor
 from storage import Database
 from storage.directory import Municipality, School, add_municipality, add_school
 from storage.people import Role, User, add_user, grant_role
+from storage.schema import campaigns
 
 
 @dataclass(frozen=True)
@@ -74,3 +77,13 @@ async def make_actor(
         school_id=school_id,
     )
     return await resolve_actor(database, telegram_id, admin_ids=())
+
+
+async def campaign_of(database: Database, municipality_id: int) -> int:
+    """The id of the one campaign a test opened for a municipality."""
+    async with database.read() as conn:
+        found = await conn.scalar(
+            select(campaigns.c.id).where(campaigns.c.municipality_id == municipality_id)
+        )
+    assert found is not None
+    return int(found)

@@ -5,7 +5,6 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
 
 from bot.callbacks import ExportPick, ExportRun
 from bot.services.actors import Actor
@@ -16,9 +15,8 @@ from botapi_emulator import BotMessage
 from storage.directory import add_district, add_municipality, add_school
 from storage.people import Role
 from storage.responses import Status, change_status, get_or_create_response, save_answer
-from storage.schema import campaigns
 from storage.types import utcnow
-from tests.factories import Town, make_person, make_town
+from tests.factories import Town, campaign_of, make_person, make_town
 from tests.harness import BotHarness
 
 ORGANISER = Actor(telegram_id=0, user=None, bootstrap_admin=True)
@@ -63,7 +61,7 @@ async def towns(harness: BotHarness) -> tuple[Town, Town]:
     )
     form = harness.catalog.current["vsoko"]
     now = utcnow()
-    campaign_id = await _campaign_of(harness, municipality.id)
+    campaign_id = await campaign_of(harness.database, municipality.id)
     async with database.write() as conn:
         response = await get_or_create_response(
             conn, campaign_id, schools[0].id, harness.catalog.row_id("vsoko"), now
@@ -72,15 +70,6 @@ async def towns(harness: BotHarness) -> tuple[Town, Town]:
         draft = await change_status(conn, response, Status.DRAFT, user_id=None, now=now)
         await change_status(conn, draft, Status.SUBMITTED, user_id=None, now=now)
     return town, other
-
-
-async def _campaign_of(harness: BotHarness, municipality_id: int) -> int:
-    async with harness.database.read() as conn:
-        found = await conn.scalar(
-            select(campaigns.c.id).where(campaigns.c.municipality_id == municipality_id)
-        )
-    assert found is not None
-    return int(found)
 
 
 def _workbook_rows(message: BotMessage, sheet: str) -> list[tuple[object, ...]]:
@@ -153,7 +142,7 @@ async def test_respondents_are_refused_and_forged_buttons_denied(
     await far.send("/export")
     menu = await far.next_message()
     assert menu.button_texts == ["ВСОКО — 1 полугодие 2026/27"]  # Северск's own campaign
-    tomsk = await _campaign_of(harness, towns[0].municipality.id)
+    tomsk = await campaign_of(harness.database, towns[0].municipality.id)
     pressed = await far.press_data(menu, ExportPick(campaign_id=tomsk).pack())
     await harness.settle()
     answer = far.callback_answer(pressed)

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from bot.callbacks import NudgeSchool
 from bot.forms.engine import progress
@@ -17,7 +16,7 @@ from storage.reminders import list_reminders
 from storage.responses import Status, change_status, get_or_create_response, save_answer
 from storage.schema import campaigns
 from storage.types import utcnow
-from tests.factories import Town, make_person, make_town
+from tests.factories import Town, campaign_of, make_person, make_town
 from tests.harness import BotHarness
 
 ORGANISER = Actor(telegram_id=0, user=None, bootstrap_admin=True)
@@ -48,7 +47,7 @@ async def towns(harness: BotHarness) -> tuple[Town, Town]:
     now = utcnow()
     async with database.write() as conn:
         for school, submit in ((town.schools[0], True), (town.schools[1], False)):
-            campaign_id = await _campaign_id(harness, town.municipality.id)
+            campaign_id = await campaign_of(harness.database, town.municipality.id)
             response = await get_or_create_response(
                 conn, campaign_id, school.id, harness.catalog.row_id("vsoko"), now
             )
@@ -57,15 +56,6 @@ async def towns(harness: BotHarness) -> tuple[Town, Town]:
             if submit:
                 await change_status(conn, draft, Status.SUBMITTED, user_id=None, now=now)
     return town, other
-
-
-async def _campaign_id(harness: BotHarness, municipality_id: int) -> int:
-    async with harness.database.read() as conn:
-        found = await conn.scalar(
-            select(campaigns.c.id).where(campaigns.c.municipality_id == municipality_id)
-        )
-    assert found is not None
-    return int(found)
 
 
 async def _make_late(harness: BotHarness) -> None:
@@ -175,8 +165,8 @@ async def test_a_forged_nudge_for_another_municipality_is_refused(
     await _make_late(harness)
     board = await _board(harness)
     methodist = harness.user(METHODIST)
-    ours = await _campaign_id(harness, town.municipality.id)
-    theirs = await _campaign_id(harness, other.municipality.id)
+    ours = await campaign_of(harness.database, town.municipality.id)
+    theirs = await campaign_of(harness.database, other.municipality.id)
 
     for forged in (
         NudgeSchool(c=theirs, s=other.schools[0].id),
