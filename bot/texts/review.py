@@ -78,8 +78,6 @@ STATES_AFTER = {
     "returned": "возвращена на доработку",
     "accepted": "принята",
 }
-NEXT_IN_QUEUE = "Ждут проверки ещё: {count}."
-NEXT_BUTTON = "К списку ({count})"
 
 NOTICE_RETURNED = (
     "↩️ Анкета «{title}» ({period}) за {school} возвращена на доработку.\n\n"
