@@ -8,6 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
+COPY core ./core
+COPY texts ./texts
 COPY storage ./storage
 COPY exports ./exports
 COPY botapi_emulator ./botapi_emulator

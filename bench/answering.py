@@ -59,28 +59,27 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 
 from bot.app import ALLOWED_UPDATES, create_dispatcher
+from bot.catalog import builtin_forms, prepare
 from bot.delivery.reminders import telegram_delivery
 from bot.delivery.sender import Sender
-from bot.forms.engine import next_question, visible_questions
-from bot.forms.inputs import Accepted, Choice, RawInput, Text
-from bot.forms.loader import load_forms
-from bot.forms.models import FormDefinition, Question, QuestionType
-from bot.forms.parsing import parse
-from bot.runner import prepare
-from bot.services.actors import Actor
-from bot.services.campaigns import open_form_for_schools
-from bot.services.questionnaires import FormCatalog
 from bot.telegram import create_bot
-from bot.texts import forms as form_texts
-from bot.texts import questionnaire as texts
 from botapi_emulator import BotAPIEmulator, BotMessage, FakeUser
 from botapi_emulator.chat import MessageEvent
+from core.actors import Actor
+from core.campaigns import open_form_for_schools
+from core.forms.engine import next_question, visible_questions
+from core.forms.inputs import Accepted, Choice, RawInput, Text
+from core.forms.models import FormDefinition, Question, QuestionType
+from core.forms.parsing import parse
+from core.questionnaires import FormCatalog
 from storage import Database
 from storage.people import Role
 from storage.schema import answer_history
 from storage.types import utcnow
 from tests.factories import make_person, make_town
 from tests.harness import TEST_TOKEN, InFlight, test_settings
+from texts import forms as form_texts
+from texts import questionnaire as texts
 
 T = TypeVar("T")
 
@@ -682,7 +681,7 @@ def show_failures(result: Result) -> None:
 
 
 async def benchmark(args: argparse.Namespace) -> int:
-    forms = load_forms()
+    forms = builtin_forms()
     if args.form not in forms:
         raise SystemExit(f"--form: one of {', '.join(sorted(forms))}")
     form = forms[args.form]

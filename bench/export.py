@@ -38,10 +38,10 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy import insert
 
-from bot.forms.models import FormDefinition
-from bot.services.actors import Actor
-from bot.services.export import Export, build_export
-from bot.services.questionnaires import FormCatalog
+from core.actors import Actor
+from core.export import Export, build_export
+from core.forms.models import FormDefinition
+from core.questionnaires import FormCatalog
 from exports.workbook import render_workbook
 from storage import Database
 from storage.campaigns import add_campaign
@@ -295,7 +295,7 @@ async def benchmark(args: argparse.Namespace) -> int:
                 started = time.perf_counter()
                 export = await build()
                 build_s = min(build_s, time.perf_counter() - started)
-                content, seconds = timed(render_workbook, export)
+                content, seconds = timed(render_workbook, export.sheets)
                 render_s = min(render_s, seconds)
                 baseline, seconds = timed(plain_dump, export)
                 baseline_s = min(baseline_s, seconds)
@@ -320,7 +320,7 @@ async def benchmark(args: argparse.Namespace) -> int:
                 again = await build()
                 build_peak = tracemalloc.get_traced_memory()[1] / 2**20
                 tracemalloc.stop()
-                render_peak = peak(lambda: render_workbook(again))
+                render_peak = peak(lambda: render_workbook(again.sheets))
                 baseline_peak = peak(lambda: plain_dump(again))
                 print(
                     f"peak memory (tracemalloc): build_export {build_peak:.0f} MiB, "

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from bot.config import ConfigError, load_settings
 from bot.demo.terminal import run_demo
-from bot.forms.loader import FormError
 from bot.runner import export_workbook, import_schools, migrate, run_polling
-from bot.services.access import AccessDenied
-from bot.services.export import MixedForms
+from core.access import AccessDenied
+from core.export import MixedForms
+from core.forms.loader import FormError
 from storage.forms import FormVersionConflict
 
 COMMANDS = ("run", "demo", "migrate", "import-schools", "export")

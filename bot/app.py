@@ -3,10 +3,10 @@
 Handler data keys available to every handler (the whole list):
 - ``settings``: ``bot.config.Settings``
 - ``database``: ``storage.Database``
-- ``catalog``: ``bot.services.questionnaires.FormCatalog``, the questionnaires
-- ``deliver``: ``bot.services.reminders.Deliver``, the one rate-limited way out for reminders and
+- ``catalog``: ``core.questionnaires.FormCatalog``, the questionnaires
+- ``deliver``: ``core.reminders.Deliver``, the one rate-limited way out for reminders and
   nudges (shared with the scheduler, so together they stay under Telegram's limit)
-- ``actor``: ``bot.services.actors.Actor``, the person behind the update (from ``ActorMiddleware``)
+- ``actor``: ``core.actors.Actor``, the person behind the update (from ``ActorMiddleware``)
 plus aiogram's own (``state``, ``bot``, ``event_from_user``, ...), and in the questionnaire router
 only, ``screen`` (``bot.handlers.questionnaire.Screen``).
 """
@@ -19,13 +19,13 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 
 from bot.commands import MENU
 from bot.config import Settings
+from bot.fsm import DatabaseFSMStorage
 from bot.handlers import build_routers
 from bot.handlers.errors import register_error_handlers
 from bot.middlewares import ActorMiddleware
-from bot.services.questionnaires import FormCatalog
-from bot.services.reminders import Deliver
+from core.questionnaires import FormCatalog
+from core.reminders import Deliver
 from storage import Database
-from storage.fsm import DatabaseFSMStorage
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Inline-button payloads, with short prefixes (Telegram allows 64 bytes).
 
-Never trusted: a handler re-checks every id through ``bot.services.access``.
+Never trusted: a handler re-checks every id through ``core.access``.
 """
 
 from aiogram.filters.callback_data import CallbackData

@@ -5,8 +5,8 @@ from enum import StrEnum
 
 from aiogram.types import BotCommand
 
-from bot.texts import common as texts
 from storage.people import Role
+from texts import common as texts
 
 
 class Cmd(StrEnum):

@@ -4,9 +4,9 @@ from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMar
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import AnswerButton, AnsweredMark, QuestionAction, ReviewAction, ToggleButton
-from bot.forms.models import Question, QuestionType
-from bot.texts import forms as form_texts
-from bot.texts import questionnaire as texts
+from core.forms.models import Question, QuestionType
+from texts import forms as form_texts
+from texts import questionnaire as texts
 
 GRADES = range(1, 12)
 EDIT_BUTTONS_PER_ROW = 6

@@ -6,12 +6,12 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
-from bot.services.actors import note_contact, resolve_actor
+from core.actors import note_contact, resolve_actor
 from storage import Database
 
 
 class ActorMiddleware(BaseMiddleware):
-    """Puts ``actor`` (``bot.services.actors.Actor``) into the handler data of every update, and
+    """Puts ``actor`` (``core.actors.Actor``) into the handler data of every update, and
     clears an "unreachable" mark: a person who writes to the bot no longer blocks it."""
 
     def __init__(self, database: Database, admin_ids: Collection[int]) -> None:

@@ -1,23 +1,21 @@
 """Running the bot for real: migrate, then long-poll Telegram until stopped."""
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import SecretStr
 
 from bot.app import ALLOWED_UPDATES, create_dispatcher
+from bot.catalog import prepare
 from bot.config import Settings
 from bot.delivery.reminders import telegram_delivery
 from bot.delivery.sender import Sender
-from bot.forms.loader import load_forms
-from bot.forms.models import FormDefinition
 from bot.scheduler import ReminderRuntime, start_scheduler, stop_scheduler
-from bot.services.actors import Actor
-from bot.services.directory_import import format_report, import_directory
-from bot.services.export import build_export, campaigns_of_form, export_filename, list_exportable
-from bot.services.questionnaires import FormCatalog
 from bot.telegram import create_bot
+from core.actors import Actor
+from core.directory_import import format_report, import_directory
+from core.export import build_export, campaigns_of_form, export_filename, list_exportable
 from exports.workbook import render_workbook
 from storage import Database
 from storage.migrate import upgrade
@@ -83,18 +81,8 @@ async def export_workbook(
     finally:
         await database.close()
     path = output or Path(export_filename(export, export.generated_at.date()))
-    path.write_bytes(render_workbook(export))
+    path.write_bytes(render_workbook(export.sheets))
     return path
-
-
-async def prepare(
-    database: Database, extra_forms: Mapping[str, FormDefinition] | None = None
-) -> FormCatalog:
-    """Migrate the database and store the current version of every form."""
-    await upgrade(database)
-    catalog = FormCatalog({**load_forms(), **(extra_forms or {})})
-    await catalog.sync(database)
-    return catalog
 
 
 async def run_polling(settings: Settings, token: SecretStr) -> None:

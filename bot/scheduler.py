@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.services.questionnaires import FormCatalog
-from bot.services.reminders import Deliver, run_tick
-from bot.services.rounds import open_next_rounds
+from core.questionnaires import FormCatalog
+from core.reminders import Deliver, run_tick
+from core.rounds import open_next_rounds
 from storage import Database
 from storage.types import utcnow
 

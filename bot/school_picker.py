@@ -8,9 +8,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import PickSchool, SchoolsDone, SchoolsPage
-from bot.services.directory import Directory
-from bot.texts import people as texts
+from core.directory import Directory
 from storage.directory import School
+from texts import people as texts
 
 PAGE_SIZE = 8
 

@@ -4,9 +4,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.services.directory import Directory
-from bot.texts import people as texts
+from core.directory import Directory
 from storage.people import RoleGrant
+from texts import people as texts
 
 
 def scope_label(

@@ -1,5 +1,5 @@
-"""The export workbook: ``render_workbook(export)`` turns the sheets the export service laid out
-(``bot.services.export``) into .xlsx bytes.
+"""The export workbook: ``render_workbook(sheets)`` turns plain sheets (``exports.tables``, laid out
+by ``core.export``) into .xlsx bytes.
 
 openpyxl's write-only mode streams each row to the file as it is appended, so a workbook of
 thousands of schools never holds its cells as objects. What that mode allows, and is used here:
@@ -31,9 +31,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from bot.services.export.model import Export
-from bot.services.export.tables import CellValue, Chart, ChartKind, Format, Sheet
 from exports.sheets import FORMULA_PREFIXES, clean_text
+from exports.tables import CellValue, Chart, ChartKind, Format, Sheet
 from exports.titles import unique_sheet_title
 
 NUMBER_FORMATS = {
@@ -50,11 +49,7 @@ _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def render_workbook(export: Export) -> bytes:
-    return render_sheets(export.sheets)
-
-
-def render_sheets(sheets: Sequence[Sheet]) -> bytes:
+def render_workbook(sheets: Sequence[Sheet]) -> bytes:
     workbook = Workbook(write_only=True)
     used: set[str] = set()
     for sheet in sheets:

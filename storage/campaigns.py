@@ -21,7 +21,7 @@ class Campaign:
     opens_at: datetime
     deadline_at: datetime
     closed_at: datetime | None
-    recurrence: str | None = None  # a bot.services.schedule.Recurrence value; None: one-off
+    recurrence: str | None = None  # a core.schedule.Recurrence value; None: one-off
     previous_campaign_id: int | None = None  # the round this one follows, in a recurring chain
     reminder_plan: dict[str, object] | None = None
     created_by: int | None = None

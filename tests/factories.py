@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bot.services.actors import Actor, resolve_actor
+from core.actors import Actor, resolve_actor
 from storage import Database
 from storage.directory import Municipality, School, add_municipality, add_school
 from storage.people import Role, User, add_user, grant_role

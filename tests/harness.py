@@ -14,13 +14,13 @@ from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.types import TelegramObject
 
 from bot.app import ALLOWED_UPDATES, create_dispatcher
+from bot.catalog import prepare
 from bot.config import Settings
 from bot.delivery.reminders import telegram_delivery
 from bot.delivery.sender import Sender
-from bot.forms.models import FormDefinition
-from bot.runner import prepare
 from bot.telegram import create_bot
 from botapi_emulator import BotAPIEmulator, FakeUser
+from core.forms.models import FormDefinition
 from storage import Database
 
 TEST_TOKEN = "123456789:TEST-token-for-the-fake-bot-api-server"

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from bot.runner import DEPLOYMENT_ADMIN, prepare
-from bot.services.campaigns import open_form_for_schools
+from bot.catalog import prepare
+from bot.runner import DEPLOYMENT_ADMIN
+from core.campaigns import open_form_for_schools
 from storage import Database
 from storage.types import utcnow
 

@@ -6,8 +6,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import OpenResponse
 from bot.delivery.sender import Delivery, DeliveryStatus, Outgoing, Sender
-from bot.services.reminders import Deliver, Notice, NoticeResult, Outcome
-from bot.texts import reminders as texts
+from core.reminders import Deliver, Notice, NoticeResult, Outcome
+from texts import reminders as texts
 
 OUTCOMES = {
     DeliveryStatus.SENT: Outcome.SENT,

@@ -4,11 +4,11 @@ from datetime import timedelta
 from importlib import resources
 
 from bot.demo.people import CAST, DemoPerson
-from bot.services.actors import Actor
-from bot.services.campaigns import open_form_for_schools
-from bot.services.directory_import import import_directory
-from bot.services.questionnaires import FormCatalog
-from bot.services.schedule import ReminderPlan
+from core.actors import Actor
+from core.campaigns import open_form_for_schools
+from core.directory_import import import_directory
+from core.questionnaires import FormCatalog
+from core.schedule import ReminderPlan
 from storage import Database
 from storage.directory import load_directory
 from storage.people import Role, add_user, grant_role

@@ -8,16 +8,16 @@ from typing import Self
 from aiogram import Bot, Dispatcher
 
 from bot.app import ALLOWED_UPDATES, create_dispatcher
+from bot.catalog import prepare
 from bot.config import Settings
 from bot.delivery.reminders import telegram_delivery
 from bot.delivery.sender import Sender
 from bot.demo.people import CAST, DemoPerson
 from bot.demo.seed import seed_demo
-from bot.runner import prepare
-from bot.services.questionnaires import FormCatalog
-from bot.services.reminders import Deliver, TickReport, run_tick
 from bot.telegram import create_bot
 from botapi_emulator import BotAPIEmulator, BotMessage, FakeUser
+from core.questionnaires import FormCatalog
+from core.reminders import Deliver, TickReport, run_tick
 from storage import Database
 from storage.types import utcnow
 

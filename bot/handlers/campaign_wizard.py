@@ -33,11 +33,12 @@ from bot.callbacks import (
 )
 from bot.commands import Cmd
 from bot.filters import TYPED_TEXT
-from bot.forms.display import unit_for
 from bot.school_picker import close_buttons, school_picker
-from bot.services.access import AccessDenied, Action, allows_somewhere
-from bot.services.actors import Actor
-from bot.services.campaigns import (
+from bot.states import CampaignWizard
+from bot.views import local_datetime
+from core.access import AccessDenied, Action, allows_somewhere
+from core.actors import Actor
+from core.campaigns import (
     CampaignPlan,
     CampaignRefused,
     SchoolChoice,
@@ -48,14 +49,13 @@ from bot.services.campaigns import (
     parse_local_moment,
     runnable_municipalities,
 )
-from bot.services.directory import Directory, load_directory
-from bot.services.questionnaires import FormCatalog
-from bot.services.schedule import MAX_DAYS_BEFORE, Recurrence, ReminderPlan, first_period
-from bot.states import CampaignWizard
-from bot.texts import campaigns as texts
-from bot.views import local_datetime
+from core.directory import Directory, load_directory
+from core.forms.display import unit_for
+from core.questionnaires import FormCatalog
+from core.schedule import MAX_DAYS_BEFORE, Recurrence, ReminderPlan, first_period
 from storage import Database
 from storage.types import utcnow
+from texts import campaigns as texts
 
 DEFAULT_PLAN = ReminderPlan()
 # One-off rounds are offered the labels the schedule would give these periodicities now.

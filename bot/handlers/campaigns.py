@@ -21,9 +21,11 @@ from bot.callbacks import (
 from bot.commands import Cmd
 from bot.filters import TYPED_TEXT
 from bot.school_picker import close_buttons, school_picker
-from bot.services.access import AccessDenied, Action, allows_somewhere
-from bot.services.actors import Actor
-from bot.services.campaigns import (
+from bot.states import CampaignEdit
+from bot.views import local_datetime
+from core.access import AccessDenied, Action, allows_somewhere
+from core.actors import Actor
+from core.campaigns import (
     CampaignRefused,
     Problem,
     add_schools,
@@ -34,15 +36,13 @@ from bot.services.campaigns import (
     managed_campaigns,
     parse_local_moment,
 )
-from bot.services.directory import Directory, load_directory
-from bot.services.questionnaires import FormCatalog
-from bot.states import CampaignEdit
-from bot.texts import campaigns as texts
-from bot.views import local_datetime
+from core.directory import Directory, load_directory
+from core.questionnaires import FormCatalog
 from storage import Database
 from storage.campaigns import Campaign, campaign_school_ids
 from storage.directory import School
 from storage.types import utcnow
+from texts import campaigns as texts
 
 
 class EditDraft(BaseModel):

@@ -9,9 +9,9 @@ from aiogram.types import BotCommandScopeChat, Message
 
 from bot.commands import Cmd, menu_for
 from bot.keyboards import main_menu
-from bot.services.actors import Actor
-from bot.texts import common as texts
+from core.actors import Actor
 from storage.people import Role
+from texts import common as texts
 
 ROLE_ORDER = (Role.ADMIN, Role.METHODIST, Role.COORDINATOR, Role.RESPONDENT)
 

@@ -8,11 +8,11 @@ from aiogram.types import BufferedInputFile, Message
 
 from bot.commands import Cmd
 from bot.config import Settings
-from bot.services.access import DEPLOYMENT, Action, allows
-from bot.services.actors import Actor
-from bot.services.directory_import import directory_template, format_report, import_directory
-from bot.texts import directory as texts
+from core.access import DEPLOYMENT, Action, allows
+from core.actors import Actor
+from core.directory_import import directory_template, format_report, import_directory
 from storage import Database
+from texts import directory as texts
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 ACCEPTED_SUFFIXES = (".xlsx", ".csv")

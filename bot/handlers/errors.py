@@ -6,8 +6,8 @@ from aiogram import Dispatcher
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
-from bot.services.access import AccessDenied
-from bot.texts import people as texts
+from core.access import AccessDenied
+from texts import people as texts
 
 log = logging.getLogger(__name__)
 

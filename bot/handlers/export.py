@@ -12,10 +12,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import ExportPick, ExportRun
 from bot.commands import Cmd
-from bot.services.access import AccessDenied, Action, allows_somewhere, visible_schools
-from bot.services.actors import Actor
-from bot.services.directory import load_directory
-from bot.services.export import (
+from core.access import AccessDenied, Action, allows_somewhere, visible_schools
+from core.actors import Actor
+from core.directory import load_directory
+from core.export import (
     Export,
     ExportChoice,
     MixedForms,
@@ -24,13 +24,13 @@ from bot.services.export import (
     export_filename,
     list_exportable,
 )
-from bot.services.export.model import Timeliness
-from bot.services.questionnaires import FormCatalog
-from bot.texts import export as texts
+from core.export.model import Timeliness
+from core.questionnaires import FormCatalog
 from exports.workbook import render_workbook
 from storage import Database
 from storage.exports import campaign_school_ids
 from storage.types import utcnow
+from texts import export as texts
 
 MAX_CAMPAIGN_BUTTONS = 30
 
@@ -204,7 +204,7 @@ async def _send(
         await progress.edit_text(texts.GONE)
         return
     # openpyxl is synchronous: a large workbook would stall every other chat meanwhile.
-    content = await asyncio.to_thread(render_workbook, export)
+    content = await asyncio.to_thread(render_workbook, export.sheets)
     name = export_filename(export, export.generated_at.date())
     await message.answer_document(
         BufferedInputFile(content, filename=name), caption=_caption(export)

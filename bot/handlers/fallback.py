@@ -5,7 +5,7 @@ from html import escape
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
-from bot.texts import common as texts
+from texts import common as texts
 
 
 def build_router() -> Router:

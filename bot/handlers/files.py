@@ -7,10 +7,10 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
 from bot.commands import Cmd
-from bot.services.actors import Actor
-from bot.services.files import find_file
-from bot.texts import export as texts
+from core.actors import Actor
+from core.files import find_file
 from storage import Database
+from texts import export as texts
 
 
 def build_router() -> Router:

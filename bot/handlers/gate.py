@@ -8,8 +8,8 @@ from aiogram import Router
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
-from bot.services.actors import Actor
-from bot.texts import common as texts
+from core.actors import Actor
+from texts import common as texts
 
 
 class IsStranger(Filter):

@@ -22,7 +22,9 @@ from bot.commands import Cmd
 from bot.config import Settings
 from bot.filters import TYPED_TEXT
 from bot.school_picker import close_buttons, school_picker
-from bot.services.access import (
+from bot.states import InviteWizard
+from bot.views import local_date, scope_label
+from core.access import (
     DEPLOYMENT,
     AccessDenied,
     Action,
@@ -31,9 +33,9 @@ from bot.services.access import (
     grantable_roles,
     may_grant,
 )
-from bot.services.actors import Actor
-from bot.services.directory import Directory, load_directory
-from bot.services.invitations import (
+from core.actors import Actor
+from core.directory import Directory, load_directory
+from core.invitations import (
     Scope,
     create_invitation,
     create_school_invitations,
@@ -43,15 +45,13 @@ from bot.services.invitations import (
     open_invitations,
     revoke,
 )
-from bot.states import InviteWizard
-from bot.texts import common as common_texts
-from bot.texts import people as texts
-from bot.views import local_date, scope_label
 from exports.sheets import CellValue, SheetData, write_workbook
 from storage import Database
 from storage.directory import School
 from storage.people import Role
 from storage.types import utcnow
+from texts import common as common_texts
+from texts import people as texts
 
 ROLE_ORDER = (Role.RESPONDENT, Role.COORDINATOR, Role.METHODIST, Role.ADMIN)
 USES_CHOICES = (1, 2, 5, 0)

@@ -14,22 +14,22 @@ from bot.config import Settings
 from bot.filters import TYPED_TEXT
 from bot.handlers.common import help_text, set_personal_menu
 from bot.keyboards import main_menu
-from bot.services.actors import resolve_actor
-from bot.services.directory import load_directory
-from bot.services.invitations import (
+from bot.states import Registration
+from bot.views import scope_label
+from core.actors import resolve_actor
+from core.directory import load_directory
+from core.invitations import (
     InvitationRefused,
     Newcomer,
     invitation_scope,
     redeem_invitation,
 )
-from bot.services.people import ProfileError, clean_full_name, clean_position, save_profile
-from bot.states import Registration
-from bot.texts import common as common_texts
-from bot.texts import people as texts
-from bot.views import scope_label
+from core.people import ProfileError, clean_full_name, clean_position, save_profile
 from storage import Database
 from storage.people import Role
 from storage.types import utcnow
+from texts import common as common_texts
+from texts import people as texts
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import ChangeRole, OpenPerson, PeopleFilter, RemovePerson
 from bot.commands import Cmd
 from bot.handlers.common import ROLE_ORDER
-from bot.services.access import Action, allows_somewhere, may_grant
-from bot.services.actors import Actor
-from bot.services.directory import Directory, load_directory
-from bot.services.people import (
+from bot.views import grant_label
+from core.access import Action, allows_somewhere, may_grant
+from core.actors import Actor
+from core.directory import Directory, load_directory
+from core.people import (
     change_role,
     grant_target,
     people_in_scope,
@@ -21,12 +22,11 @@ from bot.services.people import (
     remove_person,
     roles_for_scope,
 )
-from bot.texts import common as common_texts
-from bot.texts import people as texts
-from bot.views import grant_label
 from storage import Database
 from storage.people import Person, Role
 from storage.types import utcnow
+from texts import common as common_texts
+from texts import people as texts
 
 PAGE_SIZE = 10
 

@@ -36,8 +36,13 @@ from bot.callbacks import (
     ToggleButton,
 )
 from bot.commands import Cmd
-from bot.forms.display import format_answer
-from bot.forms.engine import (
+from bot.states import Questionnaire
+from bot.views import local_date, local_datetime, message_chunks
+from core.access import Action
+from core.actors import Actor
+from core.carry_forward import confirm_rest, previous_answers
+from core.forms.display import format_answer
+from core.forms.engine import (
     can_add_item,
     effective_answers,
     group_items,
@@ -50,13 +55,10 @@ from bot.forms.engine import (
     with_new_item,
     with_sub_answer,
 )
-from bot.forms.inputs import Accepted, Choice, RawInput, Selection, Text, Unsupported, Upload
-from bot.forms.models import Question, QuestionType
-from bot.forms.parsing import parse
-from bot.services.access import Action
-from bot.services.actors import Actor
-from bot.services.carry_forward import confirm_rest, previous_answers
-from bot.services.questionnaires import (
+from core.forms.inputs import Accepted, Choice, RawInput, Selection, Text, Unsupported, Upload
+from core.forms.models import Question, QuestionType
+from core.forms.parsing import parse
+from core.questionnaires import (
     AnswerLocked,
     FormCatalog,
     Incomplete,
@@ -67,14 +69,12 @@ from bot.services.questionnaires import (
     record_answer,
     submit_response,
 )
-from bot.services.review import revision_note
-from bot.states import Questionnaire
-from bot.texts import forms as form_texts
-from bot.texts import questionnaire as texts
-from bot.views import local_date, local_datetime, message_chunks
+from core.review import revision_note
 from storage import Database
 from storage.responses import Status
 from storage.types import utcnow
+from texts import forms as form_texts
+from texts import questionnaire as texts
 
 log = logging.getLogger(__name__)
 SUBMITTED_STATUSES = (Status.SUBMITTED, Status.ACCEPTED)

@@ -1,6 +1,6 @@
 """/review: a methodist checks submitted responses, accepts them or returns them with a comment.
 
-Every press is re-checked by the service (``bot.services.review``) through the access policy; the
+Every press is re-checked by the service (``core.review``) through the access policy; the
 FSM keeps only which response a comment is being written for.
 """
 
@@ -19,13 +19,15 @@ from pydantic import BaseModel
 from bot.callbacks import ReviewCancel, ReviewDecide, ReviewOpen, ReviewQueue
 from bot.commands import Cmd
 from bot.filters import NOT_A_COMMAND
-from bot.forms.display import format_answer
-from bot.forms.engine import visible_questions
-from bot.services.access import AccessDenied, Action, allows_somewhere
-from bot.services.actors import Actor
-from bot.services.questionnaires import FormCatalog
-from bot.services.reminders import Deliver, Outcome
-from bot.services.review import (
+from bot.states import Review
+from bot.views import local_datetime, message_chunks
+from core.access import AccessDenied, Action, allows_somewhere
+from core.actors import Actor
+from core.forms.display import format_answer
+from core.forms.engine import visible_questions
+from core.questionnaires import FormCatalog
+from core.reminders import Deliver, Outcome
+from core.review import (
     Awaiting,
     BadComment,
     ClosedCampaign,
@@ -37,14 +39,12 @@ from bot.services.review import (
     review_card,
     review_queue,
 )
-from bot.states import Review
-from bot.texts import common as common_texts
-from bot.texts import review as texts
-from bot.views import local_datetime, message_chunks
 from storage import Database
 from storage.responses import Status
 from storage.review import ResponseEvent
 from storage.types import utcnow
+from texts import common as common_texts
+from texts import review as texts
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 8

@@ -11,12 +11,12 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import NudgeLate, NudgeSchool
 from bot.commands import Cmd
 from bot.handlers.review import entry_markup
-from bot.services.access import AccessDenied, Action, Target, allows, allows_somewhere
-from bot.services.actors import Actor
-from bot.services.questionnaires import FormCatalog
-from bot.services.reminders import Deliver
-from bot.services.review import review_queue
-from bot.services.status import (
+from core.access import AccessDenied, Action, Target, allows, allows_somewhere
+from core.actors import Actor
+from core.questionnaires import FormCatalog
+from core.reminders import Deliver
+from core.review import review_queue
+from core.status import (
     CampaignBoard,
     Cell,
     CellKind,
@@ -24,10 +24,10 @@ from bot.services.status import (
     completion_board,
     nudge,
 )
-from bot.texts import status as texts
 from storage import Database
 from storage.responses import Status
 from storage.types import utcnow
+from texts import status as texts
 
 MESSAGE_LIMIT = 3500  # under Telegram's 4096, with room for entities and UTF-16 counting
 MAX_SCHOOL_BUTTONS = 30  # beyond that, only "remind all" (a keyboard holds 100 buttons)

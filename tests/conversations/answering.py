@@ -3,12 +3,12 @@ through the chat (buttons where the bot offers them, typing otherwise)."""
 
 from typing import Any
 
-from bot.forms.engine import group_step, next_question, visible_questions
-from bot.forms.models import Comparison, FormDefinition, Question, QuestionType
-from bot.texts import forms as form_texts
 from botapi_emulator import BotMessage, FakeUser
+from core.forms.engine import group_step, next_question, visible_questions
+from core.forms.models import Comparison, FormDefinition, Question, QuestionType
 from storage import Database
 from storage.responses import load_answers
+from texts import forms as form_texts
 
 
 async def stored_values(database: Database, response_id: int) -> dict[str, Any]:

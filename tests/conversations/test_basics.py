@@ -3,12 +3,12 @@
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.commands import MENU
-from bot.texts import common as texts
 from storage.people import Role, get_user_by_telegram_id
 from storage.reminders import mark_unreachable
 from storage.types import utcnow
 from tests.factories import make_person, make_town
 from tests.harness import ADMIN_TELEGRAM_ID, BotHarness
+from texts import common as texts
 
 
 async def test_start_explains_invitations_to_a_stranger(harness: BotHarness) -> None:

@@ -7,12 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.callbacks import CampaignAction, CloseCampaign, ManageCampaign
-from bot.services.actors import Actor
-from bot.services.campaigns import CampaignPlan, close_early, open_campaign
-from bot.services.reminders import run_tick
-from bot.services.schedule import Recurrence, ReminderPlan, first_period
-from bot.texts import campaigns as texts
-from bot.texts import people as people_texts
+from core.actors import Actor
+from core.campaigns import CampaignPlan, close_early, open_campaign
+from core.reminders import run_tick
+from core.schedule import Recurrence, ReminderPlan, first_period
 from storage.campaigns import Campaign, campaign_school_ids, get_campaign
 from storage.directory import School, add_district, add_municipality, add_school
 from storage.people import Role
@@ -20,6 +18,8 @@ from storage.schema import campaigns
 from storage.types import utcnow
 from tests.factories import Town, make_person, make_town
 from tests.harness import BotHarness
+from texts import campaigns as texts
+from texts import people as people_texts
 
 METHODIST, OTHER_METHODIST, TEACHER, FAR_TEACHER = 501, 502, 503, 504
 ZONE = ZoneInfo("Asia/Tomsk")

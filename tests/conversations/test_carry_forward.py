@@ -5,11 +5,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 
-from bot.services.access import Action
-from bot.services.actors import resolve_actor
-from bot.services.questionnaires import forms_to_answer, open_response, record_answer
-from bot.services.rounds import open_next_rounds
-from bot.texts import questionnaire as texts
+from core.access import Action
+from core.actors import resolve_actor
+from core.questionnaires import forms_to_answer, open_response, record_answer
+from core.rounds import open_next_rounds
 from storage.campaigns import add_campaign
 from storage.people import Role
 from storage.responses import Status, get_response, load_answers, load_history
@@ -17,6 +16,7 @@ from storage.schema import campaigns
 from storage.types import utcnow
 from tests.factories import make_person, make_town
 from tests.harness import BotHarness
+from texts import questionnaire as texts
 
 TOMSK = ZoneInfo("Asia/Tomsk")
 TEACHER = 301

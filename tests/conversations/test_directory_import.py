@@ -6,12 +6,12 @@ import openpyxl
 from sqlalchemy import func, select
 
 from bot.demo.seed import sample_files
-from bot.texts import directory as texts
 from exports.sheets import CellValue, SheetData, read_tables, write_workbook
 from storage.people import Role
 from storage.schema import districts, municipalities, schools
 from tests.factories import make_person, make_town
 from tests.harness import ADMIN_TELEGRAM_ID, BotHarness
+from texts import directory as texts
 
 
 def sample_workbook() -> bytes:

@@ -7,17 +7,17 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.callbacks import ExportPick, ExportRun
-from bot.services.actors import Actor
-from bot.services.campaigns import open_form_for_schools
-from bot.texts import export as texts
-from bot.texts import people as people_texts
 from botapi_emulator import BotMessage
+from core.actors import Actor
+from core.campaigns import open_form_for_schools
 from storage.directory import add_district, add_municipality, add_school
 from storage.people import Role
 from storage.responses import Status, change_status, get_or_create_response, save_answer
 from storage.types import utcnow
 from tests.factories import Town, campaign_of, make_person, make_town
 from tests.harness import BotHarness
+from texts import export as texts
+from texts import people as people_texts
 
 ORGANISER = Actor(telegram_id=0, user=None, bootstrap_admin=True)
 METHODIST, COORDINATOR, TEACHER, FAR_METHODIST = 701, 702, 703, 704

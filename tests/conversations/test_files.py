@@ -5,15 +5,15 @@ from datetime import timedelta
 
 import pytest
 
-from bot.services.actors import Actor
-from bot.services.campaigns import open_form_for_schools
-from bot.texts import export as texts
 from botapi_emulator import UploadedFile
+from core.actors import Actor
+from core.campaigns import open_form_for_schools
 from storage.people import Role
 from storage.responses import get_or_create_response, save_answer
 from storage.types import utcnow
 from tests.factories import make_person, make_town
 from tests.harness import BotHarness
+from texts import export as texts
 
 ORGANISER = Actor(telegram_id=0, user=None, bootstrap_admin=True)
 METHODIST, TEACHER, OTHER_TEACHER, FAR_METHODIST = 801, 802, 803, 804

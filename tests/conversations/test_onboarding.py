@@ -17,16 +17,16 @@ from bot.callbacks import (
     RemovePerson,
     RevokeInvitation,
 )
-from bot.services.actors import Actor, resolve_actor
-from bot.services.invitations import Refusal, Scope, create_invitation
-from bot.texts import common as common_texts
-from bot.texts import people as texts
 from botapi_emulator import FakeUser
+from core.actors import Actor, resolve_actor
+from core.invitations import Refusal, Scope, create_invitation
 from storage.people import Role, get_user_by_telegram_id, list_grants
 from storage.schema import invitations, role_grants, users
 from storage.types import utcnow
 from tests.factories import Town, make_person, make_town
 from tests.harness import BotHarness
+from texts import common as common_texts
+from texts import people as texts
 
 ADMIN = Actor(telegram_id=1, user=None, bootstrap_admin=True)
 TTL = timedelta(days=14)

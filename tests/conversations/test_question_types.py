@@ -4,16 +4,16 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.forms.models import FormDefinition
-from bot.texts import forms as form_texts
-from bot.texts import questionnaire as texts
 from botapi_emulator import BotAPIEmulator
+from core.forms.models import FormDefinition
 from storage import Database
 from storage.people import Role
 from tests.conversations.answering import stored_values
 from tests.conversations.test_questionnaire import TEACHER, _last, open_round, start_form
 from tests.factories import make_person, make_town
 from tests.harness import BotHarness
+from texts import forms as form_texts
+from texts import questionnaire as texts
 
 ALL_TYPES = FormDefinition.model_validate(
     {

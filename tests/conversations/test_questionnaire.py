@@ -5,14 +5,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.forms.engine import visible_questions
-from bot.forms.loader import load_forms
-from bot.forms.models import FormDefinition
-from bot.services.actors import Actor
-from bot.services.campaigns import open_form_for_schools
-from bot.texts import forms as form_texts
-from bot.texts import questionnaire as texts
+from bot.catalog import builtin_forms
 from botapi_emulator import BotMessage, FakeUser
+from core.actors import Actor
+from core.campaigns import open_form_for_schools
+from core.forms.engine import visible_questions
+from core.forms.models import FormDefinition
 from storage.people import Role
 from storage.responses import Status, get_response, load_history
 from storage.schema import responses
@@ -20,8 +18,10 @@ from storage.types import utcnow
 from tests.conversations.answering import stored_values, walk
 from tests.factories import Town, make_person, make_town
 from tests.harness import BotHarness
+from texts import forms as form_texts
+from texts import questionnaire as texts
 
-FORMS = load_forms()
+FORMS = builtin_forms()
 ORGANISER = Actor(telegram_id=0, user=None, bootstrap_admin=True)
 TEACHER, COLLEAGUE, OUTSIDER = 301, 302, 303
 

@@ -7,16 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.callbacks import ReviewDecide, ReviewOpen
-from bot.forms.loader import load_forms
-from bot.services.actors import Actor
-from bot.services.campaigns import open_form_for_schools
-from bot.texts import common as common_texts
-from bot.texts import forms as form_texts
-from bot.texts import people as people_texts
-from bot.texts import questionnaire as questionnaire_texts
-from bot.texts import reminders as reminder_texts
-from bot.texts import review as texts
+from bot.catalog import builtin_forms
 from botapi_emulator import BotMessage, FakeUser
+from core.actors import Actor
+from core.campaigns import open_form_for_schools
 from storage.people import Role, get_user_by_telegram_id
 from storage.responses import Status, change_status, get_or_create_response, get_response
 from storage.review import load_events
@@ -25,8 +19,14 @@ from storage.types import utcnow
 from tests.conversations.answering import walk
 from tests.factories import Town, make_person, make_town
 from tests.harness import BotHarness
+from texts import common as common_texts
+from texts import forms as form_texts
+from texts import people as people_texts
+from texts import questionnaire as questionnaire_texts
+from texts import reminders as reminder_texts
+from texts import review as texts
 
-FORM = load_forms()["vsoko"]
+FORM = builtin_forms()["vsoko"]
 ORGANISER = Actor(telegram_id=0, user=None, bootstrap_admin=True)
 TEACHER, COLLEAGUE, NEIGHBOUR, FAR_TEACHER = 301, 302, 303, 304
 METHODIST, SECOND_METHODIST, FAR_METHODIST, COORDINATOR = 401, 402, 403, 404

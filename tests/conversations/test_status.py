@@ -5,12 +5,10 @@ from datetime import timedelta
 import pytest
 
 from bot.callbacks import NudgeSchool
-from bot.forms.engine import progress
-from bot.services.actors import Actor
-from bot.services.campaigns import open_form_for_schools
-from bot.texts import people as people_texts
-from bot.texts import status as texts
 from botapi_emulator import BotMessage
+from core.actors import Actor
+from core.campaigns import open_form_for_schools
+from core.forms.engine import progress
 from storage.people import Role
 from storage.reminders import list_reminders
 from storage.responses import Status, change_status, get_or_create_response, save_answer
@@ -18,6 +16,8 @@ from storage.schema import campaigns
 from storage.types import utcnow
 from tests.factories import Town, campaign_of, make_person, make_town
 from tests.harness import BotHarness
+from texts import people as people_texts
+from texts import status as texts
 
 ORGANISER = Actor(telegram_id=0, user=None, bootstrap_admin=True)
 FIVE, ELEVEN, SIXTY_SIX, FAR_AWAY = 301, 302, 303, 304

@@ -13,10 +13,10 @@ from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
 
-from bot.services.export import Export
-from bot.services.export.layout import fit_long_texts, with_final_titles
-from bot.services.export.tables import CELL_LIMIT, Column, Format, Sheet
-from exports.workbook import render_sheets, render_workbook
+from core.export import Export
+from core.export.layout import fit_long_texts, with_final_titles
+from exports.tables import CELL_LIMIT, Column, Format, Sheet
+from exports.workbook import render_workbook
 from storage import Database
 from tests.services.test_export import (
     EVIL_OTHER,
@@ -89,7 +89,7 @@ def row_of(header: Sequence[Any], rows: Sequence[Sequence[Any]], school: str) ->
 
 
 async def test_the_sheets_are_there_in_order_with_frozen_filtered_headers(city: Export) -> None:
-    read = Read(render_workbook(city))
+    read = Read(render_workbook(city.sheets))
 
     assert read.book.sheetnames == [
         "Сводка",
@@ -115,7 +115,7 @@ async def test_the_sheets_are_there_in_order_with_frozen_filtered_headers(city: 
 
 
 async def test_the_summary_has_totals_statuses_real_dates_and_numbers(city: Export) -> None:
-    read = Read(render_workbook(city))
+    read = Read(render_workbook(city.sheets))
     preamble = read.values("Сводка")[:10]
     assert preamble[0][:2] == ["Анкета", city.form_title]
     assert preamble[4][:4] == ["Сдали", 5, "из", 7]
@@ -159,7 +159,7 @@ async def test_the_summary_has_totals_statuses_real_dates_and_numbers(city: Expo
 
 
 async def test_answers_are_typed_and_formula_like_texts_stay_text(city: Export) -> None:
-    read = Read(render_workbook(city))
+    read = Read(render_workbook(city.sheets))
     sheet = read.sheet("Ответы")
     labels = [cell.value for cell in sheet[1]]
     ids = [cell.value for cell in sheet[2]]
@@ -207,7 +207,7 @@ async def test_answers_are_typed_and_formula_like_texts_stay_text(city: Export) 
 
 
 async def test_a_text_longer_than_a_cell_is_kept_whole_on_its_own_sheet(city: Export) -> None:
-    read = Read(render_workbook(city))
+    read = Read(render_workbook(city.sheets))
     sheet = read.sheet("Ответы")
     ids = [cell.value for cell in sheet[2]]
     reason = next(
@@ -229,7 +229,7 @@ async def test_a_text_longer_than_a_cell_is_kept_whole_on_its_own_sheet(city: Ex
 
 
 async def test_totals_list_schools_as_the_orders_do(city: Export) -> None:
-    read = Read(render_workbook(city))
+    read = Read(render_workbook(city.sheets))
     header, rows = read.table("Итоги", "Вопрос")
     held = city.questions[1].text
     yes = next(r for r in rows if r[0] == held and r[1] == "да")
@@ -270,7 +270,7 @@ async def test_totals_list_schools_as_the_orders_do(city: Export) -> None:
 
 
 async def test_the_missing_sheet_has_the_contacts_for_the_calls(city: Export) -> None:
-    read = Read(render_workbook(city))
+    read = Read(render_workbook(city.sheets))
     header, rows = read.table("Не сдали")
     assert [row[header.index("Школа")] for row in rows] == ["СОШ № 41", "СОШ № 44"]
     forty_four = rows[1]
@@ -283,7 +283,7 @@ async def test_the_missing_sheet_has_the_contacts_for_the_calls(city: Export) ->
 
 
 async def test_the_region_rolls_up_by_district_and_compares_periods(region: Export) -> None:
-    read = Read(render_workbook(region))
+    read = Read(render_workbook(region.sheets))
     assert read.book.sheetnames == [
         "Сводка",
         "Ответы",
@@ -346,7 +346,7 @@ async def test_the_region_rolls_up_by_district_and_compares_periods(region: Expo
 
 
 async def test_charts_show_completion_per_district_and_option_shares(region: Export) -> None:
-    content = render_workbook(region)
+    content = render_workbook(region.sheets)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
         xml = [archive.read(name).decode() for name in charts]
@@ -370,7 +370,7 @@ def test_plain_sheets_render_types_and_forced_text() -> None:
         [Column("Текст"), Column("Доля", format=Format.SHARE), Column("День", format=Format.DATE)],
         [["#N/A", 0.25, date(2026, 3, 1)], ["+1", None, None], ["\rвозврат", 1, None]],
     )
-    read = Read(render_sheets([sheet]))
+    read = Read(render_workbook([sheet]))
     ws = read.sheet("Проба")
     assert ws["A2"].value == "#N/A"
     assert ws["A2"].data_type == "s"
@@ -392,7 +392,7 @@ def test_a_pointer_to_a_long_text_names_the_sheet_as_the_workbook_titles_it() ->
             ]
         )
     )
-    read = Read(render_sheets(sheets))
+    read = Read(render_workbook(sheets))
 
     assert read.book.sheetnames == [
         "Мероприятие семинар",

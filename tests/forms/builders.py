@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from bot.forms.models import FormDefinition, Question
+from core.forms.models import FormDefinition, Question
 
 TODAY = date(2021, 3, 10)
 

@@ -6,20 +6,20 @@ from typing import Any
 
 import pytest
 
-from bot.forms.display import format_answer
-from bot.forms.engine import (
+from bot.catalog import builtin_forms
+from core.forms.display import format_answer
+from core.forms.engine import (
     effective_answers,
     group_items,
     is_complete,
     is_visible,
     visible_questions,
 )
-from bot.forms.inputs import Choice, RawInput
-from bot.forms.loader import load_forms
-from bot.forms.models import FormDefinition, QuestionType
+from core.forms.inputs import Choice, RawInput
+from core.forms.models import FormDefinition, QuestionType
 from tests.forms.walking import Policy, Walk, walk
 
-FORMS = load_forms()
+FORMS = builtin_forms()
 
 
 def form(form_id: str) -> FormDefinition:
@@ -188,9 +188,9 @@ def test_vpr_grades() -> None:
 
 
 def test_file_header_comment_names_a_seed() -> None:
-    from bot.forms.loader import BUILTIN_DIRECTORY
+    from bot.catalog import FORMS_DIRECTORY
 
-    for path in BUILTIN_DIRECTORY.glob("*.yaml"):
+    for path in FORMS_DIRECTORY.glob("*.yaml"):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# "), path.name
         assert "seed 00" in path.read_text(encoding="utf-8").split("\nid:")[0], path.name

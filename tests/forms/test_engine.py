@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from bot.forms.display import format_answer, grade_ranges, unit_for
-from bot.forms.engine import (
+from core.forms.display import format_answer, grade_ranges, unit_for
+from core.forms.engine import (
     GroupStep,
     can_add_item,
     condition_holds,
@@ -23,7 +23,7 @@ from bot.forms.engine import (
     with_new_item,
     with_sub_answer,
 )
-from bot.forms.models import Condition, FormDefinition, Question
+from core.forms.models import Condition, FormDefinition, Question
 from tests.forms.builders import make_form, make_question, options, question
 
 HELD = {"question": "held", "equals": True}

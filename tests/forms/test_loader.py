@@ -5,7 +5,8 @@ from typing import Any
 
 import pytest
 
-from bot.forms.loader import BUILTIN_DIRECTORY, FormError, load_form, load_forms
+from bot.catalog import FORMS_DIRECTORY, builtin_forms
+from core.forms.loader import FormError, load_form, load_forms
 from tests.forms.builders import form_data, options, question, write_form
 
 BUILTIN_IDS = {
@@ -31,9 +32,9 @@ def load_error(tmp_path: Path, *questions: dict[str, Any]) -> str:
 
 
 def test_builtin_forms_load() -> None:
-    forms = load_forms()
+    forms = builtin_forms()
     assert set(forms) == BUILTIN_IDS
-    assert len(list(BUILTIN_DIRECTORY.glob("*.yaml"))) == len(BUILTIN_IDS)
+    assert len(list(FORMS_DIRECTORY.glob("*.yaml"))) == len(BUILTIN_IDS)
 
 
 def test_a_good_file_loads(tmp_path: Path) -> None:

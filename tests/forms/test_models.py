@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from bot.forms.models import Condition, FormDefinition, Question, QuestionType
+from core.forms.models import Condition, FormDefinition, Question, QuestionType
 from tests.forms.builders import form_data, make_form, make_question, options, question
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.forms.inputs import (
+from core.forms.inputs import (
     Accepted,
     Choice,
     Outcome,
@@ -17,10 +17,10 @@ from bot.forms.inputs import (
     Unsupported,
     Upload,
 )
-from bot.forms.models import Question
-from bot.forms.parsing import MAX_FILE_BYTES, file_size_text, parse, parse_date, parse_grades
-from bot.texts import forms as texts
+from core.forms.models import Question
+from core.forms.parsing import MAX_FILE_BYTES, file_size_text, parse, parse_date, parse_grades
 from tests.forms.builders import TODAY, make_question, options
+from texts import forms as texts
 
 YES_NO = make_question("held", "yes_no")
 SINGLE = make_question(

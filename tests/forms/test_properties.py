@@ -9,8 +9,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.forms.display import format_answer, grade_ranges
-from bot.forms.inputs import (
+from bot.catalog import builtin_forms
+from core.forms.display import format_answer, grade_ranges
+from core.forms.inputs import (
     Accepted,
     Choice,
     RawInput,
@@ -20,9 +21,8 @@ from bot.forms.inputs import (
     Unsupported,
     Upload,
 )
-from bot.forms.loader import load_forms
-from bot.forms.models import Question, QuestionType
-from bot.forms.parsing import parse, parse_grades
+from core.forms.models import Question, QuestionType
+from core.forms.parsing import parse, parse_grades
 from tests.forms.builders import make_question, options
 
 # FORMS_MAX_EXAMPLES=5000 for a longer hunt; the default keeps the suite fast.
@@ -70,7 +70,7 @@ SYNTHETIC = [
 ]
 BUILTIN = [
     asked
-    for form in load_forms().values()
+    for form in builtin_forms().values()
     for question in form.questions
     for asked in [question, *question.questions]
 ]

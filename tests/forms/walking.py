@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from bot.forms.engine import (
+from core.forms.engine import (
     can_add_item,
     effective_answers,
     group_items,
@@ -26,9 +26,9 @@ from bot.forms.engine import (
     with_new_item,
     with_sub_answer,
 )
-from bot.forms.inputs import Accepted, Choice, RawInput, Selection, Text, Upload
-from bot.forms.models import FormDefinition, Question, QuestionType
-from bot.forms.parsing import parse
+from core.forms.inputs import Accepted, Choice, RawInput, Selection, Text, Upload
+from core.forms.models import FormDefinition, Question, QuestionType
+from core.forms.parsing import parse
 from tests.forms.builders import TODAY
 
 Policy = Literal["show", "hide"]

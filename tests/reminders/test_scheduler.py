@@ -4,14 +4,14 @@ import asyncio
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 
-from bot.forms.loader import load_forms
+from bot.catalog import builtin_forms
 from bot.scheduler import TICK_JOB_ID, ReminderRuntime, start_scheduler, stop_scheduler
-from bot.services.questionnaires import FormCatalog
+from core.questionnaires import FormCatalog
 from storage import Database
 
 
 async def test_the_tick_job_runs_at_start_and_takes_only_a_key(sqlite_db: Database) -> None:
-    catalog = FormCatalog(load_forms())
+    catalog = FormCatalog(builtin_forms())
     await catalog.sync(sqlite_db)
     calls: list[int] = []
 

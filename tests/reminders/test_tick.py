@@ -12,12 +12,12 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
+from bot.catalog import builtin_forms
 from bot.delivery.reminders import telegram_delivery
 from bot.delivery.sender import Sender
-from bot.forms.loader import load_forms
-from bot.services.questionnaires import FormCatalog
-from bot.services.reminders import run_tick
 from botapi_emulator import BotAPIEmulator
+from core.questionnaires import FormCatalog
+from core.reminders import run_tick
 from storage import Database
 from storage.campaigns import add_campaign, set_deadline
 from storage.people import Role
@@ -58,7 +58,7 @@ async def world(database: Database) -> tuple[Town, FormCatalog, int]:
     town = await make_town(database, short_names=("СОШ № 5", "СОШ № 11"))
     for telegram_id, school in ((501, 0), (502, 0), (503, 1)):
         await make_person(database, telegram_id, Role.RESPONDENT, school_id=town.schools[school].id)
-    catalog = FormCatalog(load_forms())
+    catalog = FormCatalog(builtin_forms())
     await catalog.sync(database)
     async with database.write() as conn:
         campaign = await add_campaign(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.services.access import (
+from core.access import (
     DEPLOYMENT,
     AccessDenied,
     Action,
@@ -13,7 +13,7 @@ from bot.services.access import (
     may_grant,
     visible_schools,
 )
-from bot.services.actors import Actor
+from core.actors import Actor
 from storage.directory import School
 from storage.people import Role, RoleGrant
 

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.forms.loader import load_forms
-from bot.services.access import AccessDenied, Action
-from bot.services.actors import Actor
-from bot.services.campaigns import (
+from bot.catalog import builtin_forms
+from core.access import AccessDenied, Action
+from core.actors import Actor
+from core.campaigns import (
     CampaignPlan,
     CampaignRefused,
     Problem,
@@ -24,16 +24,16 @@ from bot.services.campaigns import (
     open_campaign,
     parse_local_moment,
 )
-from bot.services.directory import load_directory
-from bot.services.questionnaires import (
+from core.directory import load_directory
+from core.questionnaires import (
     AnswerLocked,
     FormCatalog,
     forms_to_answer,
     open_response,
     record_answer,
 )
-from bot.services.rounds import open_next_rounds
-from bot.services.schedule import Recurrence, ReminderPlan
+from core.rounds import open_next_rounds
+from core.schedule import Recurrence, ReminderPlan
 from storage import Database
 from storage.campaigns import Campaign, campaign_school_ids, get_campaign
 from storage.directory import School, add_district, add_municipality, add_school
@@ -57,7 +57,7 @@ class World:
 
 @pytest.fixture
 async def world(database: Database) -> World:
-    catalog = FormCatalog(load_forms())
+    catalog = FormCatalog(builtin_forms())
     await catalog.sync(database)
     async with database.write() as conn:
         town = await add_municipality(conn, "Город Томск", "Asia/Tomsk")

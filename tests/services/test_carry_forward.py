@@ -6,18 +6,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.forms.loader import load_forms
-from bot.forms.models import FormDefinition
-from bot.services.access import Action
-from bot.services.actors import resolve_actor
-from bot.services.carry_forward import carry, confirm_rest, previous_answers
-from bot.services.questionnaires import (
+from bot.catalog import builtin_forms
+from core.access import Action
+from core.actors import resolve_actor
+from core.carry_forward import carry, confirm_rest, previous_answers
+from core.forms.models import FormDefinition
+from core.questionnaires import (
     FormCatalog,
     forms_to_answer,
     open_response,
     record_answer,
 )
-from bot.services.rounds import open_next_rounds
+from core.rounds import open_next_rounds
 from storage import Database
 from storage.campaigns import add_campaign
 from storage.people import Role
@@ -213,7 +213,7 @@ async def test_round_two_gets_round_one_answers_and_confirms_the_rest(database: 
     town = await make_town(database)
     await make_person(database, 10, Role.RESPONDENT, school_id=town.schools[0].id)
     await make_person(database, 11, Role.RESPONDENT, school_id=town.schools[1].id)
-    catalog = FormCatalog(load_forms())
+    catalog = FormCatalog(builtin_forms())
     await catalog.sync(database)
     async with database.write() as conn:
         await add_campaign(

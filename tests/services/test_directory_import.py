@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 import bot
-from bot.services.directory_import import (
+from core.directory_import import (
     Column,
     ImportReport,
     RowOutcome,

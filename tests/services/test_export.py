@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.catalog import builtin_forms
 from bot.demo.seed import sample_files
-from bot.forms.loader import load_forms
-from bot.services.access import AccessDenied
-from bot.services.actors import Actor
-from bot.services.directory_import import import_directory
-from bot.services.export import (
+from core.access import AccessDenied
+from core.actors import Actor
+from core.directory_import import import_directory
+from core.export import (
     Export,
     MixedForms,
     build_export,
@@ -27,11 +27,11 @@ from bot.services.export import (
     export_filename,
     list_exportable,
 )
-from bot.services.export.layout import column_letter, fit_long_texts
-from bot.services.export.model import Timeliness
-from bot.services.export.school_lists import Listed, grades_note, school_list
-from bot.services.export.tables import CELL_LIMIT, Column, Sheet
-from bot.services.questionnaires import FormCatalog
+from core.export.layout import column_letter, fit_long_texts
+from core.export.model import Timeliness
+from core.export.school_lists import Listed, grades_note, school_list
+from core.questionnaires import FormCatalog
+from exports.tables import CELL_LIMIT, Column, Sheet
 from storage import Database
 from storage.campaigns import add_campaign
 from storage.directory import load_directory
@@ -130,7 +130,7 @@ async def answer(
 
 async def sample_world(database: Database) -> World:
     """The sample directory, the forms, people of each role, and the two campaigns' answers."""
-    catalog = FormCatalog(load_forms())
+    catalog = FormCatalog(builtin_forms())
     await catalog.sync(database)
     report = await import_directory(database, sample_files(), default_timezone="Asia/Tomsk")
     assert report.ok

@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
-from bot.forms.loader import load_forms
-from bot.services.files import StoredFile, find_file
-from bot.services.questionnaires import FormCatalog
+from bot.catalog import builtin_forms
+from core.files import StoredFile, find_file
+from core.questionnaires import FormCatalog
 from storage import Database
 from storage.campaigns import add_campaign
 from storage.people import Role
@@ -19,7 +19,7 @@ def _upload(code: str, kind: str = "document") -> dict[str, object]:
 
 
 async def test_files_are_found_by_exact_code_within_the_scope(database: Database) -> None:
-    catalog = FormCatalog(load_forms())
+    catalog = FormCatalog(builtin_forms())
     await catalog.sync(database)
     town = await make_town(database, short_names=("СОШ № 5", "СОШ № 11"))
     async with database.write() as conn:

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.services.access import AccessDenied
-from bot.services.actors import Actor, resolve_actor
-from bot.services.invitations import (
+from core.access import AccessDenied
+from core.actors import Actor, resolve_actor
+from core.invitations import (
     TOKEN_SHAPE,
     BadScope,
     InvitationRefused,

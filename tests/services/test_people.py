@@ -2,9 +2,9 @@
 
 import pytest
 
-from bot.services.access import AccessDenied
-from bot.services.actors import resolve_actor
-from bot.services.people import change_role, people_in_scope, person_for, remove_person
+from core.access import AccessDenied
+from core.actors import resolve_actor
+from core.people import change_role, people_in_scope, person_for, remove_person
 from storage import Database
 from storage.people import Role, get_user, list_grants
 from storage.types import utcnow

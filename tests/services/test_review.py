@@ -8,17 +8,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.forms.loader import load_forms
-from bot.services.access import AccessDenied, Action
-from bot.services.actors import Actor
-from bot.services.questionnaires import (
+from bot.catalog import builtin_forms
+from core.access import AccessDenied, Action
+from core.actors import Actor
+from core.questionnaires import (
     FormCatalog,
     open_response,
     record_answer,
     submit_response,
 )
-from bot.services.reminders import Notice, NoticeResult, Outcome
-from bot.services.review import (
+from core.reminders import Notice, NoticeResult, Outcome
+from core.review import (
     COMMENT_LIMIT,
     BadComment,
     ClosedCampaign,
@@ -77,7 +77,7 @@ class World:
 
 @pytest.fixture
 async def world(database: Database) -> World:
-    catalog = FormCatalog(load_forms())
+    catalog = FormCatalog(builtin_forms())
     await catalog.sync(database)
     async with database.write() as conn:
         town = await add_municipality(conn, "Город Томск", "Asia/Tomsk")

@@ -10,12 +10,12 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.forms.loader import load_forms
+from bot.catalog import builtin_forms
 from bot.scheduler import ROUNDS_JOB_ID, ReminderRuntime, start_scheduler, stop_scheduler
-from bot.services import rounds
-from bot.services.questionnaires import FormCatalog
-from bot.services.reminders import Notice, NoticeResult, Outcome, run_tick
-from bot.services.rounds import open_next_rounds
+from core import rounds
+from core.questionnaires import FormCatalog
+from core.reminders import Notice, NoticeResult, Outcome, run_tick
+from core.rounds import open_next_rounds
 from storage import Database
 from storage.campaigns import (
     Campaign,
@@ -43,7 +43,7 @@ def local(
 
 @pytest.fixture
 async def catalog(database: Database) -> FormCatalog:
-    forms = FormCatalog(load_forms())
+    forms = FormCatalog(builtin_forms())
     await forms.sync(database)
     return forms
 
@@ -247,7 +247,7 @@ async def test_a_bot_down_for_months_creates_only_the_current_round(
 async def test_the_next_round_takes_the_current_form_version(
     database: Database, catalog: FormCatalog, town: Town
 ) -> None:
-    forms = load_forms()
+    forms = builtin_forms()
     newer = forms["vsoko"].model_copy(
         update={"version": forms["vsoko"].version + 1, "title": "ВСОКО (новая редакция)"}
     )

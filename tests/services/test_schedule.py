@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.schedule import (
+from core.schedule import (
     DEADLINE,
     OPENING,
     SUMMARY,
@@ -47,7 +47,7 @@ def at(zone: str, year: int, month: int, day: int, hour: int = 0, minute: int = 
 
 
 def end_of(zone: str, year: int, month: int, day: int) -> datetime:
-    """23:59:59 local, as ``bot.services.campaigns.local_deadline`` stores deadlines."""
+    """23:59:59 local, as ``core.campaigns.local_deadline`` stores deadlines."""
     return at(zone, year, month, day, 23, 59) + timedelta(seconds=59)
 
 

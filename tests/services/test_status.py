@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.forms.loader import load_forms
-from bot.services.access import AccessDenied
-from bot.services.actors import Actor
-from bot.services.questionnaires import FormCatalog
-from bot.services.reminders import Notice, NoticeResult, Outcome
-from bot.services.status import CellKind, completion_board, nudge
+from bot.catalog import builtin_forms
+from core.access import AccessDenied
+from core.actors import Actor
+from core.questionnaires import FormCatalog
+from core.reminders import Notice, NoticeResult, Outcome
+from core.status import CellKind, completion_board, nudge
 from storage import Database
 from storage.campaigns import add_campaign
 from storage.directory import School, add_district, add_municipality, add_school
@@ -53,7 +53,7 @@ class Recorder:
 
 @pytest.fixture
 async def world(database: Database) -> World:
-    catalog = FormCatalog(load_forms())
+    catalog = FormCatalog(builtin_forms())
     await catalog.sync(database)
     async with database.write() as conn:
         region = await add_municipality(conn, "Томский район", "Asia/Tomsk")

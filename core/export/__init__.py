@@ -1,0 +1,43 @@
+"""The consolidated export (/export): data first, as plain Python; ``exports.workbook`` renders it.
+
+Entry points:
+
+- ``list_exportable(database, catalog, actor) -> list[ExportChoice]``: the campaigns (open or
+  closed) with schools the actor may export, newest first, each with its form's short title,
+  period label, municipality and the number of schools in scope. ``campaigns_of_form(choices,
+  form_key)`` picks every period of one form (for a Динамика sheet).
+- ``build_export(database, catalog, actor, *, campaign_ids, district_id=None, now) -> Export``:
+  the export of these campaigns, which must be rounds of one form (else ``MixedForms``). Access
+  goes through ``core.access`` (``Action.EXPORT``): methodists and administrators get
+  every school of their municipality (or all), coordinators only their district or schools, and
+  anyone else (a respondent) gets ``AccessDenied``, as does a campaign with no school in scope.
+  ``district_id`` narrows the export to one educational district.
+- ``export_filename(export, today) -> str``: "ВСОКО — 1 полугодие — 11.03.2026.xlsx".
+- ``exports.workbook.render_workbook(export.sheets) -> bytes``: the .xlsx.
+
+An ``Export`` keeps the facts (``reports``: one per school and period, with status, timing, who
+answered and the answers to the questions shown), the aggregates (``summary``, ``areas``,
+``dynamics``) and the ``sheets`` they are laid out in, with Russian headers. Campaigns with the
+same period label (one per municipality) make one period; Итоги and По округам describe the
+latest period, Динамика all of them. Aggregates count submitted and accepted responses only.
+"""
+
+from core.export.build import (
+    ExportChoice,
+    MixedForms,
+    build_export,
+    campaigns_of_form,
+    export_filename,
+    list_exportable,
+)
+from core.export.model import Export
+
+__all__ = [
+    "Export",
+    "ExportChoice",
+    "MixedForms",
+    "build_export",
+    "campaigns_of_form",
+    "export_filename",
+    "list_exportable",
+]

@@ -1,0 +1,152 @@
+"""What an export holds before it is laid out: schools with their status and answers, and the
+aggregates the analytic orders are written from."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from core.forms.models import Question, QuestionType
+from exports.tables import Sheet
+from storage.directory import District, School
+from storage.responses import Status
+
+DONE = frozenset({Status.SUBMITTED, Status.ACCEPTED})
+
+
+class Timeliness(StrEnum):
+    ON_TIME = "on_time"  # submitted by the deadline
+    LATE = "late"  # first submitted after the deadline
+    OVERDUE = "overdue"  # not in (never submitted, or returned and not resent), deadline passed
+    NOT_DUE = "not_due"  # not submitted yet, the deadline is ahead
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    label: str
+    campaign_ids: tuple[int, ...]
+    opens_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A respondent as stored: name, position and Telegram username (no phone is kept)."""
+
+    full_name: str
+    position: str | None
+    username: str | None
+    unreachable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolReport:
+    """One school in one period: its status, timing, who answered, and its answers."""
+
+    period: int  # index into Export.periods
+    campaign_id: int
+    school: School
+    municipality: str
+    district: District | None
+    timezone: str  # the municipality's: times are shown in it
+    status: Status
+    timeliness: Timeliness
+    deadline_at: datetime
+    submitted_at: datetime | None  # the latest submission
+    first_submitted_at: datetime | None
+    accepted_at: datetime | None
+    late_by: timedelta | None  # past the deadline: at the first submission, or until now
+    returned: int
+    answered_by: tuple[str, ...]  # most answers first
+    answers: dict[str, Any]  # the answers to questions shown (hidden ones dropped)
+    respondents: tuple[Contact, ...]
+    base_school: str | None = None  # the short name of the district's base school
+
+    @property
+    def done(self) -> bool:
+        return self.status in DONE
+
+    @property
+    def district_name(self) -> str:
+        return "" if self.district is None else self.district.name
+
+
+@dataclass(frozen=True, slots=True)
+class OptionCount:
+    key: str  # an option id, "other", "yes"/"no", or "grade:N"
+    label: str
+    count: int
+    share: float | None  # of the schools that answered the question
+    schools: str  # the short list: "СОШ № 5, 11; ООШ № 38"
+
+
+@dataclass(frozen=True, slots=True)
+class NumberStats:
+    count: int
+    minimum: float
+    mean: float
+    median: float
+    maximum: float
+    total: float
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSummary:
+    key: str  # the question id, or "group.sub" for a sub-question of a repeat group
+    label: str
+    type: QuestionType
+    answered: int  # schools that answered
+    schools: str  # the short list of the schools that answered
+    options: tuple[OptionCount, ...] = ()
+    numbers: NumberStats | None = None
+    dates: tuple[date, date] | None = None
+    other_texts: str = ""  # "СОШ № 5: …; СОШ № 11: …"
+    items: int | None = None  # a repeat group: items over all schools
+
+
+@dataclass(frozen=True, slots=True)
+class AreaSummary:
+    """A district, the schools of a municipality without one, a municipality, or everything."""
+
+    name: str
+    total: int  # schools in the monitoring
+    done: int
+    late: int  # submitted late, or not submitted after the deadline
+    questions: tuple[QuestionSummary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DynamicsRow:
+    question: str
+    indicator: str
+    values: tuple[float | None, ...]  # one per period; shares in per cent
+
+    @property
+    def change(self) -> float | None:
+        """The last period against the one before it."""
+        if len(self.values) < 2 or self.values[-1] is None or self.values[-2] is None:
+            return None
+        return round(self.values[-1] - self.values[-2], 6)
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    form_key: str
+    form_title: str
+    short_title: str
+    questions: tuple[Question, ...]  # the columns' questions: the newest version's, then older
+    periods: tuple[Period, ...]
+    scope: str
+    generated_at: datetime  # local time of the (first) municipality
+    reports: tuple[SchoolReport, ...]  # every school of every period, in sheet order
+    summary: tuple[QuestionSummary, ...]  # the latest period, every school in scope
+    areas: tuple[AreaSummary, ...]  # the latest period: districts, then municipalities
+    dynamics: tuple[DynamicsRow, ...]  # empty for a single period
+    sheets: tuple[Sheet, ...]
+
+    @property
+    def latest(self) -> Period:
+        return self.periods[-1]
+
+    def latest_reports(self) -> list[SchoolReport]:
+        last = len(self.periods) - 1
+        return [report for report in self.reports if report.period == last]

@@ -1,0 +1,51 @@
+"""Lists of schools in the short form the analytic orders use: "СОШ № 5, 11, 28; ООШ № 38".
+
+Numbered schools are grouped by their type ("СОШ №", "ООШ №"), numbers ascending; a group comes
+before another when its first number is lower (so "СОШ № 5, 11; ООШ № 38"). Schools without a
+number ("Мирненская СОШ") follow, by name. A note (the grades, for instance) follows its school:
+"СОШ № 5 (2–9 классы), 11 (5–9 классы)".
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from core.directory import natural_key
+from core.export import labels
+from core.forms.display import grade_ranges
+
+_NUMBERED = re.compile(r"^(?P<prefix>.*№)\s*(?P<number>\d+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    short_name: str
+    note: str = ""
+
+
+def grades_note(grades: Iterable[int]) -> str:
+    unique = sorted(set(grades))
+    return labels.grades_note(grade_ranges(unique), len(unique)) if unique else ""
+
+
+def school_list(entries: Iterable[Listed]) -> str:
+    groups: dict[str, list[tuple[int, str]]] = {}
+    named: list[Listed] = []
+    for entry in entries:
+        match = _NUMBERED.match(entry.short_name.strip())
+        if match is None:
+            named.append(entry)
+            continue
+        prefix = " ".join(match["prefix"].split())
+        groups.setdefault(prefix, []).append((int(match["number"]), entry.note))
+    parts: list[str] = []
+    for prefix, members in sorted(groups.items(), key=lambda item: (min(item[1])[0], item[0])):
+        numbers = [_noted(str(number), note) for number, note in sorted(members)]
+        parts.append(f"{prefix} {', '.join(numbers)}")
+    for entry in sorted(named, key=lambda e: natural_key(e.short_name)):
+        parts.append(_noted(entry.short_name, entry.note))
+    return "; ".join(parts)
+
+
+def _noted(text: str, note: str) -> str:
+    return f"{text} ({note})" if note else text

@@ -1,0 +1,97 @@
+"""Answers as people read them: in the review screen, in messages, in exports."""
+
+from datetime import date
+from typing import Any
+
+from core.forms.engine import group_items
+from core.forms.models import Question, QuestionType
+from core.forms.parsing import file_size_text
+from texts import forms as texts
+
+
+def grade_ranges(grades: list[int]) -> str:
+    """[2, 3, 4, 5, 9, 11] -> "2–5, 9, 11": how the orders write grades."""
+    ranges: list[str] = []
+    start = previous = None
+    for grade in sorted(set(grades)):
+        if start is None:
+            start = previous = grade
+        elif previous is not None and grade == previous + 1:
+            previous = grade
+        else:
+            ranges.append(_range(start, previous))
+            start = previous = grade
+    if start is not None:
+        ranges.append(_range(start, previous))
+    return ", ".join(ranges)
+
+
+def _range(start: int, end: int | None) -> str:
+    return str(start) if end in (None, start) else f"{start}–{end}"
+
+
+def _number(value: float) -> str:
+    text = f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+    return text.replace(",", " ").replace(".", ",")
+
+
+def unit_for(unit: str, number: float) -> str:
+    """The unit's Russian form for ``number``: "мероприятие|мероприятия|мероприятий" gives
+    1 мероприятие, 3 мероприятия, 5 мероприятий; a unit without "|" (e.g. "чел.") is used as is."""
+    forms = unit.split("|")
+    if len(forms) != 3:
+        return unit
+    if number != int(number):
+        return forms[1]  # 2,5 мероприятия
+    whole = abs(int(number))
+    if whole % 10 == 1 and whole % 100 != 11:
+        return forms[0]
+    if 2 <= whole % 10 <= 4 and not 12 <= whole % 100 <= 14:
+        return forms[1]
+    return forms[2]
+
+
+def format_answer(question: Question, value: Any) -> str:
+    if value is None:
+        return texts.SKIPPED
+    kind = question.type
+    if kind is QuestionType.YES_NO:
+        return texts.TRUE if value else texts.FALSE
+    if kind in (QuestionType.SINGLE, QuestionType.MULTI):
+        selected = value.get("selected") if isinstance(value, dict) else None
+        chosen = [selected] if isinstance(selected, str) else list(selected or [])
+        labels = []
+        for option_id in chosen:
+            option = question.option(option_id)
+            if option is not None:
+                labels.append(option.label)
+            elif option_id == "other":
+                labels.append(texts.OTHER_VALUE.format(text=value.get("other") or ""))
+        return "; ".join(labels)
+    if kind in (QuestionType.INTEGER, QuestionType.DECIMAL):
+        unit = f" {unit_for(question.unit, value)}" if question.unit else ""
+        return f"{_number(value)}{unit}"
+    if kind is QuestionType.PERCENT:
+        return f"{_number(value)} %"
+    if kind is QuestionType.DATE:
+        return date.fromisoformat(value).strftime("%d.%m.%Y")
+    if kind is QuestionType.URL:
+        return " ".join(value)
+    if kind is QuestionType.GRADES:
+        return texts.GRADES_VALUE.format(ranges=grade_ranges(value))
+    if kind is QuestionType.FILE:
+        return texts.FILE_VALUE.format(
+            name=value.get("name"), size=file_size_text(value.get("size", 0))
+        )
+    if kind is QuestionType.GROUP:
+        items = group_items(value)
+        parts = [
+            ", ".join(
+                format_answer(sub, item[sub.id]) for sub in question.questions if sub.id in item
+            )
+            for item in items
+        ]
+        return "; ".join(f"{number}) {part}" for number, part in enumerate(parts, start=1)) or (
+            texts.ITEMS_VALUE.format(count=0)
+        )
+    return str(value)

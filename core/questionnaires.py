@@ -1,0 +1,219 @@
+"""Answering questionnaires: what a school must answer, recording answers, submitting.
+
+Every call checks access through ``core.access``; answers are written the moment they
+are accepted, so a conversation can always be rebuilt from the database.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from core.access import AccessDenied, Action, Target, allows, authorize
+from core.actors import Actor
+from core.directory import load_directory
+from core.forms.engine import is_complete, progress
+from core.forms.models import FormDefinition
+from storage import Database
+from storage.campaigns import Campaign, get_campaign, open_campaigns_for_schools
+from storage.directory import School, get_municipality, get_school
+from storage.forms import StoredForm, ensure_form_version, get_form
+from storage.responses import (
+    Response,
+    Status,
+    StoredAnswer,
+    change_status,
+    get_or_create_response,
+    get_response,
+    load_answers,
+    save_answer,
+)
+
+
+class AnswerLocked(Exception):
+    """The response was submitted and its deadline has passed: no more changes."""
+
+
+class Incomplete(Exception):
+    """Submitting a response with required questions still unanswered."""
+
+
+class FormCatalog:
+    """The forms this deployment knows: the current version of each (from YAML) and every stored
+    version (for responses started on an older one)."""
+
+    def __init__(self, forms: Mapping[str, FormDefinition]) -> None:
+        self.current = dict(forms)
+        self._by_row: dict[int, FormDefinition] = {}
+        self._row_of: dict[str, int] = {}
+
+    async def sync(self, database: Database) -> None:
+        """Store each current version once; refuses a changed form that kept its version."""
+        async with database.write() as conn:
+            for form in self.current.values():
+                stored = await ensure_form_version(
+                    conn, form.id, form.version, form.title, form.model_dump(mode="json")
+                )
+                self._by_row[stored.id] = form
+                self._row_of[form.id] = stored.id
+
+    def row_id(self, key: str) -> int:
+        return self._row_of[key]
+
+    async def definition(self, database: Database, form_row_id: int) -> FormDefinition:
+        if form_row_id not in self._by_row:
+            async with database.read() as conn:
+                stored: StoredForm | None = await get_form(conn, form_row_id)
+            if stored is None:
+                raise LookupError(form_row_id)
+            self._by_row[form_row_id] = FormDefinition.model_validate(stored.definition)
+        return self._by_row[form_row_id]
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseView:
+    response: Response
+    campaign: Campaign
+    school: School
+    form: FormDefinition
+    answers: dict[str, StoredAnswer]
+    timezone: str  # the municipality's: deadlines and times are shown in it
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return {question_id: answer.value for question_id, answer in self.answers.items()}
+
+    @property
+    def complete(self) -> bool:
+        return is_complete(self.form, self.values)
+
+
+@dataclass(frozen=True, slots=True)
+class FormToAnswer:
+    response: Response
+    campaign: Campaign
+    school: School
+    form: FormDefinition
+    answered: int
+    total: int
+    timezone: str
+
+
+async def forms_to_answer(
+    database: Database, catalog: FormCatalog, actor: Actor, *, now: datetime
+) -> list[FormToAnswer]:
+    """Every open campaign of every school the actor answers for, with its progress."""
+    directory = await load_directory(database)
+    schools = [
+        s for s in directory.schools.values() if allows(actor, Action.ANSWER, Target.school(s))
+    ]
+    found: list[FormToAnswer] = []
+    async with database.write() as conn:
+        pairs = await open_campaigns_for_schools(conn, [s.id for s in schools], now)
+        for school_id, campaign in pairs:
+            response = await get_or_create_response(
+                conn, campaign.id, school_id, campaign.form_id, now
+            )
+            form = await catalog.definition(database, response.form_id)
+            values = {q: a.value for q, a in (await load_answers(conn, response.id)).items()}
+            shown = progress(form, values, None)
+            found.append(
+                FormToAnswer(
+                    response,
+                    campaign,
+                    directory.schools[school_id],
+                    form,
+                    shown.answered,
+                    shown.total,
+                    directory.municipalities[campaign.municipality_id].timezone,
+                )
+            )
+    return found
+
+
+async def open_response(
+    database: Database, catalog: FormCatalog, actor: Actor, response_id: int, action: Action
+) -> ResponseView:
+    """A response with its answers, if the actor may do ``action`` on its school."""
+    async with database.read() as conn:
+        response = await get_response(conn, response_id)
+        school = None if response is None else await get_school(conn, response.school_id)
+        campaign = None if response is None else await get_campaign(conn, response.campaign_id)
+        stored = {} if response is None else await load_answers(conn, response.id)
+        municipality = (
+            None if school is None else await get_municipality(conn, school.municipality_id)
+        )
+    if response is None or school is None or campaign is None or municipality is None:
+        raise AccessDenied(action)
+    authorize(actor, action, Target.school(school))
+    form = await catalog.definition(database, response.form_id)
+    return ResponseView(response, campaign, school, form, stored, municipality.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    view: ResponseView
+    # Someone else changed this answer after it was shown to this person: their name and value.
+    overwritten: StoredAnswer | None
+
+
+def may_change(view: ResponseView, now: datetime) -> bool:
+    """A school changes its answers until it is accepted or the campaign is closed early; once
+    submitted, only until the deadline."""
+    if view.campaign.closed_at is not None or view.response.status is Status.ACCEPTED:
+        return False
+    submitted = view.response.status is Status.SUBMITTED
+    return not (submitted and now > view.campaign.deadline_at)
+
+
+async def record_answer(
+    database: Database,
+    actor: Actor,
+    view: ResponseView,
+    question_id: str,
+    value: Any,
+    *,
+    seen: str | None,
+    now: datetime,
+) -> Recorded:
+    """Write an accepted answer. Last write wins; both versions stay in the history, and the
+    result says whose answer was overwritten if it changed after ``seen`` (its stamp then).
+
+    ``view`` is the response as the person saw it; access is checked again on its school, and
+    its status and answers are re-read in the writing transaction, so nothing stale is trusted.
+    """
+    authorize(actor, Action.ANSWER, Target.school(view.school))
+    user_id = None if actor.user is None else actor.user.id
+    async with database.write() as conn:
+        response = await get_response(conn, view.response.id)
+        campaign = await get_campaign(conn, view.campaign.id)
+        assert response is not None
+        assert campaign is not None
+        if not may_change(replace(view, response=response, campaign=campaign), now):
+            raise AnswerLocked(response.id)
+        current = (await load_answers(conn, response.id)).get(question_id)
+        overwritten = (
+            current
+            if current is not None and current.stamp != seen and current.answered_by != user_id
+            else None
+        )
+        await save_answer(conn, response.id, question_id, value, user_id=user_id, now=now)
+        if response.status in (Status.NOT_STARTED, Status.RETURNED):
+            response = await change_status(conn, response, Status.DRAFT, user_id=user_id, now=now)
+        answers = await load_answers(conn, response.id)
+    return Recorded(replace(view, response=response, answers=answers), overwritten)
+
+
+async def submit_response(
+    database: Database, catalog: FormCatalog, actor: Actor, response_id: int, *, now: datetime
+) -> ResponseView:
+    """Submit (or re-submit after changes); the transition is recorded with who and when."""
+    view = await open_response(database, catalog, actor, response_id, Action.ANSWER)
+    if not view.complete:
+        raise Incomplete(response_id)
+    if not may_change(view, now):
+        raise AnswerLocked(response_id)
+    user_id = None if actor.user is None else actor.user.id
+    async with database.write() as conn:
+        await change_status(conn, view.response, Status.SUBMITTED, user_id=user_id, now=now)
+    return await open_response(database, catalog, actor, response_id, Action.ANSWER)

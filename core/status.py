@@ -1,0 +1,259 @@
+"""The completion board (who has answered what) and nudging late schools.
+
+The board covers every opened, not closed campaign, for the schools the actor may see the status
+of. A nudge reminds the respondents of chosen schools now, through the same delivery as the
+reminder tick, claimed under a unique key per school and hour, and never more than once an hour
+per school.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from html import escape
+from zoneinfo import ZoneInfo
+
+from core.access import AccessDenied, Action, Target, authorize, visible_schools
+from core.actors import Actor
+from core.directory import load_directory, natural_key
+from core.forms.engine import progress
+from core.questionnaires import FormCatalog
+from core.reminders import Deliver, Notice, NoticeResult, Outcome, record_result
+from storage import Database
+from storage.campaigns import (
+    Campaign,
+    campaign_has_school,
+    get_campaign,
+    open_campaigns_for_schools,
+)
+from storage.directory import School
+from storage.reminders import (
+    NUDGE_PREFIX,
+    ReminderTarget,
+    board_responses,
+    claim,
+    last_nudges,
+    nudge_targets,
+)
+from storage.responses import Status, get_or_create_response, load_answer_values
+from texts import status as texts
+
+NUDGE_INTERVAL = timedelta(hours=1)
+
+
+class CellKind(StrEnum):
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    DRAFT = "draft"
+    NOT_STARTED = "not_started"
+    RETURNED = "returned"
+    LATE = "late"  # the deadline passed and the school has not submitted
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    school: School
+    kind: CellKind
+    status: Status  # the response's own status (a late school is still a draft, ...)
+    answered: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignBoard:
+    campaign: Campaign
+    form_title: str  # the form's short title
+    municipality: str
+    timezone: str
+    cells: list[Cell]
+
+    @property
+    def title(self) -> str:
+        return f"{self.form_title} — {self.campaign.period_label}"
+
+    @property
+    def deadline_at(self) -> datetime:
+        return self.campaign.deadline_at
+
+    @property
+    def late(self) -> list[Cell]:
+        return [cell for cell in self.cells if cell.kind is CellKind.LATE]
+
+    @property
+    def done(self) -> int:
+        return sum(cell.kind in (CellKind.SUBMITTED, CellKind.ACCEPTED) for cell in self.cells)
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    campaigns: list[CampaignBoard]
+
+    def campaign(self, campaign_id: int) -> CampaignBoard | None:
+        return next((c for c in self.campaigns if c.campaign.id == campaign_id), None)
+
+
+def _kind(status: Status, deadline_at: datetime, now: datetime) -> CellKind:
+    if status is Status.SUBMITTED:
+        return CellKind.SUBMITTED
+    if status is Status.ACCEPTED:
+        return CellKind.ACCEPTED
+    if now > deadline_at:
+        return CellKind.LATE
+    return CellKind(status.value)
+
+
+async def completion_board(
+    database: Database, catalog: FormCatalog, actor: Actor, *, now: datetime
+) -> Board:
+    """Every open campaign of the schools the actor may see the status of, school by school."""
+    directory = await load_directory(database)
+    schools = visible_schools(actor, Action.VIEW_STATUS, directory.schools.values())
+    async with database.read() as conn:
+        pairs = await open_campaigns_for_schools(conn, [s.id for s in schools], now)
+        campaign_ids = sorted({campaign.id for _, campaign in pairs})
+        stored = await board_responses(conn, campaign_ids)
+        started = {
+            key: found.response_id
+            for key, found in stored.items()
+            if found.status != Status.NOT_STARTED.value
+        }
+        values = await load_answer_values(conn, list(started.values()))
+        drafts = {key: values[response_id] for key, response_id in started.items()}
+    by_campaign: dict[int, tuple[Campaign, list[Cell]]] = {}
+    for school_id, campaign in pairs:
+        found = stored.get((campaign.id, school_id))
+        status = Status.NOT_STARTED if found is None else Status(found.status)
+        form = await catalog.definition(
+            database, campaign.form_id if found is None else found.form_id
+        )
+        shown = progress(form, drafts.get((campaign.id, school_id), {}), None)
+        cell = Cell(
+            directory.schools[school_id],
+            _kind(status, campaign.deadline_at, now),
+            status,
+            shown.answered,
+            shown.total,
+        )
+        by_campaign.setdefault(campaign.id, (campaign, []))[1].append(cell)
+    boards: list[CampaignBoard] = []
+    for campaign, cells in by_campaign.values():
+        municipality = directory.municipalities[campaign.municipality_id]
+        form = await catalog.definition(database, campaign.form_id)
+        cells.sort(key=lambda cell: natural_key(cell.school.short_name))
+        boards.append(
+            CampaignBoard(
+                campaign, form.short_title, municipality.name, municipality.timezone, cells
+            )
+        )
+    boards.sort(key=lambda b: (b.deadline_at, natural_key(b.title), b.campaign.id))
+    return Board(boards)
+
+
+@dataclass(slots=True)
+class NudgeReport:
+    nudged: list[School] = field(default_factory=list)  # at least one respondent claimed
+    throttled: list[School] = field(default_factory=list)  # reminded less than an hour ago
+    nobody: list[School] = field(default_factory=list)  # submitted, or no one to reach
+    outcomes: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
+
+
+def nudge_kind(now: datetime) -> str:
+    """One nudge per school, respondent and hour (UTC); with the 60-minute check, once an hour."""
+    return f"{NUDGE_PREFIX}{now.astimezone(ZoneInfo('UTC')):%Y-%m-%dT%H}"
+
+
+def nudge_text(target: ReminderTarget, title: str, now: datetime) -> str:
+    values = {
+        "title": escape(title),
+        "period": escape(target.period_label),
+        "school": escape(target.school_name),
+        "deadline": target.deadline_at.astimezone(ZoneInfo(target.timezone)).strftime(
+            "%d.%m.%Y %H:%M"
+        ),
+    }
+    template = texts.NUDGE_LATE if now > target.deadline_at else texts.NUDGE
+    return template.format(**values)
+
+
+async def nudge(
+    database: Database,
+    catalog: FormCatalog,
+    actor: Actor,
+    campaign_id: int,
+    school_ids: Sequence[int],
+    deliver: Deliver,
+    *,
+    now: datetime,
+) -> NudgeReport:
+    """Remind the respondents of these schools now; refused whole if any school is out of scope
+    or not in the campaign. A school nudged less than an hour ago is skipped."""
+    directory = await load_directory(database)
+    async with database.read() as conn:
+        campaign = await get_campaign(conn, campaign_id)
+        in_campaign = {
+            school_id
+            for school_id in set(school_ids)
+            if await campaign_has_school(conn, campaign_id, school_id)
+        }
+    if campaign is None:
+        raise AccessDenied(Action.NUDGE)
+    chosen: list[School] = []
+    for school_id in dict.fromkeys(school_ids):
+        school = directory.schools.get(school_id)
+        if school is None or school_id not in in_campaign:
+            raise AccessDenied(Action.NUDGE)
+        authorize(actor, Action.NUDGE, Target.school(school))
+        chosen.append(school)
+    chosen.sort(key=lambda s: natural_key(s.short_name))
+    report = NudgeReport()
+    async with database.read() as conn:
+        recent = await last_nudges(conn, campaign_id, [s.id for s in chosen])
+        targets = await nudge_targets(conn, campaign_id, [s.id for s in chosen])
+    title = (await catalog.definition(database, campaign.form_id)).title
+    kind = nudge_kind(now)
+    notices: list[Notice] = []
+    for school in chosen:
+        last = recent.get(school.id)
+        if last is not None and now - last < NUDGE_INTERVAL:
+            report.throttled.append(school)
+            continue
+        claimed = 0
+        for target in (t for t in targets if t.school_id == school.id):
+            async with database.write() as conn:
+                reminder_id = await claim(
+                    conn,
+                    campaign_id=campaign_id,
+                    school_id=school.id,
+                    user_id=target.user_id,
+                    kind=kind,
+                    now=now,
+                )
+                if reminder_id is None:
+                    continue  # a simultaneous press claimed it
+                response = await get_or_create_response(
+                    conn, campaign_id, school.id, target.form_id, now
+                )
+            claimed += 1
+            notices.append(
+                Notice(
+                    reminder_id=reminder_id,
+                    user_id=target.user_id,
+                    telegram_id=target.telegram_id,
+                    text=nudge_text(target, title, now),
+                    response_id=response.id,
+                )
+            )
+        if claimed:
+            report.nudged.append(school)
+        elif any(t.school_id == school.id for t in targets):
+            report.throttled.append(school)  # claimed by another press this very hour
+        else:
+            report.nobody.append(school)
+
+    async def record(result: NoticeResult) -> None:
+        report.outcomes[result.outcome] += 1
+        await record_result(database, result, now=now)
+
+    if notices:
+        await deliver(notices, record)
+    return report
