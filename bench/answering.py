@@ -8,7 +8,7 @@ Two runs on the same harness, one after the other, each with a fresh Bot API emu
 127.0.0.1 and the bot long-polling it over real HTTP with ``handle_as_tasks=True`` (production
 mode):
 
-- **bot**: the real dispatcher (``create_dispatcher``: database FSM storage,
+- **bot**: the real app (``build_app``: database FSM storage,
   ``SimpleEventIsolation``, every router) on a migrated, prepared database with N schools in one
   municipality, one respondent per school and the form (``vsoko`` by default) opened for all of
   them. Each respondent first opens the form ("📋 Мои анкеты", then the form's button; not
@@ -58,10 +58,8 @@ from aiogram.types import Message
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 
-from bot.app import ALLOWED_UPDATES, create_dispatcher
-from bot.catalog import builtin_forms, prepare
-from bot.delivery.reminders import telegram_delivery
-from bot.delivery.sender import Sender
+from bot.app import ALLOWED_UPDATES, build_app
+from bot.catalog import builtin_forms
 from bot.telegram import create_bot
 from botapi_emulator import BotAPIEmulator, BotMessage, FakeUser
 from botapi_emulator.chat import MessageEvent
@@ -483,8 +481,6 @@ async def run_bot(
     profile: Path | None,
 ) -> tuple[Result, int]:
     """The real bot; returns the result and the number of answer history rows afterwards."""
-    catalog = await prepare(database)
-    await populate(database, catalog, form.id, respondents)
     tally = Tally()
     async with BotAPIEmulator() as emulator:
         inbox = Inbox(emulator)
@@ -493,10 +489,14 @@ async def run_bot(
         ]
         for user in users:
             inbox.watch(user.chat_id)
-        settings = test_settings(database, emulator.base_url)
-        bot = create_bot(TEST_TOKEN, emulator.base_url, server_error_backoff=0.01)
-        # Reminders are not part of this benchmark; the dispatcher still gets its sender.
-        dispatcher = create_dispatcher(settings, database, catalog, telegram_delivery(Sender(bot)))
+        # The app as production builds it; reminders are not part of this benchmark.
+        app = await build_app(
+            test_settings(database, emulator.base_url),
+            database,
+            token=TEST_TOKEN,
+            retry_options={"server_error_backoff": 0.01},
+        )
+        await populate(database, app.catalog, form.id, respondents)
 
         async def open_form(user: FakeUser) -> BotMessage | None:
             try:
@@ -525,7 +525,7 @@ async def run_bot(
                     return
                 (tally.answers if step.is_answer else tally.navigation).append(latency)
 
-        async with polling(dispatcher, bot) as in_flight:
+        async with polling(app.dispatcher, app.bot) as in_flight:
             screens = await gather_bounded([open_form(user) for user in users], limit)
             await drain(in_flight)
             with counting(emulator, database) as activity, profiled(profile):
@@ -534,6 +534,7 @@ async def run_bot(
                     limit,
                     tally,
                 )
+        await app.sending_bot.session.close()
     async with database.read() as conn:
         stored = (await conn.execute(select(func.count()).select_from(answer_history))).scalar_one()
     return Result("bot", seconds, tally, activity), int(stored)

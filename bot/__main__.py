@@ -7,15 +7,26 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from aiogram.exceptions import TelegramUnauthorizedError
+
 from bot.config import ConfigError, load_settings
 from bot.demo.terminal import run_demo
 from bot.runner import export_workbook, import_schools, migrate, run_polling
+from bot.startup import (
+    DatabaseMissing,
+    DatabaseUnreachable,
+    TokenRefused,
+    require_existing_database,
+    require_reachable_database,
+)
 from core.access import AccessDenied
 from core.export import MixedForms
 from core.forms.loader import FormError
 from storage.forms import FormVersionConflict
 
 COMMANDS = ("run", "demo", "migrate", "import-schools", "export")
+# Only these may create a database; the others need one that is already there.
+CREATE_DATABASE = frozenset({"run", "demo", "migrate"})
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,13 +58,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             level=settings.log_level if command != "demo" else logging.WARNING,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
-        if command == "migrate":
-            asyncio.run(migrate(settings))
-        elif command == "import-schools":
+        if command == "run":
+            settings.require_token()  # a missing token is said before any database problem
+        if command == "import-schools":
             missing = [str(path) for path in args.files if not path.is_file()]
             if missing:
                 print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
                 return 2
+        if command not in CREATE_DATABASE:
+            require_existing_database(settings.database_url)
+        if command != "demo":  # the demo keeps its own temporary database
+            asyncio.run(require_reachable_database(settings.database_url))
+        if command == "migrate":
+            asyncio.run(migrate(settings))
+        elif command == "import-schools":
             if not asyncio.run(import_schools(settings, args.files)):
                 return 1
         elif command == "export":
@@ -71,15 +89,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif command == "demo":
             asyncio.run(run_demo(settings, sys.stdin, sys.stdout))
         else:
-            token = settings.require_token()
-            asyncio.run(run_polling(settings, token))
+            asyncio.run(run_polling(settings, settings.require_token()))
     except AccessDenied:
         print("error: no such campaign", file=sys.stderr)
         return 2
     except MixedForms:
         print("error: the campaigns are of different forms", file=sys.stderr)
         return 2
-    except (ConfigError, FormError, FormVersionConflict) as error:
+    except TelegramUnauthorizedError as error:
+        # check_token turns a 401 into TokenRefused; this covers one from any other call.
+        print(f"error: {TokenRefused(error.message)}", file=sys.stderr)
+        return 2
+    except (
+        ConfigError,
+        FormError,
+        FormVersionConflict,
+        TokenRefused,
+        DatabaseMissing,
+        DatabaseUnreachable,
+    ) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

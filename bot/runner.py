@@ -6,13 +6,10 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from bot.app import ALLOWED_UPDATES, create_dispatcher
+from bot.app import build_app
 from bot.catalog import prepare
 from bot.config import Settings
-from bot.delivery.reminders import telegram_delivery
-from bot.delivery.sender import Sender
-from bot.scheduler import ReminderRuntime, start_scheduler, stop_scheduler
-from bot.telegram import create_bot
+from bot.startup import check_token
 from core.actors import Actor
 from core.directory_import import format_report, import_directory
 from core.export import build_export, campaigns_of_form, export_filename, list_exportable
@@ -88,22 +85,15 @@ async def export_workbook(
 async def run_polling(settings: Settings, token: SecretStr) -> None:
     database = Database(settings.database_url)
     try:
-        catalog = await prepare(database)
-        url = settings.telegram_api_url
-        async with (
-            create_bot(token.get_secret_value(), url) as bot,
-            # A bare session for the sender, which paces and retries by itself.
-            create_bot(token.get_secret_value(), url, retry=False) as sending_bot,
-        ):
-            deliver = telegram_delivery(Sender(sending_bot, per_second=settings.reminder_rate))
-            dispatcher = create_dispatcher(settings, database, catalog, deliver)
-            runtime = ReminderRuntime(database, catalog, deliver)
-            scheduler = start_scheduler(
-                "main", runtime, tick_seconds=settings.reminder_tick_seconds
-            )
+        app = await build_app(settings, database, token=token.get_secret_value())
+        try:
+            await check_token(app.bot)  # 401: TokenRefused; network down: retried with backoff
+            scheduler = app.start_scheduler("main")
             try:
-                await dispatcher.start_polling(bot, allowed_updates=ALLOWED_UPDATES)
+                await app.poll()
             finally:
-                await stop_scheduler("main", scheduler)
+                await app.stop_scheduler("main", scheduler)
+        finally:
+            await app.close()
     finally:
         await database.close()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from core.clock import Clock, system_clock
 from core.questionnaires import FormCatalog
 from core.reminders import Deliver, run_tick
 from core.rounds import open_next_rounds
@@ -32,6 +33,7 @@ class ReminderRuntime:
     database: Database
     catalog: FormCatalog
     deliver: Deliver
+    clock: Clock = system_clock
 
 
 _RUNTIMES: dict[str, ReminderRuntime] = {}
@@ -46,7 +48,9 @@ async def reminder_tick(runtime_key: str) -> None:
         _RUNNING.add(task)
     try:
         runtime = _RUNTIMES[runtime_key]
-        report = await run_tick(runtime.database, runtime.catalog, runtime.deliver, now=utcnow())
+        report = await run_tick(
+            runtime.database, runtime.catalog, runtime.deliver, now=runtime.clock()
+        )
         if report.claimed:
             log.info(
                 "reminders: %s due, %s claimed, %s", report.due, report.claimed, report.outcomes
@@ -62,7 +66,7 @@ async def rounds_tick(runtime_key: str) -> None:
         _RUNNING.add(task)
     try:
         runtime = _RUNTIMES[runtime_key]
-        created = await open_next_rounds(runtime.database, runtime.catalog, now=utcnow())
+        created = await open_next_rounds(runtime.database, runtime.catalog, now=runtime.clock())
         if created:
             log.info("rounds: opened %s", [(c.id, c.period_label) for c in created])
     finally:

@@ -18,17 +18,23 @@ def system_clock() -> datetime:
 
 
 class ManualClock:
-    """A clock that stands still until moved: ``clock.advance(hours=1)``, ``clock.set(moment)``."""
+    """A clock a test or the demo controls: it follows the wall clock until it is ``set`` (then
+    it stands still there), and ``advance`` moves it either way."""
 
     def __init__(self, start: datetime | None = None) -> None:
-        self._now = start or utcnow()
+        self._frozen = start
+        self._offset = timedelta()
 
     def __call__(self) -> datetime:
-        return self._now
+        return self._frozen if self._frozen is not None else utcnow() + self._offset
 
     def set(self, moment: datetime) -> None:
-        self._now = moment
+        self._frozen = moment
 
     def advance(self, delta: timedelta | None = None, **parts: float) -> datetime:
-        self._now += delta if delta is not None else timedelta(**parts)
-        return self._now
+        step = delta if delta is not None else timedelta(**parts)
+        if self._frozen is not None:
+            self._frozen += step
+        else:
+            self._offset += step
+        return self()

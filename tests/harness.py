@@ -13,13 +13,10 @@ from typing import Any
 from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.types import TelegramObject
 
-from bot.app import ALLOWED_UPDATES, create_dispatcher
-from bot.catalog import prepare
+from bot.app import build_app
 from bot.config import Settings
-from bot.delivery.reminders import telegram_delivery
-from bot.delivery.sender import Sender
-from bot.telegram import create_bot
 from botapi_emulator import BotAPIEmulator, FakeUser
+from core.clock import ManualClock
 from core.forms.models import FormDefinition
 from storage import Database
 
@@ -68,6 +65,7 @@ class BotHarness:
         database: Database,
         *,
         concurrent: bool = False,
+        clock: ManualClock | None = None,
         extra_forms: Mapping[str, FormDefinition] | None = None,
         **settings: Any,
     ) -> None:
@@ -75,6 +73,8 @@ class BotHarness:
         self.emulator = emulator
         self.database = database
         self.concurrent = concurrent
+        # Conversation tests read and move this clock, never the wall clock.
+        self.clock = clock or ManualClock()
         self.settings = test_settings(database, emulator.base_url, **settings)
         self.bot: Bot | None = None
         self.dispatcher: Dispatcher | None = None
@@ -87,24 +87,28 @@ class BotHarness:
 
     async def start(self) -> None:
         # Small retry waits: tests inject 5xx and do not want to sleep a second on each.
-        self.bot = create_bot(TEST_TOKEN, self.emulator.base_url, server_error_backoff=0.01)
-        self.catalog = await prepare(self.database, self.extra_forms)
-        self.sending_bot = create_bot(TEST_TOKEN, self.emulator.base_url, retry=False)
-        self.deliver = telegram_delivery(Sender(self.sending_bot, server_error_backoff=0.01))
-        self.dispatcher = create_dispatcher(
-            self.settings, self.database, self.catalog, self.deliver
+        self.app = await build_app(
+            self.settings,
+            self.database,
+            token=TEST_TOKEN,
+            clock=self.clock,
+            extra_forms=self.extra_forms,
+            retry_options={"server_error_backoff": 0.01},
+            sender_options={"server_error_backoff": 0.01},
         )
+        self.bot = self.app.bot
+        self.catalog = self.app.catalog
+        self.deliver = self.app.deliver
+        self.dispatcher = self.app.dispatcher
         self.dispatcher.update.outer_middleware(self._in_flight)
         started = asyncio.Event()
         self.dispatcher.startup.register(started.set)
         self._polling = asyncio.create_task(
-            self.dispatcher.start_polling(
-                self.bot,
+            self.app.poll(
                 handle_signals=False,
                 close_bot_session=False,
                 handle_as_tasks=self.concurrent,
                 polling_timeout=1,
-                allowed_updates=ALLOWED_UPDATES,
             )
         )
         await asyncio.wait_for(started.wait(), timeout=10)
@@ -124,8 +128,7 @@ class BotHarness:
         if not self._polling.done():
             await self.dispatcher.stop_polling()
         await self._polling
-        await self.bot.session.close()
-        await self.sending_bot.session.close()
+        await self.app.close()
         self._polling = None
 
     async def restart(self) -> None:

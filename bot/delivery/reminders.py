@@ -4,8 +4,8 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import OpenResponse
 from bot.delivery.sender import Delivery, DeliveryStatus, Outgoing, Sender
+from bot.handlers.questionnaire.callbacks import OpenResponse
 from core.reminders import Deliver, Notice, NoticeResult, Outcome
 from texts import reminders as texts
 

@@ -5,21 +5,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from aiogram import Bot, Dispatcher
-
-from bot.app import ALLOWED_UPDATES, create_dispatcher
-from bot.catalog import prepare
+from bot.app import App, build_app
 from bot.config import Settings
-from bot.delivery.reminders import telegram_delivery
-from bot.delivery.sender import Sender
 from bot.demo.people import CAST, DemoPerson
 from bot.demo.seed import seed_demo
-from bot.telegram import create_bot
 from botapi_emulator import BotAPIEmulator, BotMessage, FakeUser
-from core.questionnaires import FormCatalog
-from core.reminders import Deliver, TickReport, run_tick
+from core.reminders import TickReport, run_tick
 from storage import Database
-from storage.types import utcnow
 
 DEMO_TOKEN = "123456789:DEMO-token-for-the-local-emulator-only"
 REPLY_TIMEOUT = 30.0
@@ -43,29 +35,20 @@ class DemoSession:
             )
             for p in CAST
         }
-        self._bot: Bot | None = None
-        self._sending_bot: Bot | None = None
-        self._catalog: FormCatalog | None = None
-        self._deliver: Deliver | None = None
-        self._dispatcher: Dispatcher | None = None
+        self._app: App | None = None
         self._polling: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Self:
         await self.emulator.start()
-        catalog = self._catalog = await prepare(self.database)
-        await seed_demo(self.database, catalog)
-        self._bot = create_bot(DEMO_TOKEN, self.emulator.base_url)
-        self._sending_bot = create_bot(DEMO_TOKEN, self.emulator.base_url, retry=False)
-        self._deliver = telegram_delivery(Sender(self._sending_bot))
-        self._dispatcher = create_dispatcher(self._settings, self.database, catalog, self._deliver)
+        settings = self._settings.model_copy(update={"telegram_api_url": self.emulator.base_url})
+        app = self._app = await build_app(settings, self.database, token=DEMO_TOKEN)
+        await seed_demo(self.database, app.catalog)
         self._polling = asyncio.create_task(
-            self._dispatcher.start_polling(
-                self._bot,
+            app.poll(
                 handle_signals=False,
                 close_bot_session=False,
                 handle_as_tasks=False,
                 polling_timeout=1,
-                allowed_updates=ALLOWED_UPDATES,
             )
         )
         return self
@@ -76,13 +59,12 @@ class DemoSession:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if self._dispatcher is not None and self._polling is not None:
-            if not self._polling.done():
-                await self._dispatcher.stop_polling()
-            await self._polling
-        for bot in (self._bot, self._sending_bot):
-            if bot is not None:
-                await bot.session.close()
+        if self._app is not None:
+            if self._polling is not None:
+                if not self._polling.done():
+                    await self._app.dispatcher.stop_polling()
+                await self._polling
+            await self._app.close()
         await self.emulator.stop()
         await self.database.close()
 
@@ -99,9 +81,9 @@ class DemoSession:
 
     async def tick(self) -> TickReport:
         """One reminder tick now, as the scheduler would run it."""
-        assert self._deliver is not None
-        assert self._catalog is not None
-        return await run_tick(self.database, self._catalog, self._deliver, now=utcnow())
+        assert self._app is not None
+        app = self._app
+        return await run_tick(self.database, app.catalog, app.deliver, now=app.clock())
 
     def messages(self, who: DemoPerson) -> list[BotMessage]:
         return self.emulator.messages(who.telegram_id)

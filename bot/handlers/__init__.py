@@ -3,10 +3,13 @@
 Order matters: aiogram offers an update to routers in sequence and the first matching handler
 wins.
 1. ``onboarding``: invitation links and registration, open to strangers.
-2. ``common``: /start, /help, /cancel, open to everyone.
+2. ``start``: /start, /help, /cancel, open to everyone.
 3. ``gate``: stops strangers here; everything below needs a role (and asks the policy).
 4. feature routers.
-5. ``fallback``, the catch-all, MUST stay last, or it would swallow what later routers handle.
+5. ``fallback``, the catch-all, MUST come after every feature router, or it would swallow what
+   later routers handle.
+6. ``errors``: the catch-all error handler (an apology), last so that a feature router's own
+   error handler is offered an error first.
 Routers are built fresh on every call: an aiogram Router can be attached to one Dispatcher only
 (tests build several).
 """
@@ -14,10 +17,9 @@ Routers are built fresh on every call: an aiogram Router can be attached to one 
 from aiogram import Router
 
 from bot.handlers import (
-    campaign_wizard,
     campaigns,
-    common,
     directory,
+    errors,
     export,
     fallback,
     files,
@@ -27,6 +29,7 @@ from bot.handlers import (
     people,
     questionnaire,
     review,
+    start,
     status,
 )
 
@@ -34,10 +37,9 @@ from bot.handlers import (
 def build_routers() -> list[Router]:
     return [
         onboarding.build_router(),
-        common.build_router(),
+        start.build_router(),
         gate.build_router(),
         questionnaire.build_router(),
-        campaign_wizard.build_router(),
         campaigns.build_router(),
         status.build_router(),
         export.build_router(),
@@ -46,6 +48,8 @@ def build_routers() -> list[Router]:
         invitations.build_router(),
         people.build_router(),
         directory.build_router(),
-        # Keep last: answers whatever no router above took.
+        # Keep these two last: the fallback answers whatever no router above took, and the
+        # errors router catches what no feature router's error handler did.
         fallback.build_router(),
+        errors.build_router(),
     ]

@@ -1,40 +1,112 @@
-"""What the person sees when a handler is refused or fails."""
+"""The error boundary: whatever a handler raises, the person gets an answer, never silence.
+
+- ``AccessDenied``: the policy said no; logged as a refusal, the person is told so.
+- ``StaleConversation``: FSM data from an older release; the state is dropped and the person is
+  told to start again.
+- Anything else is a bug: logged with the update id and the traceback, and the person gets a
+  short apology (a pressed button is answered). Services write each change in one transaction,
+  so a handler that fails midway leaves no half-written change behind.
+Telling the person may itself fail (the chat is gone, Telegram is down): that is logged too.
+"""
 
 import logging
 
-from aiogram import Dispatcher
+from aiogram import Bot, Dispatcher, Router
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
 from aiogram.filters import ExceptionTypeFilter
-from aiogram.types import ErrorEvent
+from aiogram.fsm.context import FSMContext
+from aiogram.types import ErrorEvent, Update
 
+from bot.handlers.shared.drafts import StaleConversation
 from core.access import AccessDenied
-from texts import people as texts
+from texts import common as texts
+from texts import people as people_texts
 
 log = logging.getLogger(__name__)
 
 
-async def _refuse(event: ErrorEvent) -> bool:
+async def _tell(bot: Bot, update: Update, alert: str, message: str) -> None:
+    """Answer the button with an alert; if it cannot be answered any more, write in the chat."""
+    try:
+        if update.callback_query is not None:
+            query = update.callback_query
+            try:
+                await bot.answer_callback_query(query.id, alert, show_alert=True)
+            except TelegramAPIError:
+                if query.message is None:
+                    raise
+                await bot.send_message(query.message.chat.id, message)
+        elif update.message is not None:
+            await bot.send_message(update.message.chat.id, message)
+        elif update.edited_message is not None:
+            await bot.send_message(update.edited_message.chat.id, message)
+    except TelegramAPIError as error:
+        log.warning("update %s: could not tell the person: %s", update.update_id, error)
+
+
+def _sender(update: Update) -> int | None:
+    event = update.callback_query or update.message or update.edited_message
+    user = getattr(event, "from_user", None)
+    return None if user is None else user.id
+
+
+async def _refuse(event: ErrorEvent, bot: Bot) -> bool:
     """The policy said no: log who tried what, tell them, change nothing."""
     update = event.update
     if update.callback_query is not None:
-        query = update.callback_query
-        log.warning(
-            "refused button: telegram_id=%s data=%r (%s)",
-            query.from_user.id,
-            query.data,
-            event.exception,
-        )
-        await query.answer(texts.ACCESS_DENIED, show_alert=True)
-    elif update.message is not None:
-        sender = update.message.from_user
-        log.warning(
-            "refused message: telegram_id=%s text=%r (%s)",
-            sender.id if sender else None,
-            update.message.text,
-            event.exception,
-        )
-        await update.message.answer(texts.ACCESS_DENIED)
+        what, data = "button", update.callback_query.data
+    else:
+        what, data = "message", update.message.text if update.message else None
+    log.warning(
+        "refused %s: update=%s telegram_id=%s data=%r (%s)",
+        what,
+        update.update_id,
+        _sender(update),
+        (data or "")[:80],
+        event.exception,
+    )
+    await _tell(bot, update, people_texts.ACCESS_DENIED, people_texts.ACCESS_DENIED)
+    return True
+
+
+async def _blocked(event: ErrorEvent) -> bool:
+    """The person blocked the bot or left: there is nobody to tell."""
+    log.info("update %s: the chat refuses messages (%s)", event.update.update_id, event.exception)
+    return True
+
+
+async def _stale(event: ErrorEvent, bot: Bot, state: FSMContext | None = None) -> bool:
+    log.warning(
+        "update %s: dropped stale conversation data (%s)", event.update.update_id, event.exception
+    )
+    if state is not None:
+        await state.clear()
+    await _tell(bot, event.update, texts.STALE_CONVERSATION, texts.STALE_CONVERSATION)
+    return True
+
+
+async def _unexpected(event: ErrorEvent, bot: Bot) -> bool:
+    log.error(
+        "update %s failed (telegram_id=%s)",
+        event.update.update_id,
+        _sender(event.update),
+        exc_info=event.exception,
+    )
+    await _tell(bot, event.update, texts.UNEXPECTED_ERROR_ALERT, texts.UNEXPECTED_ERROR)
     return True
 
 
 def register_error_handlers(dispatcher: Dispatcher) -> None:
+    """The specific refusals, which hold for every router."""
     dispatcher.errors.register(_refuse, ExceptionTypeFilter(AccessDenied))
+    dispatcher.errors.register(_stale, ExceptionTypeFilter(StaleConversation))
+    dispatcher.errors.register(_blocked, ExceptionTypeFilter(TelegramForbiddenError))
+
+
+def build_router() -> Router:
+    """The catch-all for errors. aiogram offers an error to the dispatcher's handlers and then to
+    the routers in order, so a feature router's own error handler (``campaigns.manage``) runs
+    before this one, which MUST be the last router."""
+    router = Router(name="errors")
+    router.errors.register(_unexpected)
+    return router

@@ -1,14 +1,19 @@
 """/start, /help, /cancel, the fallback and the command menu, over the fake Bot API."""
 
+import logging
+
+import pytest
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.commands import MENU
+from bot.handlers.review.callbacks import ReviewCancel
 from storage.people import Role, get_user_by_telegram_id
 from storage.reminders import mark_unreachable
 from storage.types import utcnow
 from tests.factories import make_person, make_town
 from tests.harness import ADMIN_TELEGRAM_ID, BotHarness
 from texts import common as texts
+from texts import people as people_texts
 
 
 async def test_start_explains_invitations_to_a_stranger(harness: BotHarness) -> None:
@@ -105,19 +110,29 @@ async def test_unknown_command_and_unexpected_input_get_helpful_answers(
     assert (await user.next_message()).plain_text == texts.UNEXPECTED_MEDIA
 
 
-async def test_a_press_on_an_unknown_button_is_answered_not_crashed(harness: BotHarness) -> None:
+async def test_a_payload_the_bot_never_sent_is_refused_and_a_stale_one_is_called_stale(
+    harness: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
     town = await make_town(harness.database)
     await make_person(harness.database, 559, Role.RESPONDENT, school_id=town.schools[0].id)
     user = harness.user(559)
     await user.send("/start")
     message = await user.next_message()
 
-    update_id = await user.press_data(message, "no-such-button")
-    await harness.settle()
+    with caplog.at_level(logging.WARNING):
+        forged = [
+            await user.press_data(message, data)
+            for data in ("no-such-button", "or:99999999999999999999999", "or:-1", "n:1:q:fly")
+        ]
+        # A real payload of this bot, pressed where no step expects it.
+        stale = await user.press_data(message, ReviewCancel(r=1).pack())
+        await harness.settle()
 
-    answer = user.callback_answer(update_id)
-    assert answer is not None
-    assert answer["text"] == texts.STALE_BUTTON
+    for update_id in forged:
+        assert (user.callback_answer(update_id) or {}).get("text") == people_texts.ACCESS_DENIED
+    assert (user.callback_answer(stale) or {}).get("text") == texts.STALE_BUTTON
+    refused = [r for r in caplog.records if "malformed payload" in r.getMessage()]
+    assert len(refused) == len(forged)
 
 
 async def test_the_command_menu_is_registered_in_russian(harness: BotHarness) -> None:

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.callbacks import CampaignAction, CloseCampaign, ManageCampaign
+from bot.handlers.campaigns.callbacks import CampaignAction, CloseCampaign, ManageCampaign
 from core.actors import Actor
 from core.campaigns import CampaignPlan, close_early, open_campaign
 from core.reminders import run_tick

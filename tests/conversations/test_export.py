@@ -6,7 +6,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from bot.callbacks import ExportPick, ExportRun
+from bot.handlers.export.callbacks import ExportPick, ExportRun
 from botapi_emulator import BotMessage
 from core.actors import Actor
 from core.campaigns import open_form_for_schools

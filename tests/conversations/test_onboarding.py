@@ -9,14 +9,9 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from bot.callbacks import (
-    ChangeRole,
-    InviteRole,
-    OpenPerson,
-    PickSchool,
-    RemovePerson,
-    RevokeInvitation,
-)
+from bot.handlers.invitations.callbacks import InviteRole, RevokeInvitation
+from bot.handlers.people.callbacks import ChangeRole, OpenPerson, RemovePerson
+from bot.handlers.shared.callbacks import PickSchool
 from botapi_emulator import FakeUser
 from core.actors import Actor, resolve_actor
 from core.invitations import Refusal, Scope, create_invitation

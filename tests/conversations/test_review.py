@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.callbacks import ReviewDecide, ReviewOpen
 from bot.catalog import builtin_forms
+from bot.handlers.review.callbacks import ReviewDecide, ReviewOpen
 from botapi_emulator import BotMessage, FakeUser
 from core.actors import Actor
 from core.campaigns import open_form_for_schools

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.callbacks import NudgeSchool
+from bot.handlers.status.callbacks import NudgeSchool
 from botapi_emulator import BotMessage
 from core.actors import Actor
 from core.campaigns import open_form_for_schools

@@ -16,11 +16,12 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import BaseModel
 
-from bot.callbacks import ReviewCancel, ReviewDecide, ReviewOpen, ReviewQueue
 from bot.commands import Cmd
-from bot.filters import NOT_A_COMMAND
-from bot.states import Review
-from bot.views import local_datetime, message_chunks
+from bot.handlers.review.callbacks import ReviewCancel, ReviewDecide, ReviewOpen, ReviewQueue
+from bot.handlers.review.states import Review
+from bot.handlers.shared.drafts import read_draft, save_draft
+from bot.handlers.shared.filters import NOT_A_COMMAND
+from bot.handlers.shared.views import local_datetime, message_chunks
 from core.access import AccessDenied, Action, allows_somewhere
 from core.actors import Actor
 from core.forms.display import format_answer
@@ -316,7 +317,7 @@ def build_router() -> Router:
         )
         await state.set_state(Review.comment)
         draft = CommentDraft(response_id=callback_data.r, prompt_id=prompt.message_id)
-        await state.set_data(draft.model_dump())
+        await save_draft(state, draft)
 
     @router.callback_query(ReviewCancel.filter())
     async def cancel_pressed(
@@ -325,7 +326,7 @@ def build_router() -> Router:
         current = await state.get_state()
         draft = None
         if current == Review.comment.state:
-            draft = CommentDraft.model_validate(await state.get_data())
+            draft = await read_draft(state, CommentDraft)
         if draft is None or draft.response_id != callback_data.r:
             await query.answer(common_texts.STALE_BUTTON, show_alert=True)
             return
@@ -346,7 +347,7 @@ def build_router() -> Router:
         catalog: FormCatalog,
         deliver: Deliver,
     ) -> None:
-        draft = CommentDraft.model_validate(await state.get_data())
+        draft = await read_draft(state, CommentDraft)
         try:
             decision = await return_for_revision(
                 database,

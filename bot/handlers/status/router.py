@@ -8,9 +8,9 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import NudgeLate, NudgeSchool
 from bot.commands import Cmd
-from bot.handlers.review import entry_markup
+from bot.handlers.review.router import entry_markup
+from bot.handlers.status.callbacks import NudgeLate, NudgeSchool
 from core.access import AccessDenied, Action, Target, allows, allows_somewhere
 from core.actors import Actor
 from core.questionnaires import FormCatalog

@@ -9,13 +9,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import SkipPosition
 from bot.config import Settings
-from bot.filters import TYPED_TEXT
-from bot.handlers.common import help_text, set_personal_menu
-from bot.keyboards import main_menu
-from bot.states import Registration
-from bot.views import scope_label
+from bot.handlers.onboarding.callbacks import SkipPosition
+from bot.handlers.onboarding.states import Registration
+from bot.handlers.shared.filters import TYPED_TEXT
+from bot.handlers.shared.menus import help_text, main_menu, set_personal_menu
+from bot.handlers.shared.views import scope_label
 from core.actors import resolve_actor
 from core.directory import load_directory
 from core.invitations import (

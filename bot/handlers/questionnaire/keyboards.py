@@ -1,21 +1,21 @@
 """Inline and reply keyboards of the questionnaire screens."""
 
-from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import AnswerButton, AnsweredMark, QuestionAction, ReviewAction, ToggleButton
+from bot.handlers.questionnaire.callbacks import (
+    AnswerButton,
+    QuestionAction,
+    ReviewAction,
+    ToggleButton,
+)
+from bot.handlers.shared.callbacks import AnsweredMark
 from core.forms.models import Question, QuestionType
 from texts import forms as form_texts
 from texts import questionnaire as texts
 
 GRADES = range(1, 12)
 EDIT_BUTTONS_PER_ROW = 6
-
-
-def main_menu() -> ReplyKeyboardMarkup:
-    return ReplyKeyboardMarkup(
-        keyboard=[[KeyboardButton(text=texts.MY_FORMS_BUTTON)]], resize_keyboard=True
-    )
 
 
 def question_keyboard(

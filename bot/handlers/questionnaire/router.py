@@ -25,19 +25,21 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import BaseModel
 
-from bot import keyboards
-from bot.callbacks import (
+from bot.commands import Cmd
+from bot.handlers.questionnaire import keyboards
+from bot.handlers.questionnaire.callbacks import (
     AnswerButton,
-    AnsweredMark,
     CarryForward,
     OpenResponse,
     QuestionAction,
     ReviewAction,
     ToggleButton,
 )
-from bot.commands import Cmd
-from bot.states import Questionnaire
-from bot.views import local_date, local_datetime, message_chunks
+from bot.handlers.questionnaire.states import Questionnaire
+from bot.handlers.shared.callbacks import AnsweredMark
+from bot.handlers.shared.drafts import read_draft, save_draft
+from bot.handlers.shared.menus import main_menu
+from bot.handlers.shared.views import local_date, local_datetime, message_chunks
 from core.access import Action
 from core.actors import Actor
 from core.carry_forward import confirm_rest, previous_answers
@@ -111,7 +113,7 @@ class Screen:
     async def place(self) -> Place | None:
         if await self.state.get_state() != Questionnaire.answering.state:
             return None
-        return Place.model_validate(await self.state.get_data())
+        return await read_draft(self.state, Place)
 
     async def pressed(
         self,
@@ -135,7 +137,7 @@ class Screen:
 
     async def save(self, place: Place) -> None:
         await self.state.set_state(Questionnaire.answering)
-        await self.state.set_data(place.model_dump())
+        await save_draft(self.state, place)
 
     async def view(self, response_id: int) -> ResponseView:
         return await open_response(
@@ -482,7 +484,7 @@ def build_router() -> Router:
         await screen.state.clear()
         found = await forms_to_answer(screen.database, screen.catalog, screen.actor, now=utcnow())
         if not found:
-            await message.answer(texts.NO_FORMS, reply_markup=keyboards.main_menu())
+            await message.answer(texts.NO_FORMS, reply_markup=main_menu())
             return
         several_schools = len({item.school.id for item in found}) > 1
         lines = [texts.FORMS_HEADER]
@@ -586,7 +588,7 @@ def build_router() -> Router:
         if act == "pause":
             await screen.close(place)
             await screen.state.clear()
-            await screen.say(texts.PAUSED, keyboards.main_menu())
+            await screen.say(texts.PAUSED, main_menu())
         elif act == "back":
             await screen.close(place)
             previous = previous_question(view.form, view.values, question.id)
@@ -653,7 +655,7 @@ def build_router() -> Router:
         await callback.answer()
         await screen.close(place)
         await screen.state.clear()
-        await screen.say(text, keyboards.main_menu())
+        await screen.say(text, main_menu())
 
     @router.callback_query(CarryForward.filter())
     async def pressed_carry(

@@ -10,19 +10,14 @@ from aiogram.types import CallbackQuery, ErrorEvent, InlineKeyboardMarkup, Messa
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import BaseModel
 
-from bot.callbacks import (
-    CampaignAction,
-    CloseCampaign,
-    ManageCampaign,
-    PickSchool,
-    SchoolsDone,
-    SchoolsPage,
-)
 from bot.commands import Cmd
-from bot.filters import TYPED_TEXT
-from bot.school_picker import close_buttons, school_picker
-from bot.states import CampaignEdit
-from bot.views import local_datetime
+from bot.handlers.campaigns.callbacks import CampaignAction, CloseCampaign, ManageCampaign
+from bot.handlers.campaigns.states import CampaignEdit
+from bot.handlers.shared.callbacks import PickSchool, SchoolsDone, SchoolsPage
+from bot.handlers.shared.drafts import read_draft, save_draft
+from bot.handlers.shared.filters import TYPED_TEXT
+from bot.handlers.shared.school_picker import close_buttons, school_picker
+from bot.handlers.shared.views import local_datetime
 from core.access import AccessDenied, Action, allows_somewhere
 from core.actors import Actor
 from core.campaigns import (
@@ -53,7 +48,7 @@ class EditDraft(BaseModel):
 
 
 async def _draft(state: FSMContext) -> EditDraft:
-    return EditDraft.model_validate(await state.get_data())
+    return await read_draft(state, EditDraft)
 
 
 def _message(callback: CallbackQuery) -> Message:
@@ -190,7 +185,7 @@ def build_router() -> Router:
         directory = await load_directory(database)
         if callback_data.act == "deadline":
             await state.set_state(CampaignEdit.deadline)
-            await state.set_data(EditDraft(campaign_id=campaign.id).model_dump())
+            await save_draft(state, EditDraft(campaign_id=campaign.id))
             deadline = local_datetime(campaign.deadline_at, _zone(directory, campaign))
             await message.answer(texts.ASK_NEW_DEADLINE.format(deadline=deadline))
         elif callback_data.act == "add":
@@ -335,7 +330,7 @@ async def _show_picker(
     draft: EditDraft,
 ) -> None:
     await state.set_state(CampaignEdit.schools)
-    await state.set_data(draft.model_dump())
+    await save_draft(state, draft)
     schools = await _candidates(database, directory, campaign, draft)
     if not schools:
         text = (
@@ -360,7 +355,7 @@ async def _refresh_picker(
 ) -> None:
     campaign = await managed_campaign(database, actor, draft.campaign_id)
     directory = await load_directory(database)
-    await state.set_data(draft.model_dump())
+    await save_draft(state, draft)
     schools = await _candidates(database, directory, campaign, draft)
     await _message(callback).edit_reply_markup(
         reply_markup=school_picker(

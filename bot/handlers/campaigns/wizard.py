@@ -17,7 +17,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import BaseModel
 
-from bot.callbacks import (
+from bot.commands import Cmd
+from bot.handlers.campaigns.callbacks import (
     CampaignConfirm,
     CampaignDefaultDeadline,
     CampaignForm,
@@ -27,15 +28,13 @@ from bot.callbacks import (
     CampaignRecurrence,
     CampaignReminders,
     CampaignSchools,
-    PickSchool,
-    SchoolsDone,
-    SchoolsPage,
 )
-from bot.commands import Cmd
-from bot.filters import TYPED_TEXT
-from bot.school_picker import close_buttons, school_picker
-from bot.states import CampaignWizard
-from bot.views import local_datetime
+from bot.handlers.campaigns.states import CampaignWizard
+from bot.handlers.shared.callbacks import PickSchool, SchoolsDone, SchoolsPage
+from bot.handlers.shared.drafts import read_draft, save_draft
+from bot.handlers.shared.filters import TYPED_TEXT
+from bot.handlers.shared.school_picker import close_buttons, school_picker
+from bot.handlers.shared.views import local_datetime
 from core.access import AccessDenied, Action, allows_somewhere
 from core.actors import Actor
 from core.campaigns import (
@@ -80,11 +79,11 @@ class CampaignDraft(BaseModel):
 
 
 async def _draft(state: FSMContext) -> CampaignDraft:
-    return CampaignDraft.model_validate(await state.get_data())
+    return await read_draft(state, CampaignDraft)
 
 
 async def _save(state: FSMContext, draft: CampaignDraft) -> None:
-    await state.set_data(draft.model_dump(mode="json"))
+    await save_draft(state, draft)
 
 
 def _message(callback: CallbackQuery) -> Message:
@@ -125,7 +124,7 @@ def _forms_keyboard(catalog: FormCatalog) -> InlineKeyboardMarkup:
 
 def _recurrence_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=texts.RECURRENCE_ONCE, callback_data=CampaignRecurrence(value=""))
+    builder.button(text=texts.RECURRENCE_ONCE, callback_data=CampaignRecurrence(value=None))
     for recurrence in Recurrence:
         builder.button(
             text=texts.RECURRENCE_LABELS[recurrence],
@@ -377,16 +376,14 @@ def build_router() -> Router:
         database: Database,
         state: FSMContext,
     ) -> None:
-        if callback_data.value and callback_data.value not in set(Recurrence):
-            await callback.answer(texts.STALE_WIZARD, show_alert=True)
-            return
         await callback.answer()
         draft = await _draft(state)
         directory = await load_directory(database)
         now = utcnow()
         today = now.astimezone(_zone(directory, draft)).date()
         message = _message(callback)
-        if not callback_data.value:
+        recurrence = callback_data.value
+        if recurrence is None:
             await close_buttons(callback, texts.RECURRENCE_ONCE)
             draft.recurrence = None
             draft.suggestions = [first_period(r, today).label for r in PERIOD_SUGGESTIONS]
@@ -397,7 +394,6 @@ def build_router() -> Router:
                 builder.button(text=label, callback_data=CampaignPeriod(index=index))
             await message.answer(texts.ASK_PERIOD, reply_markup=builder.adjust(1).as_markup())
             return
-        recurrence = Recurrence(callback_data.value)
         await close_buttons(callback, texts.RECURRENCE_LABELS[recurrence])
         period = first_period(recurrence, today)
         zone = _zone(directory, draft)
@@ -449,13 +445,10 @@ def build_router() -> Router:
             draft.query, draft.page = "", 0
             await _show_picker(message, state, draft, directory)
             return
-        if callback_data.kind not in set(SchoolChoice):
-            await callback.answer(texts.STALE_WIZARD, show_alert=True)
-            return
         chosen = choose_schools(
             directory,
             draft.municipality_id,
-            SchoolChoice(callback_data.kind),
+            callback_data.kind,
             district_id=callback_data.district_id,
         )
         if not chosen:

@@ -7,10 +7,10 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import ChangeRole, OpenPerson, PeopleFilter, RemovePerson
 from bot.commands import Cmd
-from bot.handlers.common import ROLE_ORDER
-from bot.views import grant_label
+from bot.handlers.people.callbacks import ChangeRole, OpenPerson, PeopleFilter, RemovePerson
+from bot.handlers.shared.menus import ROLE_ORDER
+from bot.handlers.shared.views import grant_label
 from core.access import Action, allows_somewhere, may_grant
 from core.actors import Actor
 from core.directory import Directory, load_directory
@@ -73,7 +73,7 @@ async def _people_page(
         label = texts.PEOPLE_ALL if option is None else texts.ROLE_NAMES_PLURAL[option]
         if option == role:
             label = texts.CHECKED + label
-        builder.button(text=label, callback_data=PeopleFilter(role=option or "", page=0))
+        builder.button(text=label, callback_data=PeopleFilter(role=option, page=0))
     pages = max(1, -(-len(people) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = people[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
@@ -81,10 +81,8 @@ async def _people_page(
         builder.button(text=person.user.full_name, callback_data=OpenPerson(user_id=person.user.id))
     sizes = [len(filters), *[1] * len(shown)]
     if pages > 1:
-        builder.button(
-            text=texts.PREVIOUS, callback_data=PeopleFilter(role=role or "", page=page - 1)
-        )
-        builder.button(text=texts.NEXT, callback_data=PeopleFilter(role=role or "", page=page + 1))
+        builder.button(text=texts.PREVIOUS, callback_data=PeopleFilter(role=role, page=page - 1))
+        builder.button(text=texts.NEXT, callback_data=PeopleFilter(role=role, page=page + 1))
         sizes.append(2)
     text = texts.PEOPLE_HEADER.format(count=len(people)) if people else texts.PEOPLE_NONE
     builder.adjust(*sizes)
@@ -130,8 +128,7 @@ def build_router() -> Router:
     async def filter_people(
         callback: CallbackQuery, callback_data: PeopleFilter, actor: Actor, database: Database
     ) -> None:
-        role = Role.parse(callback_data.role)
-        text, markup = await _people_page(database, actor, role, callback_data.page)
+        text, markup = await _people_page(database, actor, callback_data.role, callback_data.page)
         await callback.answer()
         if isinstance(callback.message, Message):
             await callback.message.edit_text(text, reply_markup=markup)

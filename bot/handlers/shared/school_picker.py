@@ -7,7 +7,7 @@ from html import escape
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import PickSchool, SchoolsDone, SchoolsPage
+from bot.handlers.shared.callbacks import PickSchool, SchoolsDone, SchoolsPage
 from core.directory import Directory
 from storage.directory import School
 from texts import people as texts

@@ -10,8 +10,8 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import ExportPick, ExportRun
 from bot.commands import Cmd
+from bot.handlers.export.callbacks import ExportPick, ExportRun
 from core.access import AccessDenied, Action, allows_somewhere, visible_schools
 from core.actors import Actor
 from core.directory import load_directory

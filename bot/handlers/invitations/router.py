@@ -9,21 +9,15 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import BaseModel
 
-from bot.callbacks import (
-    InviteRole,
-    InviteScope,
-    InviteUses,
-    PickSchool,
-    RevokeInvitation,
-    SchoolsDone,
-    SchoolsPage,
-)
 from bot.commands import Cmd
 from bot.config import Settings
-from bot.filters import TYPED_TEXT
-from bot.school_picker import close_buttons, school_picker
-from bot.states import InviteWizard
-from bot.views import local_date, scope_label
+from bot.handlers.invitations.callbacks import InviteRole, InviteScope, InviteUses, RevokeInvitation
+from bot.handlers.invitations.states import InviteWizard
+from bot.handlers.shared.callbacks import PickSchool, SchoolsDone, SchoolsPage
+from bot.handlers.shared.drafts import read_draft, save_draft
+from bot.handlers.shared.filters import TYPED_TEXT
+from bot.handlers.shared.school_picker import close_buttons, school_picker
+from bot.handlers.shared.views import local_date, scope_label
 from core.access import (
     DEPLOYMENT,
     AccessDenied,
@@ -73,11 +67,11 @@ class InviteDraft(BaseModel):
 
 
 async def _draft(state: FSMContext) -> InviteDraft:
-    return InviteDraft.model_validate(await state.get_data())
+    return await read_draft(state, InviteDraft)
 
 
 async def _save(state: FSMContext, draft: InviteDraft) -> None:
-    await state.set_data(draft.model_dump(mode="json"))
+    await save_draft(state, draft)
 
 
 def _role_keyboard(roles: frozenset[Role]) -> InlineKeyboardMarkup:

@@ -5,35 +5,13 @@ from html import escape
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
-from aiogram.types import BotCommandScopeChat, Message
+from aiogram.types import Message
 
-from bot.commands import Cmd, menu_for
-from bot.keyboards import main_menu
+from bot.commands import Cmd
+from bot.handlers.shared.menus import help_text, main_menu, roles_text, set_personal_menu
 from core.actors import Actor
 from storage.people import Role
 from texts import common as texts
-
-ROLE_ORDER = (Role.ADMIN, Role.METHODIST, Role.COORDINATOR, Role.RESPONDENT)
-
-
-def help_text(actor: Actor) -> str:
-    if not actor.is_registered:
-        return texts.HELP_STRANGER
-    lines = [texts.HELP_HEADER]
-    for role in ROLE_ORDER:
-        if role in actor.roles:
-            lines.extend(f"• {item}" for item in texts.HELP_BY_ROLE[role])
-    lines.extend(f"• {item}" for item in texts.HELP_COMMON)
-    return "\n".join(lines)
-
-
-def roles_text(actor: Actor) -> str:
-    return ", ".join(texts.ROLE_NAMES[role] for role in ROLE_ORDER if role in actor.roles)
-
-
-async def set_personal_menu(bot: Bot, chat_id: int, actor: Actor) -> None:
-    """The chat's command menu lists what this person's roles can do (/start refreshes it)."""
-    await bot.set_my_commands(menu_for(actor.roles), scope=BotCommandScopeChat(chat_id=chat_id))
 
 
 def build_router() -> Router:

@@ -1,0 +1,7 @@
+"""Buttons of registration."""
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class SkipPosition(CallbackData, prefix="sk"):
+    pass

@@ -1,0 +1,7 @@
+"""Conversation states of questionnaire."""
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class Questionnaire(StatesGroup):
+    answering = State()
