@@ -352,10 +352,33 @@ async def test_inject_delay(emulator: BotAPIEmulator, bot: Bot) -> None:
     emulator.inject_delay("sendMessage", 0.3)
     started = time.monotonic()
     await bot.send_message(CHAT, "slow")
-    assert time.monotonic() - started >= 0.3
-    started = time.monotonic()
-    await bot.send_message(CHAT, "fast")
-    assert time.monotonic() - started < 0.2
+    assert time.monotonic() - started >= 0.3  # a lower bound: load only makes it longer
+
+
+async def test_a_delay_holds_only_as_many_calls_as_its_times(
+    emulator: BotAPIEmulator, bot: Bot
+) -> None:
+    """With ``times=1`` one of two concurrent calls is held and the other is answered.
+
+    Which one arrives first is up to the network, so the test does not pick; the delay is long
+    enough that the answered call cannot have waited it out (it returns well before half of it).
+    """
+    held_seconds = 30
+    emulator.inject_delay("sendMessage", held_seconds, times=1)
+    calls = {
+        asyncio.create_task(bot.send_message(CHAT, "one")),
+        asyncio.create_task(bot.send_message(CHAT, "two")),
+    }
+    done, pending = await asyncio.wait(
+        calls, timeout=held_seconds / 2, return_when=asyncio.FIRST_COMPLETED
+    )
+    assert len(done) == 1, "times=1 must hold one call, not both"
+    [answered], [held] = done, pending
+    assert [m.text for m in emulator.messages(CHAT)] == [answered.result().text]
+    assert [c.status for c in emulator.calls_of("sendMessage")] == [200]  # the held one waits
+    await emulator.stop()  # answers the held call at once
+    assert (await held).text != answered.result().text
+    assert len(emulator.messages(CHAT)) == 2
 
 
 async def test_rate_limits(emulator: BotAPIEmulator, bot: Bot) -> None:
@@ -412,7 +435,8 @@ async def test_conversation(emulator: BotAPIEmulator, polling: Dispatcher) -> No
     await user.expect_no_message(within=0.05)
     await user.send_voice()
     await user.send_photo(caption=None)
-    await user.send("hello")
+    hello = await user.send("hello")
+    await emulator.wait_processed(hello)  # handled (and answered) before the next poll
     with pytest.raises(AssertionError, match="echo: hello"):
         await user.expect_no_message()
 
@@ -446,9 +470,9 @@ async def test_updates_without_polling(emulator: BotAPIEmulator, bot: Bot) -> No
     assert emulator.last_update_id == second
     updates = await bot.get_updates(allowed_updates=["message"], timeout=0)
     assert [u.update_id for u in updates] == [second]  # edited_message was filtered out
-    await emulator.wait_processed(first, timeout=0.1)
+    await emulator.wait_processed(first)  # filtered out by that call
     await bot.get_updates(offset=second + 1, timeout=0)
-    await emulator.wait_processed(second, timeout=0.1)
+    await emulator.wait_processed(second)  # confirmed by the higher offset
     started = time.monotonic()
     url = f"{emulator.base_url}/bot{bot.token}/getUpdates"
     async with aiohttp.ClientSession() as http, http.get(url, params={"timeout": "0.2"}) as resp:
@@ -457,10 +481,12 @@ async def test_updates_without_polling(emulator: BotAPIEmulator, bot: Bot) -> No
 
 
 async def test_long_poll_wakes_on_push(emulator: BotAPIEmulator, bot: Bot) -> None:
-    poll = asyncio.create_task(bot.get_updates(timeout=5))
+    poll_seconds = 30
+    poll = asyncio.create_task(bot.get_updates(timeout=poll_seconds))
     await emulator.wait_polling()
     update_id = await FakeUser(emulator, 3).send("wake up")
-    updates = await asyncio.wait_for(poll, 1)
+    # Woken by the update, not by the poll's timeout (which would also bring no updates).
+    updates = await asyncio.wait_for(poll, poll_seconds / 2)
     assert [u.update_id for u in updates] == [update_id]
 
 
