@@ -17,6 +17,7 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import ErrorEvent, Update
 
+from bot.handlers.shared.buttons import MessageTooOld
 from bot.handlers.shared.drafts import StaleConversation
 from core.access import AccessDenied
 from texts import common as texts
@@ -85,6 +86,12 @@ async def _stale(event: ErrorEvent, bot: Bot, state: FSMContext | None = None) -
     return True
 
 
+async def _too_old(event: ErrorEvent, bot: Bot) -> bool:
+    """A button under a message Telegram no longer lets the bot read or edit."""
+    await _tell(bot, event.update, texts.STALE_BUTTON, texts.STALE_BUTTON)
+    return True
+
+
 async def _unexpected(event: ErrorEvent, bot: Bot) -> bool:
     log.error(
         "update %s failed (telegram_id=%s)",
@@ -101,6 +108,7 @@ def register_error_handlers(dispatcher: Dispatcher) -> None:
     dispatcher.errors.register(_refuse, ExceptionTypeFilter(AccessDenied))
     dispatcher.errors.register(_stale, ExceptionTypeFilter(StaleConversation))
     dispatcher.errors.register(_blocked, ExceptionTypeFilter(TelegramForbiddenError))
+    dispatcher.errors.register(_too_old, ExceptionTypeFilter(MessageTooOld))
 
 
 def build_router() -> Router:

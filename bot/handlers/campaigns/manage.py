@@ -11,14 +11,19 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import BaseModel
 
 from bot.commands import Cmd
-from bot.handlers.campaigns.callbacks import CampaignAction, CloseCampaign, ManageCampaign
+from bot.handlers.campaigns.callbacks import (
+    CampaignAct,
+    CampaignAction,
+    CloseCampaign,
+    ManageCampaign,
+)
 from bot.handlers.campaigns.states import CampaignEdit
-from bot.handlers.shared.callbacks import PickSchool, SchoolsDone, SchoolsPage
+from bot.handlers.shared.buttons import close_buttons, message_of
 from bot.handlers.shared.drafts import read_draft, save_draft
 from bot.handlers.shared.filters import TYPED_TEXT
-from bot.handlers.shared.school_picker import close_buttons, school_picker
+from bot.handlers.shared.school_picker import PickerTexts, Picking, SchoolPicker
 from bot.handlers.shared.views import local_datetime
-from core.access import AccessDenied, Action, allows_somewhere
+from core.access import Action, allows_somewhere
 from core.actors import Actor
 from core.campaigns import (
     CampaignRefused,
@@ -42,19 +47,10 @@ from texts import campaigns as texts
 
 class EditDraft(BaseModel):
     campaign_id: int
-    school_ids: list[int] = []
-    query: str = ""
-    page: int = 0
 
 
 async def _draft(state: FSMContext) -> EditDraft:
     return await read_draft(state, EditDraft)
-
-
-def _message(callback: CallbackQuery) -> Message:
-    if not isinstance(callback.message, Message):
-        raise AccessDenied(Action.RUN_CAMPAIGNS)
-    return callback.message
 
 
 def _zone(directory: Directory, campaign: Campaign) -> ZoneInfo:
@@ -68,23 +64,56 @@ async def _title(database: Database, catalog: FormCatalog, campaign: Campaign) -
 def _card_keyboard(campaign_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for act, text in (
-        ("deadline", texts.CHANGE_DEADLINE),
-        ("add", texts.ADD_SCHOOLS),
-        ("close", texts.CLOSE),
+        (CampaignAct.DEADLINE, texts.CHANGE_DEADLINE),
+        (CampaignAct.ADD_SCHOOLS, texts.ADD_SCHOOLS),
+        (CampaignAct.CLOSE, texts.CLOSE),
     ):
         builder.button(text=text, callback_data=CampaignAction(campaign_id=campaign_id, act=act))
     builder.adjust(1)
     return builder.as_markup()
 
 
-async def _candidates(
-    database: Database, directory: Directory, campaign: Campaign, draft: EditDraft
-) -> list[School]:
-    """Schools of the campaign's municipality that are not in it yet (matching the search)."""
-    async with database.read() as conn:
-        present = await campaign_school_ids(conn, campaign.id)
-    schools = [s for s in directory.schools_of(campaign.municipality_id) if s.id not in present]
-    return directory.search_schools(draft.query, schools) if draft.query else schools
+class _AddedSchools(SchoolPicker):
+    """Schools of the campaign's municipality that are not in it yet."""
+
+    refusal = Action.RUN_CAMPAIGNS
+    texts = PickerTexts(
+        prompt=texts.ADD_SCHOOLS_PROMPT,
+        prompt_one=texts.ADD_SCHOOLS_PROMPT,
+        nothing_to_pick=texts.ADD_NOTHING_LEFT,
+        not_found=texts.NO_SCHOOLS_FOUND,
+        at_least_one=texts.PICK_AT_LEAST_ONE,
+    )
+
+    async def _campaign(self, picking: Picking) -> tuple[Campaign, set[int]]:
+        draft = await _draft(picking.state)
+        campaign = await managed_campaign(picking.database, picking.actor, draft.campaign_id)
+        async with picking.database.read() as conn:
+            present = set(await campaign_school_ids(conn, campaign.id))
+        return campaign, present
+
+    async def candidates(self, picking: Picking) -> list[School]:
+        campaign, present = await self._campaign(picking)
+        schools = picking.directory.schools_of(campaign.municipality_id)
+        return [school for school in schools if school.id not in present]
+
+    async def prompt(self, picking: Picking, multiple: bool) -> str:
+        _, present = await self._campaign(picking)
+        return texts.ADD_SCHOOLS_PROMPT.format(count=len(present))
+
+    async def done(self, picking: Picking, school_ids: list[int]) -> None:
+        draft = await _draft(picking.state)
+        added = await add_schools(
+            picking.database, picking.actor, draft.campaign_id, school_ids, now=utcnow()
+        )
+        await picking.state.clear()
+        if added:
+            await picking.message.answer(texts.SCHOOLS_ADDED.format(count=len(added)))
+        else:
+            await picking.message.answer(texts.SCHOOLS_ALREADY_IN)
+
+
+PICKER = _AddedSchools(CampaignEdit.schools)
 
 
 async def _refused(event: ErrorEvent, state: FSMContext) -> bool:
@@ -106,6 +135,7 @@ async def _refused(event: ErrorEvent, state: FSMContext) -> bool:
 def build_router() -> Router:
     router = Router(name="campaigns")
     router.errors.register(_refused, ExceptionTypeFilter(CampaignRefused))
+    PICKER.register(router)
 
     @router.message(Command(Cmd.CAMPAIGNS))
     async def list_campaigns(
@@ -156,7 +186,7 @@ def build_router() -> Router:
             if campaign.recurrence in texts.RECURRENCE_LABELS
             else ""
         )
-        await _message(callback).answer(
+        await message_of(callback).answer(
             texts.CARD.format(
                 form=escape(await _title(database, catalog, campaign)),
                 period=escape(campaign.period_label),
@@ -181,17 +211,17 @@ def build_router() -> Router:
     ) -> None:
         campaign = await managed_campaign(database, actor, callback_data.campaign_id)
         await callback.answer()
-        message = _message(callback)
+        message = message_of(callback)
         directory = await load_directory(database)
-        if callback_data.act == "deadline":
+        if callback_data.act == CampaignAct.DEADLINE:
             await state.set_state(CampaignEdit.deadline)
             await save_draft(state, EditDraft(campaign_id=campaign.id))
             deadline = local_datetime(campaign.deadline_at, _zone(directory, campaign))
             await message.answer(texts.ASK_NEW_DEADLINE.format(deadline=deadline))
-        elif callback_data.act == "add":
-            draft = EditDraft(campaign_id=campaign.id)
-            await _show_picker(message, state, database, directory, campaign, draft)
-        elif callback_data.act == "close":
+        elif callback_data.act == CampaignAct.ADD_SCHOOLS:
+            await save_draft(state, EditDraft(campaign_id=campaign.id))
+            await PICKER.start(actor, database, state, message)
+        elif callback_data.act == CampaignAct.CLOSE:
             builder = InlineKeyboardBuilder()
             builder.button(
                 text=texts.CLOSE_YES, callback_data=CloseCampaign(campaign_id=campaign.id)
@@ -227,7 +257,7 @@ def build_router() -> Router:
         campaign = await close_early(database, actor, callback_data.campaign_id, now=utcnow())
         await callback.answer()
         await close_buttons(callback, texts.CLOSE_YES)
-        await _message(callback).answer(
+        await message_of(callback).answer(
             texts.CLOSED.format(
                 form=escape(await _title(database, catalog, campaign)),
                 period=escape(campaign.period_label),
@@ -260,105 +290,4 @@ def build_router() -> Router:
             )
         )
 
-    @router.message(CampaignEdit.schools, TYPED_TEXT)
-    async def search(message: Message, actor: Actor, database: Database, state: FSMContext) -> None:
-        draft = await _draft(state)
-        campaign = await managed_campaign(database, actor, draft.campaign_id)
-        draft.query, draft.page = (message.text or "").strip(), 0
-        directory = await load_directory(database)
-        await _show_picker(message, state, database, directory, campaign, draft)
-
-    @router.callback_query(CampaignEdit.schools, SchoolsPage.filter())
-    async def turn_page(
-        callback: CallbackQuery,
-        callback_data: SchoolsPage,
-        actor: Actor,
-        database: Database,
-        state: FSMContext,
-    ) -> None:
-        draft = await _draft(state)
-        if callback_data.page != draft.page:
-            draft.page = max(0, callback_data.page)
-            await _refresh_picker(callback, state, actor, database, draft)
-        await callback.answer()
-
-    @router.callback_query(CampaignEdit.schools, PickSchool.filter())
-    async def pick(
-        callback: CallbackQuery,
-        callback_data: PickSchool,
-        actor: Actor,
-        database: Database,
-        state: FSMContext,
-    ) -> None:
-        draft = await _draft(state)
-        if callback_data.school_id in draft.school_ids:
-            draft.school_ids.remove(callback_data.school_id)
-        else:
-            draft.school_ids.append(callback_data.school_id)
-        await _refresh_picker(callback, state, actor, database, draft)
-        await callback.answer()  # after the refresh: a refusal there answers instead
-
-    @router.callback_query(CampaignEdit.schools, SchoolsDone.filter())
-    async def picked(
-        callback: CallbackQuery, actor: Actor, database: Database, state: FSMContext
-    ) -> None:
-        draft = await _draft(state)
-        if not draft.school_ids:
-            await callback.answer(texts.PICK_AT_LEAST_ONE, show_alert=True)
-            return
-        added = await add_schools(
-            database, actor, draft.campaign_id, draft.school_ids, now=utcnow()
-        )
-        await callback.answer()
-        await state.clear()
-        message = _message(callback)
-        await message.edit_reply_markup(reply_markup=None)
-        if added:
-            await message.answer(texts.SCHOOLS_ADDED.format(count=len(added)))
-        else:
-            await message.answer(texts.SCHOOLS_ALREADY_IN)
-
     return router
-
-
-async def _show_picker(
-    message: Message,
-    state: FSMContext,
-    database: Database,
-    directory: Directory,
-    campaign: Campaign,
-    draft: EditDraft,
-) -> None:
-    await state.set_state(CampaignEdit.schools)
-    await save_draft(state, draft)
-    schools = await _candidates(database, directory, campaign, draft)
-    if not schools:
-        text = (
-            texts.NO_SCHOOLS_FOUND.format(query=escape(draft.query))
-            if draft.query
-            else texts.ADD_NOTHING_LEFT
-        )
-        await message.answer(text)
-        return
-    async with database.read() as conn:
-        present = len(await campaign_school_ids(conn, campaign.id))
-    await message.answer(
-        texts.ADD_SCHOOLS_PROMPT.format(count=present),
-        reply_markup=school_picker(
-            schools, directory, selected=draft.school_ids, page=draft.page, multiple=True
-        ),
-    )
-
-
-async def _refresh_picker(
-    callback: CallbackQuery, state: FSMContext, actor: Actor, database: Database, draft: EditDraft
-) -> None:
-    campaign = await managed_campaign(database, actor, draft.campaign_id)
-    directory = await load_directory(database)
-    await save_draft(state, draft)
-    schools = await _candidates(database, directory, campaign, draft)
-    await _message(callback).edit_reply_markup(
-        reply_markup=school_picker(
-            schools, directory, selected=draft.school_ids, page=draft.page, multiple=True
-        )
-    )

@@ -30,10 +30,10 @@ from bot.handlers.campaigns.callbacks import (
     CampaignSchools,
 )
 from bot.handlers.campaigns.states import CampaignWizard
-from bot.handlers.shared.callbacks import PickSchool, SchoolsDone, SchoolsPage
-from bot.handlers.shared.drafts import read_draft, save_draft
+from bot.handlers.shared.buttons import close_buttons, message_of
+from bot.handlers.shared.drafts import StaleConversation, read_draft, save_draft
 from bot.handlers.shared.filters import TYPED_TEXT
-from bot.handlers.shared.school_picker import close_buttons, school_picker
+from bot.handlers.shared.school_picker import PickerTexts, Picking, SchoolPicker
 from bot.handlers.shared.views import local_datetime
 from core.access import AccessDenied, Action, allows_somewhere
 from core.actors import Actor
@@ -53,6 +53,7 @@ from core.forms.display import unit_for
 from core.questionnaires import FormCatalog
 from core.schedule import MAX_DAYS_BEFORE, Recurrence, ReminderPlan, first_period
 from storage import Database
+from storage.directory import School
 from storage.types import utcnow
 from texts import campaigns as texts
 
@@ -70,8 +71,6 @@ class CampaignDraft(BaseModel):
     period_label: str | None = None
     suggestions: list[str] = []
     school_ids: list[int] = []
-    query: str = ""
-    page: int = 0
     opens_at: datetime | None = None
     deadline_at: datetime | None = None
     default_deadline: date | None = None
@@ -84,12 +83,6 @@ async def _draft(state: FSMContext) -> CampaignDraft:
 
 async def _save(state: FSMContext, draft: CampaignDraft) -> None:
     await save_draft(state, draft)
-
-
-def _message(callback: CallbackQuery) -> Message:
-    if not isinstance(callback.message, Message):
-        raise AccessDenied(Action.RUN_CAMPAIGNS)  # an inaccessible (too old) message
-    return callback.message
 
 
 def _zone(directory: Directory, draft: CampaignDraft) -> ZoneInfo:
@@ -204,26 +197,6 @@ async def _ask_schools(
     )
 
 
-async def _show_picker(
-    message: Message, state: FSMContext, draft: CampaignDraft, directory: Directory
-) -> None:
-    assert draft.municipality_id is not None
-    await _save(state, draft)
-    await state.set_state(CampaignWizard.picking)
-    schools = directory.schools_of(draft.municipality_id)
-    if draft.query:
-        schools = directory.search_schools(draft.query, schools)
-    if not schools:
-        await message.answer(texts.NO_SCHOOLS_FOUND.format(query=escape(draft.query)))
-        return
-    await message.answer(
-        texts.PICK_SCHOOLS,
-        reply_markup=school_picker(
-            schools, directory, selected=draft.school_ids, page=draft.page, multiple=True
-        ),
-    )
-
-
 async def _after_schools(
     message: Message, state: FSMContext, draft: CampaignDraft, directory: Directory
 ) -> None:
@@ -298,8 +271,37 @@ async def _show_summary(
     )
 
 
+class _WizardSchools(SchoolPicker):
+    """ "Выбрать школы": any school of the round's municipality."""
+
+    refusal = Action.RUN_CAMPAIGNS
+    texts = PickerTexts(
+        prompt=texts.PICK_SCHOOLS,
+        prompt_one=texts.PICK_SCHOOLS,
+        nothing_to_pick=texts.NO_SCHOOLS_IN_CHOICE,
+        not_found=texts.NO_SCHOOLS_FOUND,
+        at_least_one=texts.PICK_AT_LEAST_ONE,
+    )
+
+    async def candidates(self, picking: Picking) -> list[School]:
+        draft = await _draft(picking.state)
+        if draft.municipality_id is None:
+            raise StaleConversation("no municipality chosen")
+        return picking.directory.schools_of(draft.municipality_id)
+
+    async def done(self, picking: Picking, school_ids: list[int]) -> None:
+        draft = await _draft(picking.state)
+        draft.school_ids = school_ids
+        await picking.message.answer(texts.SCHOOLS_CHOSEN.format(count=len(school_ids)))
+        await _after_schools(picking.message, picking.state, draft, picking.directory)
+
+
+PICKER = _WizardSchools(CampaignWizard.picking)
+
+
 def build_router() -> Router:
     router = Router(name="campaign_wizard")
+    PICKER.register(router)
 
     @router.message(Command(Cmd.NEW_CAMPAIGN))
     async def start(
@@ -346,7 +348,7 @@ def build_router() -> Router:
         await callback.answer()
         await close_buttons(callback, directory.municipalities[callback_data.municipality_id].name)
         await _save(state, CampaignDraft(municipality_id=callback_data.municipality_id))
-        await _ask_form(_message(callback), state, catalog)
+        await _ask_form(message_of(callback), state, catalog)
 
     @router.callback_query(CampaignWizard.form, CampaignForm.filter())
     async def chose_form(
@@ -365,7 +367,7 @@ def build_router() -> Router:
         draft.form_key = form.id
         await _save(state, draft)
         await state.set_state(CampaignWizard.recurrence)
-        await _message(callback).answer(
+        await message_of(callback).answer(
             texts.CHOOSE_RECURRENCE, reply_markup=_recurrence_keyboard()
         )
 
@@ -381,7 +383,7 @@ def build_router() -> Router:
         directory = await load_directory(database)
         now = utcnow()
         today = now.astimezone(_zone(directory, draft)).date()
-        message = _message(callback)
+        message = message_of(callback)
         recurrence = callback_data.value
         if recurrence is None:
             await close_buttons(callback, texts.RECURRENCE_ONCE)
@@ -416,7 +418,7 @@ def build_router() -> Router:
         await callback.answer()
         draft.period_label = draft.suggestions[callback_data.index]
         await close_buttons(callback, draft.period_label)
-        await _ask_schools(_message(callback), state, draft, await load_directory(database))
+        await _ask_schools(message_of(callback), state, draft, await load_directory(database))
 
     @router.message(CampaignWizard.period, TYPED_TEXT)
     async def typed_period(message: Message, database: Database, state: FSMContext) -> None:
@@ -432,18 +434,18 @@ def build_router() -> Router:
     async def chose_schools(
         callback: CallbackQuery,
         callback_data: CampaignSchools,
+        actor: Actor,
         database: Database,
         state: FSMContext,
     ) -> None:
         draft = await _draft(state)
         assert draft.municipality_id is not None
         directory = await load_directory(database)
-        message = _message(callback)
+        message = message_of(callback)
         if callback_data.kind == SchoolChoice.PICKED:
             await callback.answer()
             await close_buttons(callback, texts.SCHOOLS_PICK)
-            draft.query, draft.page = "", 0
-            await _show_picker(message, state, draft, directory)
+            await PICKER.start(actor, database, state, message, selected=draft.school_ids)
             return
         chosen = choose_schools(
             directory,
@@ -459,51 +461,6 @@ def build_router() -> Router:
         draft.school_ids = [school.id for school in chosen]
         await _after_schools(message, state, draft, directory)
 
-    @router.message(CampaignWizard.picking, TYPED_TEXT)
-    async def search(message: Message, database: Database, state: FSMContext) -> None:
-        draft = await _draft(state)
-        draft.query, draft.page = (message.text or "").strip(), 0
-        await _show_picker(message, state, draft, await load_directory(database))
-
-    @router.callback_query(CampaignWizard.picking, SchoolsPage.filter())
-    async def turn_page(
-        callback: CallbackQuery, callback_data: SchoolsPage, database: Database, state: FSMContext
-    ) -> None:
-        draft = await _draft(state)
-        await callback.answer()
-        if callback_data.page == draft.page:
-            return
-        draft.page = max(0, callback_data.page)
-        await _refresh_picker(callback, state, draft, await load_directory(database))
-
-    @router.callback_query(CampaignWizard.picking, PickSchool.filter())
-    async def pick(
-        callback: CallbackQuery, callback_data: PickSchool, database: Database, state: FSMContext
-    ) -> None:
-        draft = await _draft(state)
-        directory = await load_directory(database)
-        school = directory.schools.get(callback_data.school_id)
-        if school is None or school.municipality_id != draft.municipality_id:
-            raise AccessDenied(Action.RUN_CAMPAIGNS)
-        await callback.answer()
-        if school.id in draft.school_ids:
-            draft.school_ids.remove(school.id)
-        else:
-            draft.school_ids.append(school.id)
-        await _refresh_picker(callback, state, draft, directory)
-
-    @router.callback_query(CampaignWizard.picking, SchoolsDone.filter())
-    async def picked(callback: CallbackQuery, database: Database, state: FSMContext) -> None:
-        draft = await _draft(state)
-        if not draft.school_ids:
-            await callback.answer(texts.PICK_AT_LEAST_ONE, show_alert=True)
-            return
-        await callback.answer()
-        message = _message(callback)
-        await message.edit_reply_markup(reply_markup=None)
-        await message.answer(texts.SCHOOLS_CHOSEN.format(count=len(draft.school_ids)))
-        await _after_schools(message, state, draft, await load_directory(database))
-
     @router.callback_query(CampaignWizard.opening, CampaignOpenNow.filter())
     async def open_now(callback: CallbackQuery, state: FSMContext) -> None:
         await callback.answer()
@@ -511,7 +468,7 @@ def build_router() -> Router:
         draft = await _draft(state)
         draft.opens_at = utcnow()
         await _save(state, draft)
-        await _ask_deadline(_message(callback), state, draft)
+        await _ask_deadline(message_of(callback), state, draft)
 
     @router.message(CampaignWizard.opening, TYPED_TEXT)
     async def typed_opening(message: Message, database: Database, state: FSMContext) -> None:
@@ -542,7 +499,7 @@ def build_router() -> Router:
         await close_buttons(callback, draft.default_deadline.strftime("%d.%m.%Y"))
         zone = _zone(await load_directory(database), draft)
         draft.deadline_at = local_deadline(draft.default_deadline, zone.key)
-        await _ask_reminders(_message(callback), state, draft)
+        await _ask_reminders(message_of(callback), state, draft)
 
     @router.message(CampaignWizard.deadline, TYPED_TEXT)
     async def typed_deadline(message: Message, database: Database, state: FSMContext) -> None:
@@ -573,7 +530,7 @@ def build_router() -> Router:
         state: FSMContext,
     ) -> None:
         await callback.answer()
-        message = _message(callback)
+        message = message_of(callback)
         if callback_data.custom:
             await close_buttons(callback, texts.REMINDERS_CUSTOM)
             await state.set_state(CampaignWizard.reminder_days)
@@ -605,7 +562,7 @@ def build_router() -> Router:
         state: FSMContext,
     ) -> None:
         await callback.answer()
-        message = _message(callback)
+        message = message_of(callback)
         if not callback_data.confirmed:
             await close_buttons(callback, texts.CANCEL)
             await state.clear()
@@ -651,21 +608,6 @@ def build_router() -> Router:
         )
 
     return router
-
-
-async def _refresh_picker(
-    callback: CallbackQuery, state: FSMContext, draft: CampaignDraft, directory: Directory
-) -> None:
-    assert draft.municipality_id is not None
-    await _save(state, draft)
-    schools = directory.schools_of(draft.municipality_id)
-    if draft.query:
-        schools = directory.search_schools(draft.query, schools)
-    await _message(callback).edit_reply_markup(
-        reply_markup=school_picker(
-            schools, directory, selected=draft.school_ids, page=draft.page, multiple=True
-        )
-    )
 
 
 def _reminder_days(text: str) -> list[int] | None:

@@ -11,12 +11,17 @@ from pydantic import BaseModel
 
 from bot.commands import Cmd
 from bot.config import Settings
-from bot.handlers.invitations.callbacks import InviteRole, InviteScope, InviteUses, RevokeInvitation
+from bot.handlers.invitations.callbacks import (
+    InviteRole,
+    InviteScope,
+    InviteUses,
+    RevokeInvitation,
+    ScopeKind,
+)
 from bot.handlers.invitations.states import InviteWizard
-from bot.handlers.shared.callbacks import PickSchool, SchoolsDone, SchoolsPage
-from bot.handlers.shared.drafts import read_draft, save_draft
-from bot.handlers.shared.filters import TYPED_TEXT
-from bot.handlers.shared.school_picker import close_buttons, school_picker
+from bot.handlers.shared.buttons import close_buttons, message_of
+from bot.handlers.shared.drafts import StaleConversation, read_draft, save_draft
+from bot.handlers.shared.school_picker import PickerTexts, Picking, SchoolPicker
 from bot.handlers.shared.views import local_date, scope_label
 from core.access import (
     DEPLOYMENT,
@@ -59,8 +64,6 @@ class InviteDraft(BaseModel):
     municipality_id: int | None = None
     district_id: int | None = None
     school_ids: list[int] = []
-    query: str = ""
-    page: int = 0
 
     def scope(self) -> Scope:
         return Scope(self.municipality_id, self.district_id, tuple(self.school_ids))
@@ -92,14 +95,45 @@ def _uses_keyboard() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def _candidates(actor: Actor, draft: InviteDraft, directory: Directory) -> list[School]:
-    assert draft.role is not None
-    allowed = grantable_schools(actor, draft.role, directory)
-    return directory.search_schools(draft.query, allowed) if draft.query else allowed
+class _ScopeSchools(SchoolPicker):
+    """A respondent's school (one) or a coordinator's schools (several), within what the
+    inviting person may grant."""
+
+    refusal = Action.INVITE
+    texts = PickerTexts(
+        prompt=texts.INVITE_CHOOSE_SCHOOLS,
+        prompt_one=texts.INVITE_CHOOSE_SCHOOL,
+        nothing_to_pick=texts.INVITE_NO_DIRECTORY,
+        not_found=texts.INVITE_NO_SCHOOLS,
+        at_least_one=texts.INVITE_SELECT_AT_LEAST_ONE,
+    )
+
+    async def _role(self, picking: Picking) -> Role:
+        draft = await _draft(picking.state)
+        if draft.role is None:
+            raise StaleConversation("no role chosen")
+        return draft.role
+
+    async def candidates(self, picking: Picking) -> list[School]:
+        return grantable_schools(picking.actor, await self._role(picking), picking.directory)
+
+    async def multiple(self, picking: Picking) -> bool:
+        return await self._role(picking) is Role.COORDINATOR
+
+    async def done(self, picking: Picking, school_ids: list[int]) -> None:
+        draft = await _draft(picking.state)
+        draft.school_ids = school_ids
+        await _save(picking.state, draft)
+        await picking.state.set_state(InviteWizard.uses)
+        await picking.message.answer(texts.INVITE_CHOOSE_USES, reply_markup=_uses_keyboard())
+
+
+PICKER = _ScopeSchools(InviteWizard.schools)
 
 
 def build_router() -> Router:
     router = Router(name="invitations")
+    PICKER.register(router)
 
     @router.message(Command(Cmd.INVITE))
     async def start_wizard(message: Message, actor: Actor, state: FSMContext) -> None:
@@ -139,10 +173,12 @@ def build_router() -> Router:
                 if may_grant(actor, role, Target.municipality(municipality.id)):
                     builder.button(
                         text=municipality.name,
-                        callback_data=InviteScope(kind="m", id=municipality.id),
+                        callback_data=InviteScope(kind=ScopeKind.MUNICIPALITY, id=municipality.id),
                     )
             if may_grant(actor, role, DEPLOYMENT):
-                builder.button(text=texts.INVITE_REGIONAL, callback_data=InviteScope(kind="all"))
+                builder.button(
+                    text=texts.INVITE_REGIONAL, callback_data=InviteScope(kind=ScopeKind.EVERYTHING)
+                )
             await state.set_state(InviteWizard.scope)
             await message.answer(
                 texts.INVITE_CHOOSE_MUNICIPALITY, reply_markup=builder.adjust(1).as_markup()
@@ -152,15 +188,19 @@ def build_router() -> Router:
             for district in directory.districts.values():
                 if may_grant(actor, role, Target.district(district)):
                     builder.button(
-                        text=district.name, callback_data=InviteScope(kind="d", id=district.id)
+                        text=district.name,
+                        callback_data=InviteScope(kind=ScopeKind.DISTRICT, id=district.id),
                     )
-            builder.button(text=texts.INVITE_PICK_SCHOOLS, callback_data=InviteScope(kind="pick"))
+            builder.button(
+                text=texts.INVITE_PICK_SCHOOLS, callback_data=InviteScope(kind=ScopeKind.PICK)
+            )
             await state.set_state(InviteWizard.scope)
             await message.answer(
                 texts.INVITE_CHOOSE_COORDINATOR_SCOPE, reply_markup=builder.adjust(1).as_markup()
             )
             return
-        await _show_picker(message, actor, draft, directory, state)
+        await _save(state, draft)
+        await PICKER.start(actor, database, state, message)
 
     @router.callback_query(InviteWizard.scope, InviteScope.filter())
     async def chose_scope(
@@ -173,23 +213,25 @@ def build_router() -> Router:
         draft = await _draft(state)
         assert draft.role is not None
         directory = await load_directory(database)
-        message = callback.message
-        assert isinstance(message, Message)
-        if callback_data.kind == "pick":
+        message = message_of(callback)
+        if callback_data.kind is ScopeKind.PICK:
             await callback.answer()
             await close_buttons(callback, texts.INVITE_PICK_SCHOOLS)
-            await _show_picker(message, actor, draft, directory, state)
+            await PICKER.start(actor, database, state, message)
             return
-        if callback_data.kind == "m" and callback_data.id in directory.municipalities:
+        if (
+            callback_data.kind is ScopeKind.MUNICIPALITY
+            and callback_data.id in directory.municipalities
+        ):
             target = Target.municipality(callback_data.id)
             draft.municipality_id, label = (
                 callback_data.id,
                 directory.municipalities[callback_data.id].name,
             )
-        elif callback_data.kind == "d" and callback_data.id in directory.districts:
+        elif callback_data.kind is ScopeKind.DISTRICT and callback_data.id in directory.districts:
             target = Target.district(directory.districts[callback_data.id])
             draft.district_id, label = callback_data.id, directory.districts[callback_data.id].name
-        elif callback_data.kind == "all":
+        elif callback_data.kind is ScopeKind.EVERYTHING:
             target, label = DEPLOYMENT, texts.INVITE_REGIONAL
         else:
             raise AccessDenied(Action.INVITE)
@@ -200,72 +242,6 @@ def build_router() -> Router:
         await _save(state, draft)
         await state.set_state(InviteWizard.uses)
         await message.answer(texts.INVITE_CHOOSE_USES, reply_markup=_uses_keyboard())
-
-    @router.message(InviteWizard.schools, TYPED_TEXT)
-    async def search_schools(
-        message: Message, actor: Actor, database: Database, state: FSMContext
-    ) -> None:
-        draft = await _draft(state)
-        draft.query, draft.page = (message.text or "").strip(), 0
-        await _show_picker(message, actor, draft, await load_directory(database), state)
-
-    @router.callback_query(InviteWizard.schools, SchoolsPage.filter())
-    async def turn_page(
-        callback: CallbackQuery,
-        callback_data: SchoolsPage,
-        actor: Actor,
-        database: Database,
-        state: FSMContext,
-    ) -> None:
-        draft = await _draft(state)
-        await callback.answer()
-        if callback_data.page == draft.page:
-            return
-        draft.page = max(0, callback_data.page)
-        await _save(state, draft)
-        await _refresh_picker(callback, actor, draft, await load_directory(database))
-
-    @router.callback_query(InviteWizard.schools, PickSchool.filter())
-    async def pick_school(
-        callback: CallbackQuery,
-        callback_data: PickSchool,
-        actor: Actor,
-        database: Database,
-        state: FSMContext,
-    ) -> None:
-        draft = await _draft(state)
-        assert draft.role is not None
-        directory = await load_directory(database)
-        school = directory.schools.get(callback_data.school_id)
-        if school is None or not may_grant(actor, draft.role, Target.school(school)):
-            raise AccessDenied(Action.INVITE)
-        await callback.answer()
-        if draft.role is Role.COORDINATOR:
-            if school.id in draft.school_ids:
-                draft.school_ids.remove(school.id)
-            else:
-                draft.school_ids.append(school.id)
-            await _save(state, draft)
-            await _refresh_picker(callback, actor, draft, directory)
-            return
-        draft.school_ids = [school.id]
-        await _save(state, draft)
-        await close_buttons(callback, school.short_name)
-        await state.set_state(InviteWizard.uses)
-        assert isinstance(callback.message, Message)
-        await callback.message.answer(texts.INVITE_CHOOSE_USES, reply_markup=_uses_keyboard())
-
-    @router.callback_query(InviteWizard.schools, SchoolsDone.filter())
-    async def schools_done(callback: CallbackQuery, state: FSMContext) -> None:
-        draft = await _draft(state)
-        if not draft.school_ids:
-            await callback.answer(texts.INVITE_SELECT_AT_LEAST_ONE, show_alert=True)
-            return
-        await callback.answer()
-        if isinstance(callback.message, Message):
-            await callback.message.edit_reply_markup(reply_markup=None)
-            await state.set_state(InviteWizard.uses)
-            await callback.message.answer(texts.INVITE_CHOOSE_USES, reply_markup=_uses_keyboard())
 
     @router.callback_query(InviteWizard.uses, InviteUses.filter())
     async def chose_uses(
@@ -429,43 +405,3 @@ def _scope_text(directory: Directory, scope: Scope) -> str:
         district_id=scope.district_id,
         school_ids=scope.school_ids,
     )
-
-
-async def _show_picker(
-    message: Message, actor: Actor, draft: InviteDraft, directory: Directory, state: FSMContext
-) -> None:
-    await _save(state, draft)
-    await state.set_state(InviteWizard.schools)
-    schools = _candidates(actor, draft, directory)
-    if not schools:
-        text = (
-            texts.INVITE_NO_SCHOOLS.format(query=escape(draft.query))
-            if draft.query
-            else texts.INVITE_NO_DIRECTORY
-        )
-        await message.answer(text)
-        return
-    multiple = draft.role is Role.COORDINATOR
-    prompt = texts.INVITE_CHOOSE_SCHOOLS if multiple else texts.INVITE_CHOOSE_SCHOOL
-    await message.answer(
-        prompt,
-        reply_markup=school_picker(
-            schools, directory, selected=draft.school_ids, page=draft.page, multiple=multiple
-        ),
-    )
-
-
-async def _refresh_picker(
-    callback: CallbackQuery, actor: Actor, draft: InviteDraft, directory: Directory
-) -> None:
-    if isinstance(callback.message, Message):
-        schools = _candidates(actor, draft, directory)
-        await callback.message.edit_reply_markup(
-            reply_markup=school_picker(
-                schools,
-                directory,
-                selected=draft.school_ids,
-                page=draft.page,
-                multiple=draft.role is Role.COORDINATOR,
-            )
-        )

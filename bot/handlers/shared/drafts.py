@@ -25,4 +25,5 @@ async def read_draft(state: FSMContext, model: type[Draft]) -> Draft:
 
 
 async def save_draft(state: FSMContext, draft: BaseModel) -> None:
-    await state.set_data(draft.model_dump(mode="json"))
+    # A merge: keys of a shared widget (the school picker) kept beside the draft stay.
+    await state.update_data(draft.model_dump(mode="json"))
