@@ -36,12 +36,12 @@ from core.campaigns import (
     managed_campaigns,
     parse_local_moment,
 )
+from core.clock import Clock
 from core.directory import Directory, load_directory
 from core.questionnaires import FormCatalog
 from storage import Database
 from storage.campaigns import Campaign, campaign_school_ids
 from storage.directory import School
-from storage.types import utcnow
 from texts import campaigns as texts
 
 
@@ -104,7 +104,7 @@ class _AddedSchools(SchoolPicker):
     async def done(self, picking: Picking, school_ids: list[int]) -> None:
         draft = await _draft(picking.state)
         added = await add_schools(
-            picking.database, picking.actor, draft.campaign_id, school_ids, now=utcnow()
+            picking.database, picking.actor, draft.campaign_id, school_ids, now=picking.now
         )
         await picking.state.clear()
         if added:
@@ -208,6 +208,7 @@ def build_router() -> Router:
         database: Database,
         catalog: FormCatalog,
         state: FSMContext,
+        clock: Clock,
     ) -> None:
         campaign = await managed_campaign(database, actor, callback_data.campaign_id)
         await callback.answer()
@@ -220,7 +221,7 @@ def build_router() -> Router:
             await message.answer(texts.ASK_NEW_DEADLINE.format(deadline=deadline))
         elif callback_data.act == CampaignAct.ADD_SCHOOLS:
             await save_draft(state, EditDraft(campaign_id=campaign.id))
-            await PICKER.start(actor, database, state, message)
+            await PICKER.start(actor, database, state, message, clock)
         elif callback_data.act == CampaignAct.CLOSE:
             builder = InlineKeyboardBuilder()
             builder.button(
@@ -231,7 +232,7 @@ def build_router() -> Router:
             )
             chain = ""
             if campaign.recurrence:
-                continuing = await continuing_round(database, campaign, now=utcnow())
+                continuing = await continuing_round(database, campaign, now=clock())
                 chain = (
                     texts.CLOSE_CHAIN
                     if continuing is None
@@ -253,8 +254,9 @@ def build_router() -> Router:
         actor: Actor,
         database: Database,
         catalog: FormCatalog,
+        clock: Clock,
     ) -> None:
-        campaign = await close_early(database, actor, callback_data.campaign_id, now=utcnow())
+        campaign = await close_early(database, actor, callback_data.campaign_id, now=clock())
         await callback.answer()
         await close_buttons(callback, texts.CLOSE_YES)
         await message_of(callback).answer(
@@ -271,11 +273,12 @@ def build_router() -> Router:
         database: Database,
         catalog: FormCatalog,
         state: FSMContext,
+        clock: Clock,
     ) -> None:
         draft = await _draft(state)
         campaign = await managed_campaign(database, actor, draft.campaign_id)
         zone = _zone(await load_directory(database), campaign)
-        now = utcnow()
+        now = clock()
         deadline_at = parse_local_moment(message.text or "", zone, now=now, end_of_day=True)
         if deadline_at is None:
             await message.answer(texts.BAD_MOMENT)

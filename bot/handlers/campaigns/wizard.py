@@ -48,13 +48,13 @@ from core.campaigns import (
     parse_local_moment,
     runnable_municipalities,
 )
+from core.clock import Clock
 from core.directory import Directory, load_directory
 from core.forms.display import unit_for
 from core.questionnaires import FormCatalog
 from core.schedule import MAX_DAYS_BEFORE, Recurrence, ReminderPlan, first_period
 from storage import Database
 from storage.directory import School
-from storage.types import utcnow
 from texts import campaigns as texts
 
 DEFAULT_PLAN = ReminderPlan()
@@ -377,11 +377,12 @@ def build_router() -> Router:
         callback_data: CampaignRecurrence,
         database: Database,
         state: FSMContext,
+        clock: Clock,
     ) -> None:
         await callback.answer()
         draft = await _draft(state)
         directory = await load_directory(database)
-        now = utcnow()
+        now = clock()
         today = now.astimezone(_zone(directory, draft)).date()
         message = message_of(callback)
         recurrence = callback_data.value
@@ -437,6 +438,7 @@ def build_router() -> Router:
         actor: Actor,
         database: Database,
         state: FSMContext,
+        clock: Clock,
     ) -> None:
         draft = await _draft(state)
         assert draft.municipality_id is not None
@@ -445,7 +447,7 @@ def build_router() -> Router:
         if callback_data.kind == SchoolChoice.PICKED:
             await callback.answer()
             await close_buttons(callback, texts.SCHOOLS_PICK)
-            await PICKER.start(actor, database, state, message, selected=draft.school_ids)
+            await PICKER.start(actor, database, state, message, clock, selected=draft.school_ids)
             return
         chosen = choose_schools(
             directory,
@@ -462,20 +464,22 @@ def build_router() -> Router:
         await _after_schools(message, state, draft, directory)
 
     @router.callback_query(CampaignWizard.opening, CampaignOpenNow.filter())
-    async def open_now(callback: CallbackQuery, state: FSMContext) -> None:
+    async def open_now(callback: CallbackQuery, state: FSMContext, clock: Clock) -> None:
         await callback.answer()
         await close_buttons(callback, texts.OPEN_NOW)
         draft = await _draft(state)
-        draft.opens_at = utcnow()
+        draft.opens_at = clock()
         await _save(state, draft)
         await _ask_deadline(message_of(callback), state, draft)
 
     @router.message(CampaignWizard.opening, TYPED_TEXT)
-    async def typed_opening(message: Message, database: Database, state: FSMContext) -> None:
+    async def typed_opening(
+        message: Message, database: Database, state: FSMContext, clock: Clock
+    ) -> None:
         draft = await _draft(state)
         directory = await load_directory(database)
         zone = _zone(directory, draft)
-        now = utcnow()
+        now = clock()
         opens_at = parse_local_moment(message.text or "", zone, now=now, end_of_day=False)
         if opens_at is None:
             await message.answer(texts.BAD_MOMENT)
@@ -502,11 +506,13 @@ def build_router() -> Router:
         await _ask_reminders(message_of(callback), state, draft)
 
     @router.message(CampaignWizard.deadline, TYPED_TEXT)
-    async def typed_deadline(message: Message, database: Database, state: FSMContext) -> None:
+    async def typed_deadline(
+        message: Message, database: Database, state: FSMContext, clock: Clock
+    ) -> None:
         draft = await _draft(state)
         assert draft.opens_at is not None
         zone = _zone(await load_directory(database), draft)
-        now = utcnow()
+        now = clock()
         deadline_at = parse_local_moment(message.text or "", zone, now=now, end_of_day=True)
         if deadline_at is None:
             await message.answer(texts.BAD_MOMENT)
@@ -560,6 +566,7 @@ def build_router() -> Router:
         database: Database,
         catalog: FormCatalog,
         state: FSMContext,
+        clock: Clock,
     ) -> None:
         await callback.answer()
         message = message_of(callback)
@@ -583,7 +590,7 @@ def build_router() -> Router:
             reminder_plan=_reminder_plan(draft),
             recurrence=draft.recurrence,
         )
-        now = utcnow()
+        now = clock()
         try:
             campaign = await open_campaign(database, catalog, actor, plan, now=now)
         except CampaignRefused as refused:

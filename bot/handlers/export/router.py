@@ -3,6 +3,7 @@
 import asyncio
 from collections import Counter
 from collections.abc import Sequence
+from datetime import datetime
 from html import escape
 
 from aiogram import Bot, Router
@@ -12,8 +13,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.commands import Cmd
 from bot.handlers.export.callbacks import ExportPick, ExportRun
+from bot.handlers.shared.buttons import message_of
 from core.access import AccessDenied, Action, allows_somewhere, visible_schools
 from core.actors import Actor
+from core.clock import Clock
 from core.directory import load_directory
 from core.export import (
     Export,
@@ -29,7 +32,6 @@ from core.questionnaires import FormCatalog
 from exports.workbook import render_workbook
 from storage import Database
 from storage.exports import campaign_school_ids
-from storage.types import utcnow
 from texts import export as texts
 
 MAX_CAMPAIGN_BUTTONS = 30
@@ -122,6 +124,7 @@ def build_router() -> Router:
         database: Database,
         catalog: FormCatalog,
         bot: Bot,
+        clock: Clock,
     ) -> None:
         choices = await list_exportable(database, catalog, actor)
         campaign_ids = _campaign_ids(choices, callback_data)
@@ -131,7 +134,7 @@ def build_router() -> Router:
         total, districts = await _district_counts(database, actor, campaign_ids)
         if len(districts) < 2:
             run = ExportRun(campaign_id=callback_data.campaign_id, form_key=callback_data.form_key)
-            await _send(callback, run, actor, database, catalog, bot)
+            await _send(callback, run, actor, database, catalog, bot, clock())
             return
         builder = InlineKeyboardBuilder()
         builder.button(
@@ -161,9 +164,10 @@ def build_router() -> Router:
         database: Database,
         catalog: FormCatalog,
         bot: Bot,
+        clock: Clock,
     ) -> None:
         await callback.answer()
-        await _send(callback, callback_data, actor, database, catalog, bot)
+        await _send(callback, callback_data, actor, database, catalog, bot, clock())
 
     return router
 
@@ -175,11 +179,10 @@ async def _send(
     database: Database,
     catalog: FormCatalog,
     bot: Bot,
+    now: datetime,
 ) -> None:
     """Build the export (access is checked again), render it off the event loop, send it."""
-    message = callback.message
-    if not isinstance(message, Message):
-        raise AccessDenied(Action.EXPORT)
+    message = message_of(callback)
     choices = await list_exportable(database, catalog, actor)
     campaign_ids = _campaign_ids(choices, run)
     if not campaign_ids:
@@ -187,7 +190,6 @@ async def _send(
         return
     progress = await message.answer(texts.PREPARING)
     await bot.send_chat_action(message.chat.id, "upload_document")
-    now = utcnow()
     try:
         export = await build_export(
             database,

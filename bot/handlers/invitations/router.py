@@ -33,6 +33,7 @@ from core.access import (
     may_grant,
 )
 from core.actors import Actor
+from core.clock import Clock
 from core.directory import Directory, load_directory
 from core.invitations import (
     Scope,
@@ -48,7 +49,6 @@ from exports.sheets import CellValue, SheetData, write_workbook
 from storage import Database
 from storage.directory import School
 from storage.people import Role
-from storage.types import utcnow
 from texts import common as common_texts
 from texts import people as texts
 
@@ -152,6 +152,7 @@ def build_router() -> Router:
         actor: Actor,
         database: Database,
         state: FSMContext,
+        clock: Clock,
     ) -> None:
         role = Role.parse(callback_data.role)
         if role is None or role not in grantable_roles(actor):
@@ -200,7 +201,7 @@ def build_router() -> Router:
             )
             return
         await _save(state, draft)
-        await PICKER.start(actor, database, state, message)
+        await PICKER.start(actor, database, state, message, clock)
 
     @router.callback_query(InviteWizard.scope, InviteScope.filter())
     async def chose_scope(
@@ -209,6 +210,7 @@ def build_router() -> Router:
         actor: Actor,
         database: Database,
         state: FSMContext,
+        clock: Clock,
     ) -> None:
         draft = await _draft(state)
         assert draft.role is not None
@@ -217,7 +219,7 @@ def build_router() -> Router:
         if callback_data.kind is ScopeKind.PICK:
             await callback.answer()
             await close_buttons(callback, texts.INVITE_PICK_SCHOOLS)
-            await PICKER.start(actor, database, state, message)
+            await PICKER.start(actor, database, state, message, clock)
             return
         if (
             callback_data.kind is ScopeKind.MUNICIPALITY
@@ -252,6 +254,7 @@ def build_router() -> Router:
         settings: Settings,
         state: FSMContext,
         bot: Bot,
+        clock: Clock,
     ) -> None:
         draft = await _draft(state)
         assert draft.role is not None
@@ -262,7 +265,7 @@ def build_router() -> Router:
             actor,
             draft.role,
             draft.scope(),
-            now=utcnow(),
+            now=clock(),
             ttl=settings.invitation_ttl,
             max_uses=callback_data.uses or None,
         )
@@ -297,12 +300,16 @@ def build_router() -> Router:
 
     @router.message(Command(Cmd.INVITATIONS))
     async def list_open(
-        message: Message, actor: Actor, database: Database, settings: Settings
+        message: Message,
+        actor: Actor,
+        database: Database,
+        settings: Settings,
+        clock: Clock,
     ) -> None:
         if not allows_somewhere(actor, Action.INVITE):
             await message.answer(texts.INVITE_NOT_ALLOWED)
             return
-        found = await open_invitations(database, actor, now=utcnow())
+        found = await open_invitations(database, actor, now=clock())
         if not found:
             await message.answer(texts.INVITATIONS_NONE)
             return
@@ -332,14 +339,23 @@ def build_router() -> Router:
 
     @router.callback_query(RevokeInvitation.filter())
     async def revoke_one(
-        callback: CallbackQuery, callback_data: RevokeInvitation, actor: Actor, database: Database
+        callback: CallbackQuery,
+        callback_data: RevokeInvitation,
+        actor: Actor,
+        database: Database,
+        clock: Clock,
     ) -> None:
-        revoked = await revoke(database, actor, callback_data.invitation_id, now=utcnow())
+        revoked = await revoke(database, actor, callback_data.invitation_id, now=clock())
         await callback.answer(texts.REVOKED if revoked else texts.ALREADY_REVOKED, show_alert=True)
 
     @router.message(Command(Cmd.INVITE_ALL))
     async def invite_all(
-        message: Message, actor: Actor, database: Database, settings: Settings, bot: Bot
+        message: Message,
+        actor: Actor,
+        database: Database,
+        settings: Settings,
+        bot: Bot,
+        clock: Clock,
     ) -> None:
         if not allows_somewhere(actor, Action.INVITE) or Role.RESPONDENT not in grantable_roles(
             actor
@@ -352,7 +368,7 @@ def build_router() -> Router:
             await message.answer(texts.INVITE_ALL_NONE)
             return
         await bot.send_chat_action(message.chat.id, "upload_document")
-        now = utcnow()
+        now = clock()
         created = await create_school_invitations(
             database,
             actor,

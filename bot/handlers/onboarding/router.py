@@ -16,6 +16,7 @@ from bot.handlers.shared.filters import TYPED_TEXT
 from bot.handlers.shared.menus import help_text, main_menu, set_personal_menu
 from bot.handlers.shared.views import scope_label
 from core.actors import resolve_actor
+from core.clock import Clock
 from core.directory import load_directory
 from core.invitations import (
     InvitationRefused,
@@ -26,7 +27,6 @@ from core.invitations import (
 from core.people import ProfileError, clean_full_name, clean_position, save_profile
 from storage import Database
 from storage.people import Role
-from storage.types import utcnow
 from texts import common as common_texts
 from texts import people as texts
 
@@ -44,14 +44,18 @@ def build_router() -> Router:
 
     @router.message(CommandStart(deep_link=True))
     async def open_invitation(
-        message: Message, command: CommandObject, database: Database, state: FSMContext
+        message: Message,
+        command: CommandObject,
+        database: Database,
+        state: FSMContext,
+        clock: Clock,
     ) -> None:
         sender = message.from_user
         assert sender is not None
         newcomer = Newcomer(sender.id, sender.full_name, sender.username)
         try:
             redemption = await redeem_invitation(
-                database, command.args or "", newcomer, now=utcnow()
+                database, command.args or "", newcomer, now=clock()
             )
         except InvitationRefused as refused:
             log.info("invitation refused for %s: %s", sender.id, refused.reason)

@@ -13,6 +13,7 @@ from bot.handlers.shared.menus import ROLE_ORDER
 from bot.handlers.shared.views import grant_label
 from core.access import Action, allows_somewhere, may_grant
 from core.actors import Actor
+from core.clock import Clock
 from core.directory import Directory, load_directory
 from core.people import (
     change_role,
@@ -24,7 +25,6 @@ from core.people import (
 )
 from storage import Database
 from storage.people import Person, Role
-from storage.types import utcnow
 from texts import common as common_texts
 from texts import people as texts
 
@@ -165,7 +165,11 @@ def build_router() -> Router:
 
     @router.callback_query(RemovePerson.filter())
     async def remove(
-        callback: CallbackQuery, callback_data: RemovePerson, actor: Actor, database: Database
+        callback: CallbackQuery,
+        callback_data: RemovePerson,
+        actor: Actor,
+        database: Database,
+        clock: Clock,
     ) -> None:
         person = await person_for(database, actor, callback_data.user_id)
         message = callback.message
@@ -183,7 +187,7 @@ def build_router() -> Router:
                     reply_markup=builder.as_markup(),
                 )
             return
-        removal = await remove_person(database, actor, person.user.id, now=utcnow())
+        removal = await remove_person(database, actor, person.user.id, now=clock())
         await callback.answer()
         text = (
             texts.PERSON_REMOVED.format(name=escape(person.user.full_name))

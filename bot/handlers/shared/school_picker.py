@@ -9,6 +9,7 @@ of the FSM data beside the flow's draft.
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 
 from aiogram import Router
@@ -24,6 +25,7 @@ from bot.handlers.shared.drafts import StaleConversation
 from bot.handlers.shared.filters import TYPED_TEXT
 from core.access import AccessDenied, Action
 from core.actors import Actor
+from core.clock import Clock
 from core.directory import Directory, load_directory
 from storage import Database
 from storage.directory import School
@@ -49,6 +51,7 @@ class Picking:
     state: FSMContext
     message: Message
     directory: Directory
+    now: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,13 +96,14 @@ class SchoolPicker:
         database: Database,
         state: FSMContext,
         message: Message,
+        clock: Clock,
         selected: Collection[int] = (),
     ) -> None:
         """Enter the picking step and show its first page."""
         await state.set_state(self.state)
         draft = PickerDraft(selected=list(selected))
         await self._save(state, draft)
-        picking = Picking(actor, database, state, message, await load_directory(database))
+        picking = Picking(actor, database, state, message, await load_directory(database), clock())
         await self._send(picking, draft)
 
     def register(self, router: Router) -> None:
@@ -111,12 +115,12 @@ class SchoolPicker:
     # -- the four handlers -----------------------------------------------------------------
 
     async def _search(
-        self, message: Message, actor: Actor, database: Database, state: FSMContext
+        self, message: Message, actor: Actor, database: Database, state: FSMContext, clock: Clock
     ) -> None:
         draft = await self._draft(state)
         draft.query, draft.page = (message.text or "").strip()[:MAX_QUERY], 0
         await self._save(state, draft)
-        picking = Picking(actor, database, state, message, await load_directory(database))
+        picking = Picking(actor, database, state, message, await load_directory(database), clock())
         await self._send(picking, draft)
 
     async def _turn(
@@ -126,12 +130,13 @@ class SchoolPicker:
         actor: Actor,
         database: Database,
         state: FSMContext,
+        clock: Clock,
     ) -> None:
         draft = await self._draft(state)
         if callback_data.page != draft.page:
             draft.page = callback_data.page
             await self._save(state, draft)
-            await self._refresh(await self._picking(callback, actor, database, state), draft)
+            await self._refresh(await self._picking(callback, actor, database, state, clock), draft)
         await callback.answer()  # after the refresh: a refusal there answers instead
 
     async def _pick(
@@ -141,9 +146,10 @@ class SchoolPicker:
         actor: Actor,
         database: Database,
         state: FSMContext,
+        clock: Clock,
     ) -> None:
         draft = await self._draft(state)
-        picking = await self._picking(callback, actor, database, state)
+        picking = await self._picking(callback, actor, database, state, clock)
         allowed = {school.id: school for school in await self.candidates(picking)}
         school = allowed.get(callback_data.school_id)
         if school is None:
@@ -162,13 +168,18 @@ class SchoolPicker:
         await callback.answer()
 
     async def _done(
-        self, callback: CallbackQuery, actor: Actor, database: Database, state: FSMContext
+        self,
+        callback: CallbackQuery,
+        actor: Actor,
+        database: Database,
+        state: FSMContext,
+        clock: Clock,
     ) -> None:
         draft = await self._draft(state)
         if not draft.selected:
             await callback.answer(self.texts.at_least_one, show_alert=True)
             return
-        picking = await self._picking(callback, actor, database, state)
+        picking = await self._picking(callback, actor, database, state, clock)
         await callback.answer()
         await picking.message.edit_reply_markup(reply_markup=None)
         await self._finish(picking, draft.selected)
@@ -180,10 +191,15 @@ class SchoolPicker:
         await self.done(picking, school_ids)
 
     async def _picking(
-        self, callback: CallbackQuery, actor: Actor, database: Database, state: FSMContext
+        self,
+        callback: CallbackQuery,
+        actor: Actor,
+        database: Database,
+        state: FSMContext,
+        clock: Clock,
     ) -> Picking:
         directory = await load_directory(database)
-        return Picking(actor, database, state, message_of(callback), directory)
+        return Picking(actor, database, state, message_of(callback), directory, clock())
 
     async def _shown(self, picking: Picking, draft: PickerDraft) -> list[School]:
         schools = await self.candidates(picking)

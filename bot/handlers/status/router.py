@@ -1,5 +1,6 @@
 """/status: the completion board of the actor's scope, with buttons that nudge late schools."""
 
+from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from bot.handlers.review.router import entry_markup
 from bot.handlers.status.callbacks import NudgeLate, NudgeSchool
 from core.access import AccessDenied, Action, Target, allows, allows_somewhere
 from core.actors import Actor
+from core.clock import Clock
 from core.questionnaires import FormCatalog
 from core.reminders import Deliver
 from core.review import review_queue
@@ -26,7 +28,6 @@ from core.status import (
 )
 from storage import Database
 from storage.responses import Status
-from storage.types import utcnow
 from texts import status as texts
 
 MESSAGE_LIMIT = 3500  # under Telegram's 4096, with room for entities and UTF-16 counting
@@ -111,8 +112,9 @@ async def _nudge(
     actor: Actor,
     campaign_id: int,
     school_ids: list[int],
+    now: datetime,
 ) -> None:
-    report = await nudge(database, catalog, actor, campaign_id, school_ids, deliver, now=utcnow())
+    report = await nudge(database, catalog, actor, campaign_id, school_ids, deliver, now=now)
     await query.answer(_summary(report), show_alert=True)
 
 
@@ -121,12 +123,16 @@ def build_router() -> Router:
 
     @router.message(Command(Cmd.STATUS))
     async def show_status(
-        message: Message, actor: Actor, database: Database, catalog: FormCatalog
+        message: Message,
+        actor: Actor,
+        database: Database,
+        catalog: FormCatalog,
+        clock: Clock,
     ) -> None:
         if not allows_somewhere(actor, Action.VIEW_STATUS):
             await message.answer(texts.NOT_ALLOWED)
             return
-        board = await completion_board(database, catalog, actor, now=utcnow())
+        board = await completion_board(database, catalog, actor, now=clock())
         if not board.campaigns:
             await message.answer(texts.EMPTY)
             return
@@ -152,8 +158,11 @@ def build_router() -> Router:
         database: Database,
         catalog: FormCatalog,
         actor: Actor,
+        clock: Clock,
     ) -> None:
-        await _nudge(query, deliver, database, catalog, actor, callback_data.c, [callback_data.s])
+        await _nudge(
+            query, deliver, database, catalog, actor, callback_data.c, [callback_data.s], clock()
+        )
 
     @router.callback_query(NudgeLate.filter())
     async def nudge_late(
@@ -163,8 +172,9 @@ def build_router() -> Router:
         database: Database,
         catalog: FormCatalog,
         actor: Actor,
+        clock: Clock,
     ) -> None:
-        board = (await completion_board(database, catalog, actor, now=utcnow())).campaign(
+        board = (await completion_board(database, catalog, actor, now=clock())).campaign(
             callback_data.c
         )
         if board is None:  # not a campaign this person sees: a forged or stale button
@@ -175,6 +185,6 @@ def build_router() -> Router:
         if not nudgeable:
             await query.answer(texts.NUDGE_NO_LATE, show_alert=True)
             return
-        await _nudge(query, deliver, database, catalog, actor, callback_data.c, nudgeable)
+        await _nudge(query, deliver, database, catalog, actor, callback_data.c, nudgeable, clock())
 
     return router
