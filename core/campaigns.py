@@ -23,6 +23,7 @@ from storage.campaigns import (
     CampaignCounts,
     add_campaign,
     add_campaign_schools,
+    campaign_school_ids,
     close_campaign,
     get_campaign,
     later_rounds,
@@ -225,6 +226,15 @@ async def managed_campaign(database: Database, actor: Actor, campaign_id: int) -
     if campaign.closed_at is not None:
         raise CampaignRefused(Problem.CLOSED)
     return campaign
+
+
+async def managed_campaign_schools(
+    database: Database, actor: Actor, campaign_id: int
+) -> tuple[Campaign, set[int]]:
+    """An open campaign the actor may change, and the ids of the schools already in it."""
+    campaign = await managed_campaign(database, actor, campaign_id)
+    async with database.read() as conn:
+        return campaign, await campaign_school_ids(conn, campaign.id)
 
 
 async def change_deadline(

@@ -1,6 +1,5 @@
 """Texts of onboarding, invitations, people management and /whoami."""
 
-from core.invitations import Refusal
 from storage.people import Role
 
 ROLE_NAMES_PLURAL: dict[Role, str] = {
@@ -23,15 +22,16 @@ SCOPE_DISTRICT = "{district} ({municipality})"
 SCOPE_MUNICIPALITY = "{municipality}"
 
 # --- opening an invitation ---
-REFUSALS: dict[Refusal, str] = {
-    Refusal.MALFORMED: (
+# Keyed by ``core.invitations.Refusal`` values (a StrEnum member finds its value's entry).
+REFUSALS: dict[str, str] = {
+    "malformed": (
         "Ссылка-приглашение повреждена. Скопируйте её целиком или попросите новую у того, "
         "кто её прислал."
     ),
-    Refusal.UNKNOWN: "Такого приглашения нет. Проверьте ссылку или попросите новую.",
-    Refusal.REVOKED: "Это приглашение отозвано. Попросите у методиста новое.",
-    Refusal.EXPIRED: "Срок действия приглашения истёк. Попросите у методиста новое.",
-    Refusal.USED_UP: (
+    "unknown": "Такого приглашения нет. Проверьте ссылку или попросите новую.",
+    "revoked": "Это приглашение отозвано. Попросите у методиста новое.",
+    "expired": "Срок действия приглашения истёк. Попросите у методиста новое.",
+    "used_up": (
         "По этой ссылке уже зарегистрировалось разрешённое число людей. Попросите новую ссылку."
     ),
 }

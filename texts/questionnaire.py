@@ -7,6 +7,10 @@ NO_FORMS = (
     "Когда методист откроет мониторинг, бот пришлёт напоминание."
 )
 FORMS_HEADER = "Анкеты вашей школы:"
+FORMS_HEADER_SCHOOLS = "Анкеты ваших школ:"
+FORMS_PAGE = "Стр. {page} из {pages} · всего анкет: {count}"
+PREVIOUS_PAGE = "◀️"
+NEXT_PAGE = "▶️"
 FORM_LINE = "{icon} {title}{school} — {progress}, срок {deadline}"
 PROGRESS_LINE = "{answered} из {total}"
 STATUS_SUBMITTED = "отправлена {at}"
@@ -14,6 +18,7 @@ ICONS = {"not_started": "⏳", "draft": "✏️", "submitted": "✅", "returned"
 BUTTON_START = "Заполнить: {title}"
 BUTTON_CONTINUE = "Продолжить: {title}"
 BUTTON_VIEW = "Посмотреть: {title}"
+BUTTON_SCHOOL = "{button} · {school}"  # the same form of several schools: whose it is
 
 PAUSED = "Черновик сохранён. Продолжить можно в любой момент: «Мои анкеты» → «Продолжить»."
 OVERWRITTEN = "Этот ответ только что изменил(а) {name}: «{old}». Сохранён ваш ответ: «{new}»."

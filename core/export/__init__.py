@@ -30,6 +30,7 @@ from core.export.build import (
     export_filename,
     list_exportable,
 )
+from core.export.districts import district_counts
 from core.export.model import Export
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "MixedForms",
     "build_export",
     "campaigns_of_form",
+    "district_counts",
     "export_filename",
     "list_exportable",
 ]

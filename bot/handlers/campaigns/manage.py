@@ -33,6 +33,7 @@ from core.campaigns import (
     close_early,
     continuing_round,
     managed_campaign,
+    managed_campaign_schools,
     managed_campaigns,
     parse_local_moment,
 )
@@ -40,7 +41,7 @@ from core.clock import Clock
 from core.directory import Directory, load_directory
 from core.questionnaires import FormCatalog
 from storage import Database
-from storage.campaigns import Campaign, campaign_school_ids
+from storage.campaigns import Campaign
 from storage.directory import School
 from texts import campaigns as texts
 
@@ -87,10 +88,7 @@ class _AddedSchools(SchoolPicker):
 
     async def _campaign(self, picking: Picking) -> tuple[Campaign, set[int]]:
         draft = await _draft(picking.state)
-        campaign = await managed_campaign(picking.database, picking.actor, draft.campaign_id)
-        async with picking.database.read() as conn:
-            present = set(await campaign_school_ids(conn, campaign.id))
-        return campaign, present
+        return await managed_campaign_schools(picking.database, picking.actor, draft.campaign_id)
 
     async def candidates(self, picking: Picking) -> list[School]:
         campaign, present = await self._campaign(picking)

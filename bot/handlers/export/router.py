@@ -14,16 +14,16 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.commands import Cmd
 from bot.handlers.export.callbacks import ExportPick, ExportRun
 from bot.handlers.shared.buttons import message_of
-from core.access import AccessDenied, Action, allows_somewhere, visible_schools
+from core.access import AccessDenied, Action, allows_somewhere
 from core.actors import Actor
 from core.clock import Clock
-from core.directory import load_directory
 from core.export import (
     Export,
     ExportChoice,
     MixedForms,
     build_export,
     campaigns_of_form,
+    district_counts,
     export_filename,
     list_exportable,
 )
@@ -31,7 +31,6 @@ from core.export.model import Timeliness
 from core.questionnaires import FormCatalog
 from exports.workbook import render_workbook
 from storage import Database
-from storage.exports import campaign_school_ids
 from texts import export as texts
 
 MAX_CAMPAIGN_BUTTONS = 30
@@ -66,26 +65,6 @@ def _campaign_ids(choices: Sequence[ExportChoice], pick: ExportPick | ExportRun)
     if pick.form_key:
         return campaigns_of_form(choices, pick.form_key)
     return [c.campaign_id for c in choices if c.campaign_id == pick.campaign_id]
-
-
-async def _district_counts(
-    database: Database, actor: Actor, campaign_ids: Sequence[int]
-) -> tuple[int, list[tuple[int, str, int]]]:
-    """The schools the actor's export of these campaigns spans, and (district id, name, schools)
-    of its districts."""
-    directory = await load_directory(database)
-    async with database.read() as conn:
-        by_campaign = await campaign_school_ids(conn, campaign_ids)
-    members = {school_id for ids in by_campaign.values() for school_id in ids}
-    schools = visible_schools(
-        actor, Action.EXPORT, (directory.schools[s] for s in members if s in directory.schools)
-    )
-    counts = Counter(school.district_id for school in schools if school.district_id is not None)
-    districts = [
-        (district_id, directory.districts[district_id].name, count)
-        for district_id, count in counts.items()
-    ]
-    return len(schools), sorted(districts, key=lambda item: item[1])
 
 
 def _caption(export: Export) -> str:
@@ -131,7 +110,7 @@ def build_router() -> Router:
         if not campaign_ids:
             raise AccessDenied(Action.EXPORT)
         await callback.answer()
-        total, districts = await _district_counts(database, actor, campaign_ids)
+        total, districts = await district_counts(database, actor, campaign_ids)
         if len(districts) < 2:
             run = ExportRun(campaign_id=callback_data.campaign_id, form_key=callback_data.form_key)
             await _send(callback, run, actor, database, catalog, bot, clock())

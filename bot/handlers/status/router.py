@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.commands import Cmd
-from bot.handlers.review.router import entry_markup
+from bot.handlers.review.keyboards import entry_markup
 from bot.handlers.status.callbacks import NudgeLate, NudgeSchool
 from core.access import AccessDenied, Action, Target, allows, allows_somewhere
 from core.actors import Actor

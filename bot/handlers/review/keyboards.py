@@ -1,0 +1,14 @@
+"""Keyboards of /review that other rooms show too."""
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.handlers.review.callbacks import ReviewQueue
+from texts import review as texts
+
+
+def entry_markup(count: int) -> InlineKeyboardMarkup:
+    """The button that opens the review queue (shown under the /status board)."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=texts.ENTRY_BUTTON.format(count=count), callback_data=ReviewQueue())
+    return builder.as_markup()
