@@ -4,14 +4,16 @@ from .chat import BotMessage, Button
 from .client import LocalSession
 from .errors import APIError
 from .files import UploadedFile
-from .server import BotAPIEmulator, RecordedCall
-from .user import FakeUser
+from .server import BotAPIEmulator, CallbackPress, RecordedCall
+from .user import FakeChannel, FakeUser
 
 __all__ = [
     "APIError",
     "BotAPIEmulator",
     "BotMessage",
     "Button",
+    "CallbackPress",
+    "FakeChannel",
     "FakeUser",
     "LocalSession",
     "RecordedCall",

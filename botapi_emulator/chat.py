@@ -39,6 +39,7 @@ class BotMessage:
     parse_mode: str | None
     reply_markup: dict[str, Any] | None  # raw JSON as sent (any keyboard kind)
     document: UploadedFile | None = None
+    photo: UploadedFile | None = None  # sendPhoto: the largest size
     edited: bool = False
     deleted: bool = False
     date: int = field(default_factory=objects.now)
@@ -47,6 +48,36 @@ class BotMessage:
     entities: list[dict[str, Any]] = field(default_factory=list)
     chat: dict[str, Any] = field(default_factory=dict, repr=False)
     sender: dict[str, Any] = field(default_factory=dict, repr=False)
+    # Inline keyboards the message showed before edits replaced them, oldest first: a slow
+    # client can still press those buttons.
+    earlier_markups: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    planted: bool = False  # put there by a test (``plant_message``), not sent by the bot
+
+    @property
+    def chat_type(self) -> str:
+        """``private``, ``group``, ``supergroup`` or ``channel``."""
+        return str((self.chat or objects.default_chat_json(self.chat_id)).get("type", ""))
+
+    @property
+    def callback_data_ever(self) -> list[str]:
+        """Every callback_data this message has shown, earlier keyboards first, no repeats."""
+        seen: list[str] = []
+        keyboards = [*self.earlier_markups, self.reply_markup]
+        for markup in keyboards:
+            keyboard = inline_keyboard(markup)
+            for row in keyboard["inline_keyboard"] if keyboard else ():
+                for button in row:
+                    data = button.get("callback_data")
+                    if isinstance(data, str) and data not in seen:
+                        seen.append(data)
+        return seen
+
+    def replace_markup(self, markup: dict[str, Any] | None) -> None:
+        """Show ``markup`` from now on, remembering the keyboard it replaces."""
+        current = inline_keyboard(self.reply_markup)
+        if current is not None and current != inline_keyboard(markup):
+            self.earlier_markups.append(current)
+        self.reply_markup = inline_keyboard(markup)
 
     @property
     def buttons(self) -> list[list[Button]]:
@@ -91,6 +122,12 @@ class BotMessage:
                 "caption": shown,
                 "caption_entities": entities,
             }
+        elif self.photo is not None:
+            content = {
+                "photo": [objects.photo_size_json(self.photo, 800, 600)],
+                "caption": shown,
+                "caption_entities": entities,
+            }
         else:
             content = {"text": shown, "entities": entities}
         return objects.message_json(
@@ -115,12 +152,17 @@ class ChatStore:
         self._chats: dict[int, dict[str, Any]] = {}
         self._last_message_id: defaultdict[int, int] = defaultdict(int)
         self._messages: defaultdict[int, list[BotMessage]] = defaultdict(list)
+        self._in_order: list[BotMessage] = []  # every chat's messages, in send order
         self._changed = Notifier()
         self._listeners: list[MessageListener] = []
 
     def register_chat(self, chat: dict[str, Any]) -> None:
         """Describe a chat (a Chat object) so messages in it carry these details."""
         self._chats[int(chat["id"])] = chat
+
+    def known_chat(self, chat_id: int) -> dict[str, Any] | None:
+        """The registered description of the chat, if any."""
+        return self._chats.get(chat_id)
 
     def chat_json(self, chat_id: int) -> dict[str, Any]:
         return self._chats.get(chat_id) or objects.default_chat_json(chat_id)
@@ -133,9 +175,11 @@ class ChatStore:
     def add_listener(self, listener: MessageListener) -> None:
         self._listeners.append(listener)
 
-    def add(self, message: BotMessage) -> None:
+    def add(self, message: BotMessage, *, announce: bool = True) -> None:
         self._messages[message.chat_id].append(message)
-        self.touch("sent", message)
+        self._in_order.append(message)
+        if announce:
+            self.touch("sent", message)
 
     def touch(self, event: MessageEvent, message: BotMessage) -> None:
         """Announce that ``message`` was sent, edited or deleted."""
@@ -152,6 +196,10 @@ class ChatStore:
 
     def messages(self, chat_id: int) -> list[BotMessage]:
         return list(self._messages.get(chat_id, ()))
+
+    def all_messages(self) -> list[BotMessage]:
+        """Every message in every chat, in the order they were sent."""
+        return list(self._in_order)
 
     async def wait_message(self, chat_id: int, index: int, seconds: float) -> BotMessage:
         """The ``index``-th bot message in the chat, waiting for it to be sent."""

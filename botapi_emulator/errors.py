@@ -38,6 +38,10 @@ def bad_request(detail: str) -> APIError:
     return APIError(400, f"Bad Request: {detail}")
 
 
+def forbidden(detail: str) -> APIError:
+    return APIError(403, f"Forbidden: {detail}")
+
+
 def too_many_requests(retry_after: int) -> APIError:
     return APIError(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
 

@@ -75,6 +75,10 @@ class FileStore:
     def get(self, file_id: str) -> UploadedFile | None:
         return self._by_id.get(file_id)
 
+    def folder_of(self, file_id: str) -> str:
+        """``documents``, ``photos``, ``stickers``, ``voice``...: what kind of file it is."""
+        return self._path_by_id[file_id].split("/", 1)[0]
+
     def path_of(self, file_id: str) -> str:
         return self._path_by_id[file_id]
 

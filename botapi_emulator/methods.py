@@ -9,7 +9,7 @@ from typing import Any
 
 from . import objects
 from .chat import BotMessage, ChatStore, inline_keyboard
-from .errors import bad_request
+from .errors import bad_request, forbidden
 from .files import MAX_DOWNLOAD_SIZE, FileStore, UploadedFile
 from .markup import MarkupError, render
 from .updates import UpdateQueue
@@ -105,6 +105,7 @@ class Methods:
         self._updates = updates
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self._open_callback_queries: set[str] = set()
+        self.left_chats: set[int] = set()  # groups and channels the bot left (leaveChat)
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._table: dict[str, Handler] = {
             "getme": self.get_me,
@@ -120,6 +121,8 @@ class Methods:
             "deletemessage": self.delete_message,
             "answercallbackquery": self.answer_callback_query,
             "senddocument": self.send_document,
+            "sendphoto": self.send_photo,
+            "leavechat": self.leave_chat,
             "sendchataction": self.send_chat_action,
             "getfile": self.get_file,
         }
@@ -163,7 +166,18 @@ class Methods:
             raise bad_request("message text is empty")
         return text, plain, entities
 
+    def _check_member(self, chat_id: int) -> None:
+        """Sending to a group or channel the bot left fails as on Telegram."""
+        if chat_id in self.left_chats:
+            kind = self._chats.chat_json(chat_id).get("type", "group")
+            raise forbidden(f"bot is not a member of the {kind} chat")
+
+    def rejoin(self, chat_id: int) -> None:
+        """The bot was added to the chat again."""
+        self.left_chats.discard(chat_id)
+
     def _new_message(self, chat_id: int, method: str, **fields: Any) -> BotMessage:
+        self._check_member(chat_id)
         message = BotMessage(
             message_id=self._chats.next_message_id(chat_id),
             chat_id=chat_id,
@@ -277,7 +291,7 @@ class Methods:
         message.parse_mode = _optional_str(params, "parse_mode")
         message.plain_text = plain
         message.entities = entities
-        message.reply_markup = inline_keyboard(markup)
+        message.replace_markup(markup)
         return self._mark_edited(message)
 
     async def edit_message_reply_markup(self, params: Params, files: Files) -> Any:
@@ -285,7 +299,7 @@ class Methods:
         markup = validate_reply_markup(params.get("reply_markup"))
         if inline_keyboard(markup) == inline_keyboard(message.reply_markup):
             raise bad_request(NOT_MODIFIED)
-        message.reply_markup = inline_keyboard(markup)
+        message.replace_markup(markup)
         return self._mark_edited(message)
 
     async def delete_message(self, params: Params, files: Files) -> Any:
@@ -345,8 +359,58 @@ class Methods:
         )
         return message.as_telegram()
 
+    async def send_photo(self, params: Params, files: Files) -> Any:
+        chat_id = _int_param(params, "chat_id")
+        photo = files.get("photo")
+        reference = params.get("photo")
+        if photo is not None:
+            if not photo.content:
+                raise bad_request("file must be non-empty")
+            self._files.register(photo, folder="photos")
+        elif isinstance(reference, str) and reference and "://" not in reference:
+            photo = self._files.get(reference)
+            if photo is None:
+                raise bad_request("wrong file identifier/HTTP URL specified")
+            if self._files.folder_of(reference) != "photos":
+                raise bad_request("type of file mismatch")
+        elif reference:
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        else:
+            raise bad_request("there is no photo in the request")
+        caption = _optional_str(params, "caption")
+        plain: str | None = None
+        entities: list[dict[str, Any]] = []
+        if caption:
+            plain, entities = self._render(
+                caption,
+                _optional_str(params, "parse_mode"),
+                params.get("caption_entities"),
+                limit=MAX_CAPTION_LENGTH,
+                too_long="message caption is too long",
+            )
+        markup = validate_reply_markup(params.get("reply_markup"))
+        message = self._new_message(
+            chat_id,
+            "sendPhoto",
+            text=caption or None,
+            parse_mode=_optional_str(params, "parse_mode"),
+            reply_markup=markup,
+            photo=photo,
+            plain_text=plain,
+            entities=entities,
+        )
+        return message.as_telegram()
+
+    async def leave_chat(self, params: Params, files: Files) -> Any:
+        chat_id = _int_param(params, "chat_id")
+        if self._chats.chat_json(chat_id).get("type") == "private":
+            raise bad_request("chat member status can't be changed in private chats")
+        self._check_member(chat_id)
+        self.left_chats.add(chat_id)
+        return True
+
     async def send_chat_action(self, params: Params, files: Files) -> Any:
-        _int_param(params, "chat_id")
+        self._check_member(_int_param(params, "chat_id"))
         if not params.get("action"):
             raise bad_request("action is empty")
         return True

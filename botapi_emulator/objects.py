@@ -54,6 +54,40 @@ def private_chat_json(user: dict[str, Any]) -> dict[str, Any]:
     return chat
 
 
+def group_chat_json(chat_id: int, title: str) -> dict[str, Any]:
+    """A basic group (negative id)."""
+    return {"id": chat_id, "type": "group", "title": title}
+
+
+def supergroup_chat_json(
+    chat_id: int, title: str, *, username: str | None = None, is_forum: bool = False
+) -> dict[str, Any]:
+    """A supergroup (id ``-100...``); ``is_forum`` only appears when true, as Telegram sends it."""
+    chat: dict[str, Any] = {"id": chat_id, "type": "supergroup", "title": title}
+    if username is not None:
+        chat["username"] = username
+    if is_forum:
+        chat["is_forum"] = True
+    return chat
+
+
+def channel_chat_json(chat_id: int, title: str, *, username: str | None = None) -> dict[str, Any]:
+    """A channel (id ``-100...``)."""
+    chat: dict[str, Any] = {"id": chat_id, "type": "channel", "title": title}
+    if username is not None:
+        chat["username"] = username
+    return chat
+
+
+# The user Telegram puts into ``from`` of messages an anonymous group administrator sends.
+GROUP_ANONYMOUS_BOT: dict[str, Any] = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+
+
 def default_chat_json(chat_id: int) -> dict[str, Any]:
     """A chat nobody described: private for positive ids, a group otherwise."""
     if chat_id > 0:
@@ -66,17 +100,21 @@ def message_json(
     *,
     message_id: int,
     chat: dict[str, Any],
-    sender: dict[str, Any],
+    sender: dict[str, Any] | None,
     date: int | None = None,
     **content: Any,
 ) -> dict[str, Any]:
-    """A Message; ``content`` holds text/document/photo/... fields, ``None`` values dropped."""
+    """A Message; ``content`` holds text/document/photo/... fields, ``None`` values dropped.
+
+    ``sender`` is the ``from`` User; ``None`` for channel posts, which carry ``sender_chat``.
+    """
     message: dict[str, Any] = {
         "message_id": message_id,
         "date": now() if date is None else date,
         "chat": chat,
-        "from": sender,
     }
+    if sender is not None:
+        message["from"] = sender
     message.update({key: value for key, value in content.items() if value is not None})
     return message
 
@@ -136,6 +174,29 @@ def voice_json(file: UploadedFile, duration: int) -> dict[str, Any]:
     }
 
 
+def location_json(latitude: float, longitude: float) -> dict[str, Any]:
+    return {"latitude": latitude, "longitude": longitude}
+
+
+def contact_json(
+    phone_number: str, first_name: str, *, user_id: int | None = None
+) -> dict[str, Any]:
+    contact: dict[str, Any] = {"phone_number": phone_number, "first_name": first_name}
+    if user_id is not None:
+        contact["user_id"] = user_id
+    return contact
+
+
+def dice_json(emoji: str, value: int) -> dict[str, Any]:
+    return {"emoji": emoji, "value": value}
+
+
+def inaccessible_message_json(chat: dict[str, Any], message_id: int) -> dict[str, Any]:
+    """An InaccessibleMessage: what a callback query carries for a message the bot can no
+    longer see (``date`` is always 0)."""
+    return {"chat": chat, "message_id": message_id, "date": 0}
+
+
 def file_json(file: UploadedFile, file_path: str) -> dict[str, Any]:
     """The answer of ``getFile``."""
     return {
@@ -157,6 +218,11 @@ def callback_query_json(
         "id": query_id,
         "from": sender,
         "message": message,
-        "chat_instance": str(abs(message["chat"]["id"]) * 2654435761 % 10**19),
+        "chat_instance": chat_instance(int(message["chat"]["id"])),
         "data": data,
     }
+
+
+def chat_instance(chat_id: int) -> str:
+    """A stable stand-in for Telegram's opaque per-chat ``chat_instance``."""
+    return str(abs(chat_id) * 2654435761 % 10**19)

@@ -27,6 +27,20 @@ MAX_REQUEST_SIZE = 50 * 1024 * 1024  # Telegram's upload limit for bots
 
 
 @dataclass(frozen=True)
+class CallbackPress:
+    """One callback query pushed to the bot (whoever built it)."""
+
+    update_id: int
+    query_id: str
+    user_id: int | None
+    data: str | None
+    chat_id: int | None  # the chat of the pressed message; None without a message
+    chat_type: str | None
+    message_id: int | None
+    inaccessible: bool  # the message came as an InaccessibleMessage (date 0)
+
+
+@dataclass(frozen=True)
 class RecordedCall:
     """One request the emulator answered."""
 
@@ -70,6 +84,9 @@ class BotAPIEmulator:
         self._faults = FaultPlan()
         self._rate_limiter: RateLimiter | None = None
         self._callback_ids = itertools.count(4_000_000_000_000_000_001)
+        self._group_ids = itertools.count(4_000_000_001)
+        self._supergroup_ids = itertools.count(1_002_000_000_001)
+        self.callback_presses: list[CallbackPress] = []
         self._runner: web.AppRunner | None = None
         self._stopping: asyncio.Event | None = None
         self._base_url: str | None = None
@@ -156,7 +173,28 @@ class BotAPIEmulator:
         callback_query = payload.get("callback_query")
         if isinstance(callback_query, dict) and "id" in callback_query:
             self._methods.open_callback_query(str(callback_query["id"]))
-        return self._updates.push(payload)
+        update_id = self._updates.push(payload)
+        if isinstance(callback_query, dict) and "id" in callback_query:
+            self.callback_presses.append(_press_record(update_id, callback_query))
+        return update_id
+
+    def is_processed(self, update_id: int) -> bool:
+        """Whether getUpdates has confirmed the update (or dropped it: allowed_updates)."""
+        return self._updates.is_processed(update_id)
+
+    def callback_answer(self, query_id: str) -> dict[str, Any] | None:
+        """The bot's answerCallbackQuery parameters for this query id, if it answered."""
+        return self._methods.callback_answers.get(query_id)
+
+    def unanswered_presses(self, *, processed_only: bool = True) -> list[CallbackPress]:
+        """Callback queries the bot never answered; by default only those whose update
+        getUpdates has confirmed (a pending one cannot have been answered yet)."""
+        return [
+            press
+            for press in self.callback_presses
+            if press.query_id not in self._methods.callback_answers
+            and (not processed_only or self._updates.is_processed(press.update_id))
+        ]
 
     @property
     def last_update_id(self) -> int:
@@ -182,11 +220,110 @@ class BotAPIEmulator:
         """Describe a chat (a Chat object) so the bot's messages there carry its details."""
         self._chats.register_chat(chat)
 
+    def chat(self, chat_id: int) -> dict[str, Any]:
+        """The Chat JSON of ``chat_id``: as registered, else private/group guessed by sign."""
+        return self._chats.chat_json(chat_id)
+
+    def chat_type(self, chat_id: int) -> str:
+        """``private``, ``group``, ``supergroup`` or ``channel``."""
+        return str(self.chat(chat_id).get("type", ""))
+
+    def create_group(
+        self,
+        title: str = "Методисты",
+        *,
+        supergroup: bool = False,
+        username: str | None = None,
+        is_forum: bool = False,
+        chat_id: int | None = None,
+    ) -> dict[str, Any]:
+        """Register a new group (or supergroup) chat and return its Chat JSON.
+
+        Ids follow Telegram's shapes: ``-4000000001`` for groups, ``-1002000000001`` for
+        supergroups. Users talk there through ``FakeUser.in_chat(chat)``.
+        """
+        chat: dict[str, Any]
+        if supergroup:
+            chat_id = -next(self._supergroup_ids) if chat_id is None else chat_id
+            chat = objects.supergroup_chat_json(
+                chat_id, title, username=username, is_forum=is_forum
+            )
+        else:
+            chat_id = -next(self._group_ids) if chat_id is None else chat_id
+            chat = objects.group_chat_json(chat_id, title)
+        self.register_chat(chat)
+        return chat
+
+    def create_channel(
+        self,
+        title: str = "Новости ШНОР",
+        *,
+        username: str | None = None,
+        chat_id: int | None = None,
+    ) -> dict[str, Any]:
+        """Register a new channel and return its Chat JSON (post there with ``FakeChannel``)."""
+        chat_id = -next(self._supergroup_ids) if chat_id is None else chat_id
+        chat = objects.channel_chat_json(chat_id, title, username=username)
+        self.register_chat(chat)
+        return chat
+
+    @property
+    def left_chats(self) -> frozenset[int]:
+        """Groups and channels the bot left with leaveChat (sending there now fails, 403)."""
+        return frozenset(self._methods.left_chats)
+
+    def bot_joined(self, chat_id: int) -> None:
+        """The bot is a member of the chat again (it was added back)."""
+        self._methods.rejoin(chat_id)
+
+    @property
+    def bot_user(self) -> dict[str, Any]:
+        """The bot as a User object (as it appears in ``from`` and ``new_chat_members``)."""
+        return objects.user_json(
+            self.bot_id, self.bot_first_name, username=self.bot_username, is_bot=True
+        )
+
     # -- the bot's messages ------------------------------------------------------------
 
     def messages(self, chat_id: int) -> list[BotMessage]:
         """The bot's messages in the chat in send order, edits applied."""
         return self._chats.messages(chat_id)
+
+    def all_messages(self, *, include_planted: bool = False) -> list[BotMessage]:
+        """The bot's messages in every chat, in send order (``chat_type`` tells the chat's
+        kind); planted messages only when asked for."""
+        return [m for m in self._chats.all_messages() if include_planted or not m.planted]
+
+    def plant_message(
+        self,
+        chat_id: int,
+        text: str,
+        reply_markup: dict[str, Any] | None = None,
+        *,
+        date: int | None = None,
+    ) -> BotMessage:
+        """Put a message "from the bot" into a chat without the bot sending it: one from
+        before a restart, from another instance, or in a group the bot should never talk in.
+
+        Tests press its buttons; the bot may edit or delete it like its own. It is not
+        announced to listeners and ``all_messages`` leaves it out unless asked.
+        """
+        message = BotMessage(
+            message_id=self._chats.next_message_id(chat_id),
+            chat_id=chat_id,
+            method="planted",
+            text=text,
+            parse_mode=None,
+            reply_markup=reply_markup,
+            plain_text=text,
+            chat=self._chats.chat_json(chat_id),
+            sender=self.bot_user,
+            planted=True,
+        )
+        if date is not None:
+            message.date = date
+        self._chats.add(message, announce=False)
+        return message
 
     async def wait_message(
         self,
@@ -360,3 +497,24 @@ class BotAPIEmulator:
         return web.Response(
             body=file.content, content_type=file.mime_type or "application/octet-stream"
         )
+
+
+def _press_record(update_id: int, query: dict[str, Any]) -> CallbackPress:
+    sender = query.get("from")
+    message = query.get("message")
+    chat = message.get("chat") if isinstance(message, dict) else None
+    data = query.get("data")
+    return CallbackPress(
+        update_id=update_id,
+        query_id=str(query["id"]),
+        user_id=_int_or_none(sender.get("id")) if isinstance(sender, dict) else None,
+        data=data if isinstance(data, str) else None,
+        chat_id=_int_or_none(chat.get("id")) if isinstance(chat, dict) else None,
+        chat_type=str(chat.get("type")) if isinstance(chat, dict) else None,
+        message_id=_int_or_none(message.get("message_id")) if isinstance(message, dict) else None,
+        inaccessible=isinstance(message, dict) and message.get("date") == 0,
+    )
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

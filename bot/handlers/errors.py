@@ -12,7 +12,7 @@ Telling the person may itself fail (the chat is gone, Telegram is down): that is
 import logging
 
 from aiogram import Bot, Dispatcher, Router
-from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import ErrorEvent, Update
@@ -86,6 +86,29 @@ async def _stale(event: ErrorEvent, bot: Bot, state: FSMContext | None = None) -
     return True
 
 
+async def _not_modified(event: ErrorEvent, bot: Bot) -> bool:
+    """An edit to what the message already shows (a double press, the page it is on): done."""
+    if event.update.callback_query is not None:
+        try:
+            await bot.answer_callback_query(event.update.callback_query.id)
+        except TelegramAPIError as error:  # already answered before the edit
+            log.debug("update %s: %s", event.update.update_id, error)
+    return True
+
+
+def _is_not_modified(event: ErrorEvent) -> bool:
+    error = event.exception
+    return isinstance(error, TelegramBadRequest) and "message is not modified" in error.message
+
+
+def _is_gone(event: ErrorEvent) -> bool:
+    """The message a button belongs to was deleted or cannot be edited any more."""
+    error = event.exception
+    return isinstance(error, TelegramBadRequest) and (
+        "message to edit not found" in error.message or "message can't be edited" in error.message
+    )
+
+
 async def _too_old(event: ErrorEvent, bot: Bot) -> bool:
     """A button under a message Telegram no longer lets the bot read or edit."""
     await _tell(bot, event.update, texts.STALE_BUTTON, texts.STALE_BUTTON)
@@ -109,6 +132,8 @@ def register_error_handlers(dispatcher: Dispatcher) -> None:
     dispatcher.errors.register(_stale, ExceptionTypeFilter(StaleConversation))
     dispatcher.errors.register(_blocked, ExceptionTypeFilter(TelegramForbiddenError))
     dispatcher.errors.register(_too_old, ExceptionTypeFilter(MessageTooOld))
+    dispatcher.errors.register(_not_modified, _is_not_modified)
+    dispatcher.errors.register(_too_old, _is_gone)
 
 
 def build_router() -> Router:

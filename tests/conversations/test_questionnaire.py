@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.catalog import builtin_forms
+from bot.handlers.questionnaire.listing import PER_PAGE
 from botapi_emulator import BotMessage, FakeUser
 from core.actors import Actor
 from core.campaigns import open_form_for_schools
@@ -17,7 +18,7 @@ from storage.schema import responses
 from storage.types import utcnow
 from tests.conversations.answering import stored_values, walk
 from tests.factories import Town, make_person, make_town
-from tests.harness import BotHarness
+from tests.harness import ADMIN_TELEGRAM_ID, BotHarness
 from texts import forms as form_texts
 from texts import questionnaire as texts
 
@@ -122,6 +123,70 @@ async def test_my_forms_lists_status_and_deadline(harness: BotHarness, town: Tow
     assert "⏳ ВСОКО — 0 из" in text
     assert "срок" in text
     assert listing.button_texts == ["Заполнить: ВСОКО"]
+
+
+async def test_my_forms_pages_a_long_list_in_place(harness: BotHarness, town: Town) -> None:
+    for key in sorted(FORMS):  # every form in both schools: more than a page
+        await open_round(harness, key)
+    admin = harness.user(ADMIN_TELEGRAM_ID)
+    total = len(FORMS) * len(town.schools)
+    pages = -(-total // PER_PAGE)
+    assert pages == 2
+
+    await admin.send("/forms")
+    listing = await _last(admin, harness)
+    first_page = listing.plain_text or ""
+    lines = first_page.split("\n")
+    assert lines[:2] == [
+        texts.FORMS_HEADER_SCHOOLS,
+        texts.FORMS_PAGE.format(page=1, pages=pages, count=total),
+    ]
+    assert len(lines) == 2 + PER_PAGE
+    assert "(СОШ № 5)" in first_page or "(СОШ № 11)" in first_page
+    assert listing.button_texts[-2:] == [f"1/{pages}", texts.NEXT_PAGE]
+    assert all(" · СОШ № " in label for label in listing.button_texts[:PER_PAGE])
+
+    await admin.press(texts.NEXT_PAGE, message=listing)
+    await harness.settle()
+    assert admin.last_message() is listing  # edited in place, no new message
+    assert texts.FORMS_PAGE.format(page=2, pages=pages, count=total) in (listing.plain_text or "")
+    assert listing.button_texts[-2:] == [texts.PREVIOUS_PAGE, "2/2"]  # the last page
+    seen = set(listing.button_texts[:-2])
+    assert len(seen) == total - PER_PAGE
+
+    pressed = await admin.press("2/2", message=listing)  # the same page again: no change
+    await harness.settle()
+    assert admin.callback_answer(pressed) is not None
+    assert admin.last_message() is listing
+    await admin.press(texts.PREVIOUS_PAGE, message=listing)
+    await harness.settle()
+    assert listing.plain_text == first_page
+    assert not seen & set(listing.button_texts[:PER_PAGE])  # no form on two pages
+
+    label = listing.button_texts[0]
+    await admin.press(label, message=listing)  # a form opens from any page
+    question = await _last(admin, harness)
+    assert (question.plain_text or "").startswith("Вопрос 1 из ")
+
+
+async def test_the_screen_reads_the_injected_clock(harness: BotHarness, town: Town) -> None:
+    form = FORMS["vsoko"]
+    await open_round(harness, "vsoko")
+    teacher = harness.user(TEACHER)
+    response_id = await start_form(teacher, "ВСОКО")
+    await walk(teacher, harness, form, response_id)
+    review = await _last(teacher, harness)
+    await teacher.press(texts.SUBMIT, message=review)
+    await harness.settle()
+
+    harness.clock.advance(days=11)  # past the deadline by the bot's clock only
+    await teacher.send("/forms")
+    listing = await _last(teacher, harness)
+    await teacher.press("Посмотреть: ВСОКО", message=listing)
+    review = await _last(teacher, harness)
+
+    assert "Срок сдачи прошёл" in (review.plain_text or "")
+    assert not any(text.startswith("✏️") for text in review.button_texts)
 
 
 async def test_wrong_inputs_get_a_specific_message_and_the_same_question(

@@ -132,8 +132,7 @@ def build_router() -> Router:
                 ),
             )
         builder.adjust(1)
-        assert isinstance(callback.message, Message)
-        await callback.message.answer(texts.CHOOSE_DISTRICT, reply_markup=builder.as_markup())
+        await message_of(callback).answer(texts.CHOOSE_DISTRICT, reply_markup=builder.as_markup())
 
     @router.callback_query(ExportRun.filter())
     async def run(

@@ -286,8 +286,7 @@ def build_router() -> Router:
             text=texts.REVOKE_BUTTON.format(number=invitation.id),
             callback_data=RevokeInvitation(invitation_id=invitation.id),
         )
-        assert isinstance(callback.message, Message)
-        await callback.message.answer(
+        await message_of(callback).answer(
             texts.INVITE_CREATED.format(
                 role=common_texts.ROLE_NAMES[draft.role],
                 scope=escape(_scope_text(directory, draft.scope())),

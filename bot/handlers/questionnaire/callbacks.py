@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
-from bot.handlers.shared.fields import Id, Key, OptionalKey
+from bot.handlers.shared.fields import Id, Key, OptionalKey, Page
 
 
 class QuestionAct(StrEnum):
@@ -29,6 +29,12 @@ class ReviewAct(StrEnum):
 
 class OpenResponse(CallbackData, prefix="or"):
     response_id: Id
+
+
+class FormsPage(CallbackData, prefix="fp"):
+    """Page ``page`` (0-based) of "Мои анкеты", edited into the list's message."""
+
+    page: Page
 
 
 class AnswerButton(CallbackData, prefix="a"):

@@ -1,21 +1,60 @@
-"""Inline and reply keyboards of the questionnaire screens."""
+"""Inline keyboards of the questionnaire screens: the list of forms, questions, the review."""
 
-from aiogram.types import InlineKeyboardMarkup
+from collections.abc import Sequence
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.handlers.questionnaire.callbacks import (
     AnswerButton,
+    CarryForward,
+    FormsPage,
+    OpenResponse,
     QuestionAction,
     ReviewAction,
     ToggleButton,
 )
 from bot.handlers.shared.callbacks import AnsweredMark
+from bot.handlers.shared.messages import BUTTON_LIMIT, Page, page_buttons
 from core.forms.models import Question, QuestionType
 from texts import forms as form_texts
 from texts import questionnaire as texts
 
 GRADES = range(1, 12)
 EDIT_BUTTONS_PER_ROW = 6
+# The review's edit buttons leave room for "Отправить" and "Закрыть" (a keyboard holds 100).
+MAX_EDIT_BUTTONS = BUTTON_LIMIT - 2
+
+
+def forms_keyboard(buttons: Sequence[tuple[str, int]], page: Page) -> InlineKeyboardMarkup:
+    """One button per form on the page (label, response id), then the page turns, if any."""
+    builder = InlineKeyboardBuilder()
+    for label, response_id in buttons:
+        builder.button(text=label, callback_data=OpenResponse(response_id=response_id))
+    builder.adjust(1)
+    turns = page_buttons(
+        page,
+        lambda number: FormsPage(page=number),
+        previous=texts.PREVIOUS_PAGE,
+        following=texts.NEXT_PAGE,
+    )
+    if turns:
+        builder.row(*turns)
+    return builder.as_markup()
+
+
+def with_carry_forward(
+    markup: InlineKeyboardMarkup, response_id: int, question_id: str
+) -> InlineKeyboardMarkup:
+    """A question's buttons under "Без изменений" and "Все ответы — без изменений"."""
+    row = [
+        InlineKeyboardButton(
+            text=text,
+            callback_data=CarryForward(r=response_id, q=question_id, rest=rest).pack(),
+        )
+        for text, rest in ((texts.CARRY_SAME, False), (texts.CARRY_REST, True))
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=[row, *markup.inline_keyboard])
 
 
 def question_keyboard(
@@ -114,6 +153,7 @@ def review_keyboard(
     response_id: int, question_ids: list[str], *, can_change: bool, submitted: bool
 ) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
+    question_ids = question_ids[:MAX_EDIT_BUTTONS]
     if can_change:
         for number, question_id in enumerate(question_ids, start=1):
             builder.button(

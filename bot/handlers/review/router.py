@@ -21,9 +21,11 @@ from bot.handlers.review.callbacks import ReviewCancel, ReviewDecide, ReviewOpen
 from bot.handlers.review.states import Review
 from bot.handlers.shared.drafts import read_draft, save_draft
 from bot.handlers.shared.filters import NOT_A_COMMAND
-from bot.handlers.shared.views import local_datetime, message_chunks
+from bot.handlers.shared.messages import message_chunks
+from bot.handlers.shared.views import local_datetime
 from core.access import AccessDenied, Action, allows_somewhere
 from core.actors import Actor
+from core.clock import Clock
 from core.forms.display import format_answer
 from core.forms.engine import visible_questions
 from core.questionnaires import FormCatalog
@@ -43,7 +45,6 @@ from core.review import (
 from storage import Database
 from storage.responses import Status
 from storage.review import ResponseEvent
-from storage.types import utcnow
 from texts import common as common_texts
 from texts import review as texts
 
@@ -57,13 +58,6 @@ class CommentDraft(BaseModel):
 
     response_id: int
     prompt_id: int | None = None  # the question message, to take its "Отмена" button away
-
-
-def entry_markup(count: int) -> InlineKeyboardMarkup:
-    """The button that opens the review queue (shown under the /status board)."""
-    builder = InlineKeyboardBuilder()
-    builder.button(text=texts.ENTRY_BUTTON.format(count=count), callback_data=ReviewQueue())
-    return builder.as_markup()
 
 
 def _queue_page(queue: list[Awaiting], page: int) -> tuple[str, InlineKeyboardMarkup]:
@@ -270,10 +264,11 @@ def build_router() -> Router:
         database: Database,
         catalog: FormCatalog,
         deliver: Deliver,
+        clock: Clock,
     ) -> None:
         try:
             decision = await accept(
-                database, catalog, actor, callback_data.r, deliver, now=utcnow()
+                database, catalog, actor, callback_data.r, deliver, now=clock()
             )
         except WrongStatus as error:
             await query.answer(_already(error), show_alert=True)
@@ -346,6 +341,7 @@ def build_router() -> Router:
         database: Database,
         catalog: FormCatalog,
         deliver: Deliver,
+        clock: Clock,
     ) -> None:
         draft = await read_draft(state, CommentDraft)
         try:
@@ -356,7 +352,7 @@ def build_router() -> Router:
                 draft.response_id,
                 message.text or "",
                 deliver,
-                now=utcnow(),
+                now=clock(),
             )
         except BadComment as error:
             if error.length == 0:

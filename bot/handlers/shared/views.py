@@ -1,4 +1,5 @@
-"""Turning directory ids and timestamps into the words people read; long texts into messages."""
+"""Turning directory ids and timestamps into the words people read (long texts into messages:
+``bot.handlers.shared.messages``)."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -53,19 +54,3 @@ def local_date(moment: datetime, zone: ZoneInfo) -> str:
 
 def local_datetime(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%d.%m.%Y %H:%M")
-
-
-MESSAGE_LIMIT = 3800  # under Telegram's 4096, with room for entities and UTF-16 counting
-
-
-def message_chunks(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Lines joined into messages under Telegram's length limit (a longer line is cut)."""
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        if current and len(current) + len(line) + 1 > limit:
-            chunks.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line[:limit]
-    chunks.append(current)
-    return chunks

@@ -1,0 +1,72 @@
+""" "Мои анкеты": the forms a person answers for, a page at a time.
+
+A respondent of one school sees one short message with a button per form. Someone who answers
+for many schools (an administrator: every form of every school) gets pages of ``PER_PAGE``
+forms with ◀️ x/y ▶️ under them, so that a page fits one message and one keyboard.
+"""
+
+from html import escape
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.handlers.questionnaire import keyboards
+from bot.handlers.questionnaire.screen import SUBMITTED_STATUSES
+from bot.handlers.shared.messages import paginate
+from bot.handlers.shared.views import local_date
+from core.questionnaires import FormToAnswer
+from storage.responses import Status
+from texts import questionnaire as texts
+
+PER_PAGE = 8  # forms on a page: 8 lines and 8 + 3 buttons, far under both limits
+
+
+def _order(item: FormToAnswer) -> tuple[object, ...]:
+    # The service's order (soonest deadline first), then the school: stable between pages.
+    return (item.campaign.deadline_at, item.campaign.id, item.school.id, item.response.id)
+
+
+def _line_and_button(item: FormToAnswer, several_schools: bool) -> tuple[str, str]:
+    zone = ZoneInfo(item.timezone)
+    status, submitted_at = item.response.status, item.response.submitted_at
+    if status in SUBMITTED_STATUSES and submitted_at is not None:
+        shown = texts.STATUS_SUBMITTED.format(at=local_date(submitted_at, zone))
+        button = texts.BUTTON_VIEW
+    else:
+        shown = texts.PROGRESS_LINE.format(answered=item.answered, total=item.total)
+        button = texts.BUTTON_START if status is Status.NOT_STARTED else texts.BUTTON_CONTINUE
+    school = f" ({escape(item.school.short_name)})" if several_schools else ""
+    line = texts.FORM_LINE.format(
+        icon=texts.ICONS[status.value],
+        title=escape(item.form.short_title),
+        school=school,
+        progress=shown,
+        deadline=local_date(item.campaign.deadline_at, zone)[:5],
+    )
+    label = button.format(title=item.form.short_title)
+    if several_schools:
+        label = texts.BUTTON_SCHOOL.format(button=label, school=item.school.short_name)
+    return line, label
+
+
+def forms_page(found: list[FormToAnswer], page: int) -> tuple[str, InlineKeyboardMarkup]:
+    """Page ``page`` (0-based; past the end: the last) of the list: its text and buttons."""
+    items = sorted(found, key=_order)
+    several_schools = len({item.school.id for item in items}) > 1
+    title = texts.FORMS_HEADER_SCHOOLS if several_schools else texts.FORMS_HEADER
+    rendered = [_line_and_button(item, several_schools) for item in items]
+
+    def header(number: int, pages: int) -> str:
+        if pages <= 1:
+            return title
+        counter = texts.FORMS_PAGE.format(page=number, pages=pages, count=len(items))
+        return f"{title}\n{counter}"
+
+    shown = paginate([line for line, _ in rendered], page, per_page=PER_PAGE, header=header)
+    buttons = [
+        (label, item.response.id)
+        for (_, label), item in zip(
+            rendered[shown.start : shown.stop], items[shown.start : shown.stop], strict=True
+        )
+    ]
+    return shown.text, keyboards.forms_keyboard(buttons, shown)
