@@ -267,9 +267,7 @@ def build_router() -> Router:
         clock: Clock,
     ) -> None:
         try:
-            decision = await accept(
-                database, catalog, actor, callback_data.r, deliver, now=clock()
-            )
+            decision = await accept(database, catalog, actor, callback_data.r, deliver, now=clock())
         except WrongStatus as error:
             await query.answer(_already(error), show_alert=True)
             return
