@@ -21,6 +21,14 @@ Handler = Callable[[Params, Files], Awaitable[Any]]
 MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
 MAX_CALLBACK_DATA_BYTES = 64
+MAX_INLINE_BUTTONS = 100
+
+
+def utf16_length(text: str) -> int:
+    """Telegram counts text length in UTF-16 code units (an emoji outside the BMP is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
 _BUTTON_ACTIONS = frozenset(
     {
@@ -70,6 +78,8 @@ def validate_reply_markup(markup: Any) -> dict[str, Any] | None:
         return markup
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
         raise bad_request("can't parse inline keyboard markup JSON object")
+    if sum(len(row) for row in rows) > MAX_INLINE_BUTTONS:
+        raise bad_request("reply markup is too long")
     for row in rows:
         for button in row:
             if not isinstance(button, dict) or not isinstance(button.get("text"), str):
@@ -147,7 +157,7 @@ class Methods:
                 plain, parsed = render(text, parse_mode)
             except MarkupError as error:
                 raise bad_request(f"can't parse entities: {error}") from error
-        if len(plain) > limit:
+        if utf16_length(plain) > limit:
             raise bad_request(too_long)
         return plain, parsed
 

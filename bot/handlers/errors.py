@@ -101,11 +101,19 @@ def _is_not_modified(event: ErrorEvent) -> bool:
     return isinstance(error, TelegramBadRequest) and "message is not modified" in error.message
 
 
+# What Telegram says when a button's message can no longer be edited as its handler expects.
+GONE_REASONS = (
+    "message to edit not found",
+    "message can't be edited",
+    "there is no text in the message to edit",
+)
+
+
 def _is_gone(event: ErrorEvent) -> bool:
     """The message a button belongs to was deleted or cannot be edited any more."""
     error = event.exception
-    return isinstance(error, TelegramBadRequest) and (
-        "message to edit not found" in error.message or "message can't be edited" in error.message
+    return isinstance(error, TelegramBadRequest) and any(
+        reason in error.message for reason in GONE_REASONS
     )
 
 

@@ -401,3 +401,47 @@ async def test_a_round_closed_while_schools_are_being_added_ends_the_step(
     reply = await methodist.next_message()
     assert reply.button_texts == []
     assert await _schools_of(harness, opened.id) == {s.id for s in towns[0].schools[:2]}
+
+
+async def test_many_open_rounds_page_in_place(
+    harness: BotHarness, towns: tuple[Town, Town]
+) -> None:
+    """23 open rounds: 10 buttons a page and a page row, so the keyboard never nears 100."""
+    town, _ = towns
+    now = utcnow()
+    organiser = Actor(telegram_id=0, user=None, bootstrap_admin=True)
+    for number in range(23):
+        plan = CampaignPlan(
+            form_key="vsoko",
+            municipality_id=town.municipality.id,
+            period_label=f"Раунд {number + 1:02d}",
+            opens_at=now,
+            deadline_at=now + timedelta(days=1 + number),
+            school_ids=(town.schools[0].id,),
+        )
+        await open_campaign(harness.database, harness.catalog, organiser, plan, now=now)
+    methodist = harness.user(METHODIST)
+    await methodist.send("/campaigns")
+    listing = await methodist.next_message()
+    first = listing.button_texts
+    assert len(first) == 10 + 2  # ten rounds, then "1/3" and ▶️
+    assert first[0].startswith("ВСОКО · Раунд 01 ·")
+    assert first[-2:] == ["1/3", "▶️"]
+
+    await methodist.press("▶️", message=listing)
+    await harness.settle()
+    second = methodist.last_message()
+    assert second is not None
+    assert second.message_id == listing.message_id  # edited in place
+    assert second.button_texts[0].startswith("ВСОКО · Раунд 11 ·")
+    assert second.button_texts[-3:] == ["◀️", "2/3", "▶️"]
+
+    await methodist.press("▶️", message=second)
+    await harness.settle()
+    third = methodist.last_message()
+    assert third is not None
+    assert [text.split(" · ")[1] for text in third.button_texts[:-2]] == [
+        "Раунд 21",
+        "Раунд 22",
+        "Раунд 23",
+    ]

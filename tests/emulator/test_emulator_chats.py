@@ -412,3 +412,22 @@ async def test_send_photo_by_file_id(emulator: BotAPIEmulator, bot: Bot) -> None
         await bot.send_photo(42, "nope")
     uploaded = await bot.send_photo(42, BufferedInputFile(b"\xff\xd8jpeg", filename="p.jpg"))
     assert uploaded.photo is not None
+
+
+async def test_limits_are_counted_as_telegram_counts_them(
+    emulator: BotAPIEmulator, bot: Bot
+) -> None:
+    """4,096 UTF-16 units (an emoji outside the BMP is two), and 100 inline buttons at most."""
+    user = FakeUser(emulator, 7001, first_name="Анна")
+    await user.send("/start")
+    await bot.send_message(7001, "😀" * 2048)
+    with pytest.raises(TelegramBadRequest, match="too long"):
+        await bot.send_message(7001, "😀" * 2049)
+    buttons = [[InlineKeyboardButton(text=str(i), callback_data=str(i))] for i in range(101)]
+    with pytest.raises(TelegramBadRequest, match="too long"):
+        await bot.send_message(
+            7001, "x", reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons)
+        )
+    await bot.send_message(
+        7001, "x", reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons[:100])
+    )

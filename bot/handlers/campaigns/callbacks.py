@@ -6,7 +6,7 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
-from bot.handlers.shared.fields import Id, Key, OptionalId
+from bot.handlers.shared.fields import Id, Key, OptionalId, Page
 from core.campaigns import SchoolChoice
 from core.schedule import Recurrence
 
@@ -50,6 +50,12 @@ class CampaignReminders(CallbackData, prefix="cwk"):
 
 class CampaignConfirm(CallbackData, prefix="cwc"):
     confirmed: bool
+
+
+class CampaignsPage(CallbackData, prefix="cml"):
+    """A page of /campaigns, edited in place."""
+
+    page: Page
 
 
 class ManageCampaign(CallbackData, prefix="cmo"):

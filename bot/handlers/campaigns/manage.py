@@ -6,7 +6,13 @@ from zoneinfo import ZoneInfo
 from aiogram import Router
 from aiogram.filters import Command, ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ErrorEvent, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    CallbackQuery,
+    ErrorEvent,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import BaseModel
 
@@ -14,6 +20,7 @@ from bot.commands import Cmd
 from bot.handlers.campaigns.callbacks import (
     CampaignAct,
     CampaignAction,
+    CampaignsPage,
     CloseCampaign,
     ManageCampaign,
 )
@@ -21,6 +28,7 @@ from bot.handlers.campaigns.states import CampaignEdit
 from bot.handlers.shared.buttons import close_buttons, message_of
 from bot.handlers.shared.drafts import read_draft, save_draft
 from bot.handlers.shared.filters import TYPED_TEXT
+from bot.handlers.shared.messages import page_buttons, paginate
 from bot.handlers.shared.school_picker import PickerTexts, Picking, SchoolPicker
 from bot.handlers.shared.views import local_datetime
 from core.access import Action, allows_somewhere
@@ -44,6 +52,9 @@ from storage import Database
 from storage.campaigns import Campaign
 from storage.directory import School
 from texts import campaigns as texts
+from texts import questionnaire as paging_texts
+
+CAMPAIGNS_PER_PAGE = 10
 
 
 class EditDraft(BaseModel):
@@ -130,6 +141,55 @@ async def _refused(event: ErrorEvent, state: FSMContext) -> bool:
     return True
 
 
+async def _campaigns_page(
+    database: Database, catalog: FormCatalog, actor: Actor, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A page of the open rounds the actor may change: a button each, soonest deadline first."""
+    found = await managed_campaigns(database, actor)
+    if not found:
+        return texts.LIST_EMPTY, None
+    directory = await load_directory(database)
+    several_towns = len({counts.campaign.municipality_id for counts in found}) > 1
+    labels = []
+    for counts in found:
+        campaign = counts.campaign
+        deadline = campaign.deadline_at.astimezone(_zone(directory, campaign))
+        labels.append(
+            texts.LIST_BUTTON.format(
+                form=(await catalog.definition(database, campaign.form_id)).short_title,
+                period=campaign.period_label,
+                done=counts.submitted,
+                schools=counts.schools,
+                deadline=deadline.strftime("%d.%m"),
+            )
+            + (
+                f" · {directory.municipalities[campaign.municipality_id].name}"
+                if several_towns
+                else ""
+            )
+        )
+    shown = paginate(labels, page, per_page=CAMPAIGNS_PER_PAGE, header=texts.LIST_HEADER)
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=label, callback_data=ManageCampaign(campaign_id=c.campaign.id).pack()
+            )
+        ]
+        for label, c in zip(
+            labels[shown.start : shown.stop], found[shown.start : shown.stop], strict=True
+        )
+    ]
+    turn = page_buttons(
+        shown,
+        lambda number: CampaignsPage(page=number),
+        previous=paging_texts.PREVIOUS_PAGE,
+        following=paging_texts.NEXT_PAGE,
+    )
+    if turn:
+        rows.append(turn)
+    return texts.LIST_HEADER, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
 def build_router() -> Router:
     router = Router(name="campaigns")
     router.errors.register(_refused, ExceptionTypeFilter(CampaignRefused))
@@ -142,26 +202,20 @@ def build_router() -> Router:
         if not allows_somewhere(actor, Action.RUN_CAMPAIGNS):
             await message.answer(texts.NOT_ALLOWED)
             return
-        found = await managed_campaigns(database, actor)
-        if not found:
-            await message.answer(texts.LIST_EMPTY)
-            return
-        directory = await load_directory(database)
-        builder = InlineKeyboardBuilder()
-        for counts in found:
-            campaign = counts.campaign
-            deadline = campaign.deadline_at.astimezone(_zone(directory, campaign))
-            builder.button(
-                text=texts.LIST_BUTTON.format(
-                    form=(await catalog.definition(database, campaign.form_id)).short_title,
-                    period=campaign.period_label,
-                    done=counts.submitted,
-                    schools=counts.schools,
-                    deadline=deadline.strftime("%d.%m"),
-                ),
-                callback_data=ManageCampaign(campaign_id=campaign.id),
-            )
-        await message.answer(texts.LIST_HEADER, reply_markup=builder.adjust(1).as_markup())
+        text, markup = await _campaigns_page(database, catalog, actor, 0)
+        await message.answer(text, reply_markup=markup)
+
+    @router.callback_query(CampaignsPage.filter())
+    async def turn_page(
+        callback: CallbackQuery,
+        callback_data: CampaignsPage,
+        actor: Actor,
+        database: Database,
+        catalog: FormCatalog,
+    ) -> None:
+        text, markup = await _campaigns_page(database, catalog, actor, callback_data.page)
+        await message_of(callback).edit_text(text, reply_markup=markup)
+        await callback.answer()
 
     @router.callback_query(ManageCampaign.filter())
     async def show_card(

@@ -11,6 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.commands import Cmd
 from bot.handlers.review.keyboards import entry_markup
+from bot.handlers.shared.messages import TEXT_BUDGET, visible_length
 from bot.handlers.status.callbacks import NudgeLate, NudgeSchool
 from core.access import AccessDenied, Action, Target, allows, allows_somewhere
 from core.actors import Actor
@@ -30,7 +31,6 @@ from storage import Database
 from storage.responses import Status
 from texts import status as texts
 
-MESSAGE_LIMIT = 3500  # under Telegram's 4096, with room for entities and UTF-16 counting
 MAX_SCHOOL_BUTTONS = 30  # beyond that, only "remind all" (a keyboard holds 100 buttons)
 
 
@@ -67,14 +67,14 @@ def _pages(board: CampaignBoard, several_towns: bool) -> list[str]:
     if board.late:
         header += texts.LATE_COUNT.format(late=len(board.late))
     pages: list[list[str]] = [[header, ""]]
-    size = len(header) + 1
+    size = visible_length(header) + 1
     for line in map(_line, board.cells):
-        if size + len(line) + 1 > MESSAGE_LIMIT:
+        if size + visible_length(line) + 1 > TEXT_BUDGET:
             continued = texts.CONTINUED.format(title=escape(board.title))
             pages.append([continued, ""])
-            size = len(continued) + 1
+            size = visible_length(continued) + 1
         pages[-1].append(line)
-        size += len(line) + 1
+        size += visible_length(line) + 1
     return ["\n".join(page) for page in pages]
 
 
