@@ -120,8 +120,8 @@ async def test_my_forms_lists_status_and_deadline(harness: BotHarness, town: Tow
 
     listing = await teacher.next_message()
     text = listing.plain_text or ""
-    assert "⏳ ВСОКО — 0 из" in text
-    assert "срок" in text
+    assert "⏳ ВСОКО — 1 полугодие: 0 из" in text
+    assert ", до " in text
     assert listing.button_texts == ["Заполнить: ВСОКО"]
 
 
@@ -253,7 +253,7 @@ async def test_back_pause_resume_and_restart_mid_form(harness: BotHarness, town:
     await harness.restart()
     await teacher.send("/forms")
     listing = await _last(teacher, harness)
-    assert "✏️ ВСОКО — 2 из" in (listing.plain_text or "")
+    assert "✏️ ВСОКО — 1 полугодие: 2 из" in (listing.plain_text or "")
     await teacher.press("Продолжить: ВСОКО", message=listing)
     await harness.settle()
     resumed = teacher.last_message()
@@ -318,7 +318,7 @@ async def test_review_change_submit_and_change_after_submit(
 
     await teacher.send("/forms")
     listing = await _last(teacher, harness)
-    assert "✅ ВСОКО — отправлена" in (listing.plain_text or "")
+    assert "✅ ВСОКО — 1 полугодие: отправлена" in (listing.plain_text or "")
     await teacher.press("Посмотреть: ВСОКО", message=listing)
     review = await _last(teacher, harness)
     assert texts.RESUBMIT in review.button_texts
@@ -392,7 +392,7 @@ async def test_two_representatives_share_one_response(harness: BotHarness, town:
 
     await maria.send("/forms")
     listing = await _last(maria, harness)
-    assert "✏️ ВСОКО — 1 из" in (listing.plain_text or "")  # Maria sees Petr's answer counted
+    assert "✏️ ВСОКО — 1 полугодие: 1 из" in (listing.plain_text or "")  # Maria sees Petr's answer counted
 
 
 async def test_another_schools_response_cannot_be_opened(harness: BotHarness, town: Town) -> None:

@@ -5,6 +5,8 @@ for many schools (an administrator: every form of every school) gets pages of ``
 forms with ◀️ x/y ▶️ under them, so that a page fits one message and one keyboard.
 """
 
+from collections import Counter
+from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -26,7 +28,15 @@ def _order(item: FormToAnswer) -> tuple[object, ...]:
     return (item.campaign.deadline_at, item.campaign.id, item.school.id, item.response.id)
 
 
-def _line_and_button(item: FormToAnswer, several_schools: bool) -> tuple[str, str]:
+def short_deadline(moment: datetime, zone: ZoneInfo, now: datetime) -> str:
+    """ "20.12" this year; "20.12.2027" when the year is not this one (so it is never ambiguous)."""
+    local = moment.astimezone(zone)
+    return local.strftime("%d.%m" if local.year == now.astimezone(zone).year else "%d.%m.%Y")
+
+
+def _line_and_button(
+    item: FormToAnswer, several_schools: bool, several_rounds: bool, now: datetime
+) -> tuple[str, str]:
     zone = ZoneInfo(item.timezone)
     status, submitted_at = item.response.status, item.response.submitted_at
     if status in SUBMITTED_STATUSES and submitted_at is not None:
@@ -39,22 +49,31 @@ def _line_and_button(item: FormToAnswer, several_schools: bool) -> tuple[str, st
     line = texts.FORM_LINE.format(
         icon=texts.ICONS[status.value],
         title=escape(item.form.short_title),
+        period=escape(item.campaign.period_label),
         school=school,
         progress=shown,
-        deadline=local_date(item.campaign.deadline_at, zone)[:5],
+        deadline=short_deadline(item.campaign.deadline_at, zone, now),
     )
     label = button.format(title=item.form.short_title)
+    if several_rounds:
+        label = texts.BUTTON_PERIOD.format(button=label, period=item.campaign.period_label)
     if several_schools:
         label = texts.BUTTON_SCHOOL.format(button=label, school=item.school.short_name)
     return line, label
 
 
-def forms_page(found: list[FormToAnswer], page: int) -> tuple[str, InlineKeyboardMarkup]:
+def forms_page(
+    found: list[FormToAnswer], page: int, now: datetime
+) -> tuple[str, InlineKeyboardMarkup]:
     """Page ``page`` (0-based; past the end: the last) of the list: its text and buttons."""
     items = sorted(found, key=_order)
     several_schools = len({item.school.id for item in items}) > 1
+    rounds = Counter((item.school.id, item.form.id) for item in items)
     title = texts.FORMS_HEADER_SCHOOLS if several_schools else texts.FORMS_HEADER
-    rendered = [_line_and_button(item, several_schools) for item in items]
+    rendered = [
+        _line_and_button(item, several_schools, rounds[(item.school.id, item.form.id)] > 1, now)
+        for item in items
+    ]
 
     def header(number: int, pages: int) -> str:
         if pages <= 1:

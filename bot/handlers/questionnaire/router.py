@@ -33,6 +33,7 @@ from bot.handlers.questionnaire.screen import (
 )
 from bot.handlers.questionnaire.states import Questionnaire
 from bot.handlers.shared.callbacks import AnsweredMark
+from bot.handlers.shared.filters import NOT_A_COMMAND
 from bot.handlers.shared.menus import main_menu
 from bot.handlers.shared.views import local_datetime
 from core.clock import Clock
@@ -90,7 +91,7 @@ def build_router() -> Router:
         if not found:
             await message.answer(texts.NO_FORMS, reply_markup=main_menu())
             return
-        text, markup = forms_page(found, 0)
+        text, markup = forms_page(found, 0, clock())
         await message.answer(text, reply_markup=markup)
 
     @router.callback_query(FormsPage.filter())
@@ -105,7 +106,7 @@ def build_router() -> Router:
         if not found:
             text, markup = texts.NO_FORMS, None
         else:
-            text, markup = forms_page(found, callback_data.page)
+            text, markup = forms_page(found, callback_data.page, clock())
         try:
             await callback.message.edit_text(text, reply_markup=markup)
         except TelegramBadRequest as error:  # the same page again, unchanged; or too old
@@ -271,7 +272,8 @@ def build_router() -> Router:
     async def pressed_mark(callback: CallbackQuery) -> None:
         await callback.answer(texts.ANSWER_SAVED)
 
-    @router.message(Questionnaire.answering)
+    # A message starting with "/" is a command in every step, never an answer.
+    @router.message(Questionnaire.answering, NOT_A_COMMAND)
     async def typed_answer(
         message: Message,
         screen: Screen,
