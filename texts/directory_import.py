@@ -4,6 +4,8 @@ Unlike the rest of the catalog these are plain text, not HTML: ``format_report``
 file contains, so a handler sending its result in HTML parse mode must ``html.escape`` it.
 """
 
+from texts.plurals import word
+
 # --- tables (keys are the values of ``core.directory_import.TableKind``) ---
 TABLE_NAMES: dict[str, str] = {
     "municipalities": "Муниципалитеты",
@@ -142,12 +144,7 @@ ROWS_AND = " и "
 
 def plural(count: int, forms: tuple[str, str, str]) -> str:
     """The Russian form for ``count``: ("ошибка", "ошибки", "ошибок")[...]."""
-    tens, units = count % 100, count % 10
-    if units == 1 and tens != 11:
-        return forms[0]
-    if 2 <= units <= 4 and not 12 <= tens <= 14:
-        return forms[1]
-    return forms[2]
+    return word(count, forms)
 
 
 def join_rows(rows: list[int]) -> str:
