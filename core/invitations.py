@@ -56,6 +56,16 @@ class InvitationRefused(Exception):
         self.reason = reason
 
 
+class AnotherSchool(Exception):
+    """The person already answers for other schools, and the invitation would add more: asked
+    first, nothing is granted and no use of the link is taken until they say yes."""
+
+    def __init__(self, invitation: Invitation, held_school_ids: tuple[int, ...]) -> None:
+        super().__init__(invitation.id)
+        self.invitation = invitation
+        self.held_school_ids = held_school_ids  # the schools they are a respondent of now
+
+
 class BadScope(ValueError):
     """The scope does not fit the role (a respondent needs exactly one school, ...)."""
 
@@ -196,14 +206,45 @@ async def create_school_invitations(
 
 
 async def redeem_invitation(
-    database: Database, token: str, newcomer: Newcomer, *, now: datetime
+    database: Database,
+    token: str,
+    newcomer: Newcomer,
+    *,
+    now: datetime,
+    add_school: bool = False,
 ) -> Redemption:
-    """Register the newcomer with the invitation's role, or say why not (changing nothing)."""
+    """Register the newcomer with the invitation's role, or say why not (changing nothing).
+
+    A respondent of one school who opens a respondent link of another gets ``AnotherSchool``
+    (nothing changed) unless ``add_school``: the bot asks first.
+    """
     if not TOKEN_SHAPE.match(token):
         raise InvitationRefused(Refusal.MALFORMED)
+    return await _redeem(database, hash_token(token), newcomer, now=now, add_school=add_school)
+
+
+async def add_school_by_invitation(
+    database: Database, token_hash: str, invitation_id: int, newcomer: Newcomer, *, now: datetime
+) -> Redemption:
+    """The person said yes to another school: redeem the link they opened (kept only hashed while
+    they were asked), checked again now — revoked, expired or used up meanwhile is refused."""
+    return await _redeem(
+        database, token_hash, newcomer, now=now, add_school=True, invitation_id=invitation_id
+    )
+
+
+async def _redeem(
+    database: Database,
+    token_hash: str,
+    newcomer: Newcomer,
+    *,
+    now: datetime,
+    add_school: bool,
+    invitation_id: int | None = None,
+) -> Redemption:
     async with database.write() as conn:
-        invitation = await get_invitation_by_hash(conn, hash_token(token))
-        if invitation is None:
+        invitation = await get_invitation_by_hash(conn, token_hash)
+        if invitation is None or invitation_id not in (None, invitation.id):
             raise InvitationRefused(Refusal.UNKNOWN)
         if invitation.revoked_at is not None:
             raise InvitationRefused(Refusal.REVOKED)
@@ -222,7 +263,25 @@ async def redeem_invitation(
             assert user is not None
             return Redemption(user, invitation, True, not looks_like_full_name(user.full_name))
 
-        if invitation.is_used_up() or not await take_use(conn, invitation.id, now):
+        if invitation.is_used_up():
+            raise InvitationRefused(Refusal.USED_UP)
+        held_schools = tuple(
+            sorted(
+                {
+                    school_id
+                    for role, _, _, school_id in held
+                    if role is Role.RESPONDENT and school_id
+                }
+            )
+        )
+        if (
+            not add_school
+            and invitation.role is Role.RESPONDENT
+            and held_schools
+            and not set(invitation.school_ids) <= set(held_schools)
+        ):
+            raise AnotherSchool(invitation, held_schools)
+        if not await take_use(conn, invitation.id, now):
             raise InvitationRefused(Refusal.USED_UP)
         if user is None:
             user = await add_user(

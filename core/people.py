@@ -148,6 +148,12 @@ async def remove_person(
     return Removal(len(managed), fully)
 
 
+def name_from_telegram(first_name: str, last_name: str | None) -> str:
+    """One name order everywhere, as the department writes it: "Фамилия Имя [Отчество]".
+    Telegram gives the first name and the last name apart; they are put in that order."""
+    return " ".join(part for part in (last_name, first_name) if part and part.strip())
+
+
 def clean_full_name(text: str) -> str:
     name = " ".join(text.split())
     if not name or len(name) > MAX_NAME_LENGTH or len(name.split()) < 2:

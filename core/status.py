@@ -1,9 +1,10 @@
-"""The completion board (who has answered what) and nudging late schools.
+"""The completion board (who has answered what) and nudging schools that have not submitted.
 
 The board covers every opened, not closed campaign, for the schools the actor may see the status
-of. A nudge reminds the respondents of chosen schools now, through the same delivery as the
-reminder tick, claimed under a unique key per school and hour, and never more than once an hour
-per school.
+of. A nudge reminds the respondents of chosen schools now — before the deadline (a friendly
+reminder of it) or after (overdue) — through the same delivery as the reminder tick, claimed
+under a unique key per school and hour, and never more than once an hour per school. Its report
+says, school by school, who was reminded, who was skipped and why, and who could not be reached.
 """
 
 from collections.abc import Sequence
@@ -80,6 +81,11 @@ class CampaignBoard:
         return [cell for cell in self.cells if cell.kind is CellKind.LATE]
 
     @property
+    def owing(self) -> list[Cell]:
+        """Schools that have not submitted (not started, in progress, returned, or late)."""
+        return [cell for cell in self.cells if cell.kind not in _DONE]
+
+    @property
     def done(self) -> int:
         return sum(cell.kind in (CellKind.SUBMITTED, CellKind.ACCEPTED) for cell in self.cells)
 
@@ -90,6 +96,10 @@ class Board:
 
     def campaign(self, campaign_id: int) -> CampaignBoard | None:
         return next((c for c in self.campaigns if c.campaign.id == campaign_id), None)
+
+
+_DONE = (CellKind.SUBMITTED, CellKind.ACCEPTED)
+_SUBMITTED = (Status.SUBMITTED.value, Status.ACCEPTED.value)
 
 
 def _kind(status: Status, deadline_at: datetime, now: datetime) -> CellKind:
@@ -151,9 +161,18 @@ async def completion_board(
 
 @dataclass(slots=True)
 class NudgeReport:
-    nudged: list[School] = field(default_factory=list)  # at least one respondent claimed
+    """What a nudge did, school by school (each list in natural order of short names).
+
+    A school with two respondents, one reached and one who blocked the bot, is in both
+    ``nudged`` and ``unreachable``.
+    """
+
+    nudged: list[School] = field(default_factory=list)  # the reminder reached a respondent
     throttled: list[School] = field(default_factory=list)  # reminded less than an hour ago
-    nobody: list[School] = field(default_factory=list)  # submitted, or no one to reach
+    unreachable: list[School] = field(default_factory=list)  # a claimed reminder did not arrive
+    submitted: list[School] = field(default_factory=list)  # nothing to remind: submitted
+    nobody: list[School] = field(default_factory=list)  # no respondent the bot can reach
+    overdue: bool = False  # the deadline had passed: the reminders said so
     outcomes: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
 
 
@@ -185,8 +204,9 @@ async def nudge(
     *,
     now: datetime,
 ) -> NudgeReport:
-    """Remind the respondents of these schools now; refused whole if any school is out of scope
-    or not in the campaign. A school nudged less than an hour ago is skipped."""
+    """Remind the respondents of these schools now, before or after the deadline; refused whole
+    if any school is out of scope or not in the campaign, or the campaign has not opened. A
+    school that has submitted, or was nudged less than an hour ago, is skipped."""
     directory = await load_directory(database)
     async with database.read() as conn:
         campaign = await get_campaign(conn, campaign_id)
@@ -195,7 +215,7 @@ async def nudge(
             for school_id in set(school_ids)
             if await campaign_has_school(conn, campaign_id, school_id)
         }
-    if campaign is None:
+    if campaign is None or campaign.opens_at > now:  # the board never offers either
         raise AccessDenied(Action.NUDGE)
     chosen: list[School] = []
     for school_id in dict.fromkeys(school_ids):
@@ -205,14 +225,20 @@ async def nudge(
         authorize(actor, Action.NUDGE, Target.school(school))
         chosen.append(school)
     chosen.sort(key=lambda s: natural_key(s.short_name))
-    report = NudgeReport()
+    report = NudgeReport(overdue=now > campaign.deadline_at)
     async with database.read() as conn:
         recent = await last_nudges(conn, campaign_id, [s.id for s in chosen])
         targets = await nudge_targets(conn, campaign_id, [s.id for s in chosen])
+        stored = await board_responses(conn, [campaign_id])
     title = (await catalog.definition(database, campaign.form_id)).title
     kind = nudge_kind(now)
     notices: list[Notice] = []
+    claimed_schools: list[School] = []
     for school in chosen:
+        found = stored.get((campaign_id, school.id))
+        if found is not None and found.status in _SUBMITTED:
+            report.submitted.append(school)
+            continue
         last = recent.get(school.id)
         if last is not None and now - last < NUDGE_INTERVAL:
             report.throttled.append(school)
@@ -241,19 +267,32 @@ async def nudge(
                     telegram_id=target.telegram_id,
                     text=nudge_text(target, title, now),
                     response_id=response.id,
+                    school_id=school.id,
+                    campaign_id=campaign_id,
                 )
             )
         if claimed:
-            report.nudged.append(school)
+            claimed_schools.append(school)
         elif any(t.school_id == school.id for t in targets):
             report.throttled.append(school)  # claimed by another press this very hour
         else:
             report.nobody.append(school)
 
+    reached: set[int] = set()
+    missed: set[int] = set()
+
     async def record(result: NoticeResult) -> None:
         report.outcomes[result.outcome] += 1
         await record_result(database, result, now=now)
+        school_id = result.notice.school_id
+        (reached if result.outcome is Outcome.SENT else missed).add(school_id or 0)
 
     if notices:
         await deliver(notices, record)
+    for school in claimed_schools:
+        # A school none of whose reminders came back undelivered counts as reminded.
+        if school.id in reached or school.id not in missed:
+            report.nudged.append(school)
+        if school.id in missed:
+            report.unreachable.append(school)
     return report

@@ -49,6 +49,15 @@ BAD_POSITION = "Напишите должность текстом, не дли�
 SKIP = "Пропустить"
 REGISTERED = "Готово, {name}!\n\n{help}"
 TEXT_EXPECTED = "Пожалуйста, ответьте текстом."
+# A respondent of one school opens a respondent link of another: asked before anything changes.
+ANOTHER_SCHOOL = "Вы уже ответственный от {held}. Добавить {school}?"
+ADD_SCHOOL_YES = "Да, добавить"
+ADD_SCHOOL_NO = "Нет"
+SCHOOL_ADDED = "Готово, школа добавлена: {role} — {scope}."
+SCHOOL_NOT_ADDED = (
+    "Хорошо, ничего не изменилось: {school} не добавлена. "
+    "Если передумаете, откройте ссылку ещё раз."
+)
 
 # --- /invite ---
 INVITE_NOT_ALLOWED = "Приглашать людей могут методисты и администраторы."

@@ -1,5 +1,7 @@
 """Texts of /status, the completion board, and of nudges (HTML: values escaped by the caller)."""
 
+from texts.plurals import SCHOOLS, counted
+
 NOT_ALLOWED = "Сводка сдачи анкет доступна координаторам и методистам."
 EMPTY = "Сейчас нет открытых анкет в ваших школах."
 LEGEND = "✅ сдана · ✏️ заполняется · ⏳ не начата · ↩️ на доработке · ⚠️ срок прошёл"
@@ -25,15 +27,35 @@ DETAIL_RETURNED = "на доработке"
 DETAIL_ACCEPTED = "принята"
 
 NUDGE_BUTTON = "Напомнить: {school}"
-NUDGE_ALL_BUTTON = "Напомнить всем опаздывающим"
-NUDGE_NO_LATE = "Опаздывающих школ нет."
+# "Remind all": before the deadline everyone who has not submitted, after it the late schools
+# (the same schools, by then).
+NUDGE_ALL_OWING_BUTTON = "Напомнить всем, кто не сдал"
+NUDGE_ALL_LATE_BUTTON = "Напомнить всем опаздывающим"
+NUDGE_NO_OWING = "Все школы уже сдали анкету: напоминать некому."
 NUDGE_NOTHING = "Напоминать некому: школы сдали анкету или у них нет ответственных в боте."
-NUDGE_DONE = "Напомнили: {nudged}"
-NUDGE_THROTTLED = "не чаще раза в час: {throttled}"
-NUDGE_NOBODY = "некому: {nobody}"
-NUDGE_SEPARATOR = "; "
+# The summary of a nudge (an alert: plain text, no HTML), one line per outcome that happened.
+NUDGE_SENT = "Напомнили ({count}): {schools}"
+NUDGE_THROTTLED = "Пропустили — уже напоминали в течение часа ({count}): {schools}"
+NUDGE_UNREACHABLE = "Не дошло — ответственный заблокировал бота или недоступен ({count}): {schools}"
+NUDGE_SUBMITTED = "Уже сдали ({count}): {schools}"
+NUDGE_NOBODY = "Некому напомнить — нет ответственных в боте ({count}): {schools}"
+NUDGE_SCHOOL_SEPARATOR = ", "
+NUDGE_LINE_SEPARATOR = "\n"
+# When the names do not fit an alert (200 characters): counts in the alert, names in a message.
+NUDGE_SHORT_SENT = "Напомнили: {count}"
+NUDGE_SHORT_THROTTLED = "пропустили (напоминали в течение часа): {count}"
+NUDGE_SHORT_UNREACHABLE = "не дошло: {count}"
+NUDGE_SHORT_SUBMITTED = "уже сдали: {count}"
+NUDGE_SHORT_NOBODY = "некому: {count}"
+NUDGE_SHORT_SEPARATOR = "; "
+NUDGE_SHORT_MORE = "\nСписок школ — в сообщении."
+NUDGE_REPORT_HEADER = "<b>Итог напоминаний</b>"
 
-NUDGE = "Напоминание: анкета «{title}» ({period}) за {school} ещё не сдана. Срок — {deadline}."
+# What the respondents receive: before the deadline a friendly reminder of it, after it overdue.
+NUDGE = (
+    "Добрый день! Напоминаем: анкету «{title}» ({period}) за {school} нужно сдать до "
+    "{deadline}. Она ещё не сдана — откройте её кнопкой ниже."
+)
 NUDGE_LATE = (
     "Напоминание: срок сдачи анкеты «{title}» ({period}) за {school} прошёл "
     "({deadline}), а анкета ещё не сдана. Пожалуйста, заполните и отправьте её."
@@ -42,11 +64,4 @@ NUDGE_LATE = (
 
 def schools(count: int) -> str:
     """ "1 школа", "2 школы", "5 школ"."""
-    tens, ones = count % 100, count % 10
-    if ones == 1 and tens != 11:
-        word = "школа"
-    elif 2 <= ones <= 4 and not 12 <= tens <= 14:
-        word = "школы"
-    else:
-        word = "школ"
-    return f"{count} {word}"
+    return counted(count, SCHOOLS)

@@ -121,8 +121,11 @@ async def test_a_useful_telegram_name_skips_the_name_question_and_position_can_b
     assert question.plain_text == texts.ASK_POSITION
     await newcomer.press(texts.SKIP)
 
-    assert (await text_of(newcomer)).startswith("Готово, Мария Иванова!")
-    assert (await resolve_actor(harness.database, 4243, ())).roles == {Role.RESPONDENT}
+    # One name order everywhere, as the department writes it: Фамилия Имя.
+    assert (await text_of(newcomer)).startswith("Готово, Иванова Мария!")
+    actor = await resolve_actor(harness.database, 4243, ())
+    assert actor.roles == {Role.RESPONDENT}
+    assert actor.display_name == "Иванова Мария"
 
 
 @pytest.mark.parametrize("reason", list(Refusal))

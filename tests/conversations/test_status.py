@@ -93,7 +93,12 @@ async def test_the_board_shows_submitted_draft_and_not_started(
     form = harness.catalog.current["vsoko"]
     total = progress(form, {form.questions[0].id: "yes"}, None).total
     assert lines[3:] == ["⏳ ООШ № 66 — не начата", "✅ СОШ № 5", f"✏️ СОШ № 11 — 1/{total}"]
-    assert board.button_texts == []  # nobody is late yet
+    # Before the deadline, every school that has not submitted can be reminded.
+    assert board.button_texts == [
+        "Напомнить: ООШ № 66",
+        "Напомнить: СОШ № 11",
+        texts.NUDGE_ALL_OWING_BUTTON,
+    ]
     await methodist.expect_no_message()
 
 
@@ -118,7 +123,7 @@ async def test_pressing_remind_sends_the_late_school_a_reminder_once_an_hour(
     assert board.button_texts == [
         "Напомнить: ООШ № 66",
         "Напомнить: СОШ № 11",
-        texts.NUDGE_ALL_BUTTON,
+        texts.NUDGE_ALL_LATE_BUTTON,
     ]
     methodist, eleven = harness.user(METHODIST), harness.user(ELEVEN)
 
@@ -131,21 +136,24 @@ async def test_pressing_remind_sends_the_late_school_a_reminder_once_an_hour(
     assert reminder.button_texts == ["Открыть анкету"]
     answer = methodist.callback_answer(pressed)
     assert answer is not None
-    assert answer["text"] == "Напомнили: 1 школа"
+    assert answer["text"] == "Напомнили (1 школа): СОШ № 11"
 
     again = await methodist.press("Напомнить: СОШ № 11", message=board)
     await harness.settle()
     answer = methodist.callback_answer(again)
     assert answer is not None
-    assert answer["text"] == "не чаще раза в час: 1"
+    assert answer["text"] == "Пропустили — уже напоминали в течение часа (1 школа): СОШ № 11"
     await eleven.expect_no_message()
 
     # "Remind all" reaches the other late school only; СОШ № 11 had its reminder this hour.
-    everyone = await methodist.press(texts.NUDGE_ALL_BUTTON, message=board)
+    everyone = await methodist.press(texts.NUDGE_ALL_LATE_BUTTON, message=board)
     await harness.settle()
     answer = methodist.callback_answer(everyone)
     assert answer is not None
-    assert answer["text"] == "Напомнили: 1 школа; не чаще раза в час: 1"
+    assert answer["text"] == (
+        "Напомнили (1 школа): ООШ № 66\n"
+        "Пропустили — уже напоминали в течение часа (1 школа): СОШ № 11"
+    )
     assert "ООШ № 66" in ((await harness.user(SIXTY_SIX).next_message()).plain_text or "")
     await eleven.expect_no_message()
     await harness.user(FIVE).expect_no_message()  # submitted

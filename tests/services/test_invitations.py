@@ -9,11 +9,13 @@ from core.access import AccessDenied
 from core.actors import Actor, resolve_actor
 from core.invitations import (
     TOKEN_SHAPE,
+    AnotherSchool,
     BadScope,
     InvitationRefused,
     Newcomer,
     Refusal,
     Scope,
+    add_school_by_invitation,
     create_invitation,
     hash_token,
     redeem_invitation,
@@ -229,3 +231,58 @@ async def test_a_methodist_cannot_revoke_another_municipalitys_invitation(
         await revoke(database, methodist, theirs.invitation.id, now=utcnow())
     with pytest.raises(AccessDenied):
         await revoke(database, methodist, 999_999, now=utcnow())
+
+
+async def test_a_respondent_of_another_school_is_asked_before_anything_changes(
+    database: Database,
+) -> None:
+    town = await make_town(database)
+    five, eleven = town.schools[0].id, town.schools[1].id
+    await make_person(database, 321, Role.RESPONDENT, school_id=five)
+    methodist = await methodist_of(database, town)
+    now = utcnow()
+    created = await create_invitation(
+        database, methodist, Role.RESPONDENT, Scope(school_ids=(eleven,)), now=now, ttl=TTL
+    )
+    teacher = Newcomer(321, "Иванова Мария Петровна", None)
+
+    with pytest.raises(AnotherSchool) as asked:
+        await redeem_invitation(database, created.token, teacher, now=now)
+    assert asked.value.held_school_ids == (five,)
+    assert asked.value.invitation.id == created.invitation.id
+    actor = await resolve_actor(database, 321, ())
+    assert [g.school_id for g in actor.grants] == [five]
+    async with database.read() as conn:
+        uses = await conn.scalar(select(invitations.c.uses))
+    assert uses == 0
+
+    # A confirmation naming another invitation than the link's is refused.
+    with pytest.raises(InvitationRefused):
+        await add_school_by_invitation(
+            database, hash_token(created.token), created.invitation.id + 1, teacher, now=now
+        )
+    redemption = await add_school_by_invitation(
+        database, hash_token(created.token), created.invitation.id, teacher, now=now
+    )
+    assert not redemption.already_member
+    actor = await resolve_actor(database, 321, ())
+    assert sorted(g.school_id or 0 for g in actor.grants) == sorted([five, eleven])
+
+
+async def test_a_respondent_opening_a_coordinator_link_is_not_asked(database: Database) -> None:
+    town = await make_town(database)
+    await make_person(database, 322, Role.RESPONDENT, school_id=town.schools[0].id)
+    methodist = await methodist_of(database, town)
+    created = await create_invitation(
+        database,
+        methodist,
+        Role.COORDINATOR,
+        Scope(school_ids=(town.schools[1].id,)),
+        now=utcnow(),
+        ttl=TTL,
+    )
+    redemption = await redeem_invitation(
+        database, created.token, Newcomer(322, "Иванова Мария Петровна", None), now=utcnow()
+    )
+    assert not redemption.already_member
+    assert (await resolve_actor(database, 322, ())).roles == {Role.RESPONDENT, Role.COORDINATOR}

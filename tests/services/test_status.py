@@ -234,7 +234,8 @@ async def test_a_school_that_submitted_or_has_no_respondent_is_not_nudged(
         now=AFTER,
     )
     assert report.nudged == []
-    assert len(report.nobody) == 2
+    assert [s.short_name for s in report.submitted] == ["СОШ № 5"]
+    assert [s.short_name for s in report.nobody] == ["ООШ № 66"]
     assert deliver.sent == []
 
 
@@ -271,4 +272,81 @@ async def test_a_respondent_may_not_nudge_and_unknown_ids_are_refused(
     ):
         with pytest.raises(AccessDenied):
             await nudge(database, world.catalog, actor, campaign_id, school_ids, deliver, now=AFTER)
+    assert deliver.sent == []
+
+
+async def test_before_the_deadline_a_nudge_is_a_friendly_reminder_of_it(
+    database: Database, world: World
+) -> None:
+    deliver = Recorder()
+    report = await nudge(
+        database,
+        world.catalog,
+        world.actors["coordinator"],
+        world.campaign_id,
+        [world.schools["СОШ № 11"].id],
+        deliver,
+        now=BEFORE,
+    )
+    assert [s.short_name for s in report.nudged] == ["СОШ № 11"]
+    assert not report.overdue
+    (sent,) = deliver.sent
+    assert "нужно сдать до 10.03.2026 23:59" in sent.text
+    assert "прошёл" not in sent.text
+    assert sent.school_id == world.schools["СОШ № 11"].id
+
+    again = await nudge(
+        database,
+        world.catalog,
+        world.actors["coordinator"],
+        world.campaign_id,
+        [world.schools["СОШ № 11"].id],
+        deliver,
+        now=BEFORE + timedelta(minutes=30),
+    )
+    assert [s.short_name for s in again.throttled] == ["СОШ № 11"]
+    assert len(deliver.sent) == 1
+
+
+async def test_the_report_names_schools_whose_respondents_could_not_be_reached(
+    database: Database, world: World
+) -> None:
+    blocked = 501  # one of the two respondents of СОШ № 5
+
+    async def deliver(
+        notices: Sequence[Notice], on_result: Callable[[NoticeResult], Awaitable[None]]
+    ) -> None:
+        for notice in notices:
+            outcome = Outcome.UNREACHABLE if notice.telegram_id in (blocked, 503) else Outcome.SENT
+            await on_result(NoticeResult(notice, outcome, 1))
+
+    report = await nudge(
+        database,
+        world.catalog,
+        world.actors["methodist"],
+        world.campaign_id,
+        [world.schools["СОШ № 5"].id, world.schools["СОШ № 11"].id],
+        deliver,
+        now=AFTER,
+    )
+    assert report.overdue
+    # СОШ № 5: one reached, one not; СОШ № 11: its only respondent blocked the bot.
+    assert [s.short_name for s in report.nudged] == ["СОШ № 5"]
+    assert [s.short_name for s in report.unreachable] == ["СОШ № 5", "СОШ № 11"]
+
+
+async def test_a_campaign_that_has_not_opened_cannot_be_nudged(
+    database: Database, world: World
+) -> None:
+    deliver = Recorder()
+    with pytest.raises(AccessDenied):
+        await nudge(
+            database,
+            world.catalog,
+            world.actors["methodist"],
+            world.campaign_id,
+            [world.schools["СОШ № 5"].id],
+            deliver,
+            now=OPENS - timedelta(hours=1),
+        )
     assert deliver.sent == []

@@ -12,7 +12,8 @@ class NudgeSchool(CallbackData, prefix="nus"):
     s: Id
 
 
-class NudgeLate(CallbackData, prefix="nul"):
-    """Remind every late school of campaign c that the presser may nudge."""
+class NudgeAll(CallbackData, prefix="nul"):
+    """Remind every school of campaign c that has not submitted and that the presser may nudge
+    (before the deadline: all who have not submitted; after it: the late ones)."""
 
     c: Id

@@ -1,4 +1,5 @@
-"""/status: the completion board of the actor's scope, with buttons that nudge late schools."""
+"""/status: the completion board of the actor's scope, with buttons that nudge the schools that
+have not submitted (before the deadline too), and a summary of what each nudge did."""
 
 from datetime import datetime
 from html import escape
@@ -11,8 +12,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.commands import Cmd
 from bot.handlers.review.keyboards import entry_markup
-from bot.handlers.shared.messages import TEXT_BUDGET, visible_length
-from bot.handlers.status.callbacks import NudgeLate, NudgeSchool
+from bot.handlers.shared.messages import TEXT_BUDGET, split_html, visible_length
+from bot.handlers.status.callbacks import NudgeAll, NudgeSchool
 from core.access import AccessDenied, Action, Target, allows, allows_somewhere
 from core.actors import Actor
 from core.clock import Clock
@@ -28,10 +29,12 @@ from core.status import (
     nudge,
 )
 from storage import Database
+from storage.directory import School
 from storage.responses import Status
 from texts import status as texts
 
 MAX_SCHOOL_BUTTONS = 30  # beyond that, only "remind all" (a keyboard holds 100 buttons)
+ALERT_LIMIT = 200  # Telegram's limit on a callback answer's text
 
 
 def _detail(cell: Cell) -> str | None:
@@ -78,30 +81,60 @@ def _pages(board: CampaignBoard, several_towns: bool) -> list[str]:
     return ["\n".join(page) for page in pages]
 
 
+def _nudgeable(actor: Actor, board: CampaignBoard) -> list[Cell]:
+    """The schools of the board that have not submitted and that this person may nudge."""
+    return [c for c in board.owing if allows(actor, Action.NUDGE, Target.school(c.school))]
+
+
 def _keyboard(actor: Actor, board: CampaignBoard) -> InlineKeyboardMarkup | None:
-    late = [c for c in board.late if allows(actor, Action.NUDGE, Target.school(c.school))]
-    if not late:
+    owing = _nudgeable(actor, board)
+    if not owing:
         return None
     builder = InlineKeyboardBuilder()
-    for cell in late[:MAX_SCHOOL_BUTTONS]:
+    for cell in owing[:MAX_SCHOOL_BUTTONS]:
         builder.button(
             text=texts.NUDGE_BUTTON.format(school=cell.school.short_name),
             callback_data=NudgeSchool(c=board.campaign.id, s=cell.school.id),
         )
-    builder.button(text=texts.NUDGE_ALL_BUTTON, callback_data=NudgeLate(c=board.campaign.id))
+    # After the deadline every school that has not submitted is late: the same schools.
+    everyone = texts.NUDGE_ALL_LATE_BUTTON if board.late else texts.NUDGE_ALL_OWING_BUTTON
+    builder.button(text=everyone, callback_data=NudgeAll(c=board.campaign.id))
     builder.adjust(2)
     return builder.as_markup()
 
 
-def _summary(report: NudgeReport) -> str:
-    parts = []
-    if report.nudged:
-        parts.append(texts.NUDGE_DONE.format(nudged=texts.schools(len(report.nudged))))
-    if report.throttled:
-        parts.append(texts.NUDGE_THROTTLED.format(throttled=len(report.throttled)))
-    if report.nobody and report.nudged:
-        parts.append(texts.NUDGE_NOBODY.format(nobody=len(report.nobody)))
-    return texts.NUDGE_SEPARATOR.join(parts) if parts else texts.NUDGE_NOTHING
+def _groups(report: NudgeReport) -> list[tuple[str, str, list[School]]]:
+    """(full line, short line, schools) for each outcome that happened, in a fixed order."""
+    groups = [
+        (texts.NUDGE_SENT, texts.NUDGE_SHORT_SENT, report.nudged),
+        (texts.NUDGE_THROTTLED, texts.NUDGE_SHORT_THROTTLED, report.throttled),
+        (texts.NUDGE_UNREACHABLE, texts.NUDGE_SHORT_UNREACHABLE, report.unreachable),
+        (texts.NUDGE_SUBMITTED, texts.NUDGE_SHORT_SUBMITTED, report.submitted),
+        (texts.NUDGE_NOBODY, texts.NUDGE_SHORT_NOBODY, report.nobody),
+    ]
+    return [group for group in groups if group[2]]
+
+
+def _summary(report: NudgeReport, *, html: bool = False) -> str:
+    """Which schools were reminded, skipped (and why), and could not be reached."""
+    groups = _groups(report)
+    if not groups:
+        return texts.NUDGE_NOTHING
+    lines = []
+    for full, _, schools in groups:
+        names = (escape(s.short_name) if html else s.short_name for s in schools)
+        lines.append(
+            full.format(
+                count=texts.schools(len(schools)),
+                schools=texts.NUDGE_SCHOOL_SEPARATOR.join(names),
+            )
+        )
+    return texts.NUDGE_LINE_SEPARATOR.join(lines)
+
+
+def _short_summary(report: NudgeReport) -> str:
+    parts = [short.format(count=texts.schools(len(s))) for _, short, s in _groups(report)]
+    return texts.NUDGE_SHORT_SEPARATOR.join(parts) + texts.NUDGE_SHORT_MORE
 
 
 async def _nudge(
@@ -115,7 +148,14 @@ async def _nudge(
     now: datetime,
 ) -> None:
     report = await nudge(database, catalog, actor, campaign_id, school_ids, deliver, now=now)
-    await query.answer(_summary(report), show_alert=True)
+    summary = _summary(report)
+    if len(summary) <= ALERT_LIMIT or not isinstance(query.message, Message):
+        await query.answer(summary[:ALERT_LIMIT], show_alert=True)
+        return
+    # Too many names for an alert: the counts there, the names in a message (or a few).
+    await query.answer(_short_summary(report)[:ALERT_LIMIT], show_alert=True)
+    for chunk in split_html(texts.NUDGE_REPORT_HEADER + "\n" + _summary(report, html=True)):
+        await query.message.answer(chunk)
 
 
 def build_router() -> Router:
@@ -164,10 +204,10 @@ def build_router() -> Router:
             query, deliver, database, catalog, actor, callback_data.c, [callback_data.s], clock()
         )
 
-    @router.callback_query(NudgeLate.filter())
-    async def nudge_late(
+    @router.callback_query(NudgeAll.filter())
+    async def nudge_all(
         query: CallbackQuery,
-        callback_data: NudgeLate,
+        callback_data: NudgeAll,
         deliver: Deliver,
         database: Database,
         catalog: FormCatalog,
@@ -179,11 +219,9 @@ def build_router() -> Router:
         )
         if board is None:  # not a campaign this person sees: a forged or stale button
             raise AccessDenied(Action.NUDGE)
-        nudgeable = [
-            c.school.id for c in board.late if allows(actor, Action.NUDGE, Target.school(c.school))
-        ]
+        nudgeable = [cell.school.id for cell in _nudgeable(actor, board)]
         if not nudgeable:
-            await query.answer(texts.NUDGE_NO_LATE, show_alert=True)
+            await query.answer(texts.NUDGE_NO_OWING, show_alert=True)
             return
         await _nudge(query, deliver, database, catalog, actor, callback_data.c, nudgeable, clock())
 
