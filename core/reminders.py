@@ -5,6 +5,13 @@ campaign's plan, in the municipality's time zone, out of quiet hours), claims ea
 unique delivery key, then hands them to the delivery. A claim that already exists (an earlier
 tick, another replica) is skipped, so nothing is sent twice; a bot that was down sends only the
 latest due reminder per person, once.
+
+A person hears of everything due for them in one tick in **one message**: a new respondent, or a
+school in several open rounds, gets the forms that opened and the deadlines that are near listed
+in one message with one "Открыть: …" button per form, not a message per form. Each listed reminder
+is still claimed under its own key (all of one person's claims in one transaction, so a second
+replica finds all or none of them), and the message's fate is recorded on every reminder it
+carries: sent, failed (all of them claimed again later, together) or unreachable.
 """
 
 from collections.abc import Awaitable, Callable, Sequence
@@ -41,6 +48,7 @@ from storage.reminders import (
 )
 from storage.responses import get_or_create_response
 from texts import reminders as texts
+from texts.plurals import DAYS, FORMS, counted, word
 
 # Digests stop this long after a deadline, even for a campaign nobody closed.
 DIGEST_HORIZON = timedelta(days=30)
@@ -53,8 +61,29 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Claimed:
+    """One claimed reminder a message carries (its row in ``sent_reminders``)."""
+
+    reminder_id: int
+    campaign_id: int | None = None
+    school_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenButton:
+    """A button under a message that opens a response."""
+
+    label: str
+    response_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class Notice:
-    """One message to one person; a reminder's button opens ``response_id``."""
+    """One message to one person; a reminder's button opens ``response_id``.
+
+    A message that carries several reminders names the others in ``also`` (each with its own
+    claim: what becomes of the message becomes of all of them) and has one button per form in
+    ``buttons`` (then ``response_id`` is not used)."""
 
     reminder_id: int
     user_id: int
@@ -63,6 +92,13 @@ class Notice:
     response_id: int | None = None
     school_id: int | None = None  # the school a respondent was reminded about
     campaign_id: int | None = None
+    also: tuple[Claimed, ...] = ()
+    buttons: tuple[OpenButton, ...] = ()
+
+    @property
+    def claims(self) -> tuple[Claimed, ...]:
+        """Every reminder this message carries, its own first."""
+        return (Claimed(self.reminder_id, self.campaign_id, self.school_id), *self.also)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +114,35 @@ Deliver = Callable[[Sequence[Notice], Callable[[NoticeResult], Awaitable[None]]]
 
 @dataclass(slots=True)
 class TickReport:
+    """``due`` and ``claimed`` count reminders, ``messages`` the messages that carried them,
+    ``outcomes`` the reminders by what became of their message."""
+
     due: int = 0
     claimed: int = 0
+    messages: int = 0
     outcomes: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
+
+
+# A person's reminders of one tick go in one message, unless they would not fit: then in as few
+# as fit (Telegram allows 4,096 characters; a button per form keeps the keyboard short).
+MESSAGE_LIMIT = 3500
+FORMS_PER_MESSAGE = 10
+
+
+@dataclass(frozen=True, slots=True)
+class _Due:
+    """One respondent reminder claimed in this tick, with what its line and button need."""
+
+    target: ReminderTarget
+    kind: str
+    reminder_id: int
+    response_id: int
+    title: str
+    short_title: str
+
+    @property
+    def opening(self) -> bool:
+        return self.kind == OPENING
 
 
 def reminder_text(target: ReminderTarget, kind: str, title: str) -> str:
@@ -105,24 +167,66 @@ async def run_tick(
     async with database.read() as conn:
         targets = await reminder_targets(conn, now)
         already = await sent_kinds(conn, sorted({t.campaign_id for t in targets}), now)
-    notices: list[Notice] = []
+    wanted: dict[int, list[tuple[ReminderTarget, str]]] = {}
     for target in targets:
         plan = ReminderPlan.from_json(target.reminder_plan)
         slots = respondent_slots(
-            plan, opens_at=target.opens_at, deadline_at=target.deadline_at, timezone=target.timezone
+            plan,
+            opens_at=target.opens_at,
+            deadline_at=target.deadline_at,
+            timezone=target.timezone,
+            returned_at=target.returned_at,
         )
         sent = already.get((target.campaign_id, target.school_id, target.user_id), set())
         slot = latest_pending(slots, now, sent=sent, timezone=target.timezone, plan=plan)
         if slot is None:
             continue
         report.due += 1
-        async with database.write() as conn:
+        wanted.setdefault(target.user_id, []).append((target, slot.kind))
+    notices: list[Notice] = []
+    for reminders in wanted.values():
+        claimed = await _claim_all(database, catalog, reminders, now=now)
+        notices.extend(_respondent_notices(claimed))
+    people = await _people(database)
+    notices.extend(await _digests(database, catalog, people, now=now))
+    unreachable: list[Notice] = []
+
+    async def record(result: NoticeResult) -> None:
+        report.outcomes[result.outcome] += len(result.notice.claims)
+        await record_result(database, result, now=now)
+        if result.outcome is Outcome.UNREACHABLE:
+            unreachable.append(result.notice)
+
+    if notices:
+        report.claimed += sum(len(notice.claims) for notice in notices)
+        report.messages += len(notices)
+        await deliver(notices, record)
+    follow_ups = await _tell_coordinators(database, people, unreachable, now=now)
+    if follow_ups:
+        report.claimed += sum(len(notice.claims) for notice in follow_ups)
+        report.messages += len(follow_ups)
+        await deliver(follow_ups, record)
+    return report
+
+
+async def _claim_all(
+    database: Database,
+    catalog: FormCatalog,
+    reminders: list[tuple[ReminderTarget, str]],
+    *,
+    now: datetime,
+) -> list[_Due]:
+    """Claim one person's due reminders, each under its own key, in one transaction (a replica
+    ticking at the same moment finds them all claimed, or claims them all itself)."""
+    claimed: list[tuple[ReminderTarget, str, int, int]] = []
+    async with database.write() as conn:
+        for target, kind in reminders:
             reminder_id = await claim(
                 conn,
                 campaign_id=target.campaign_id,
                 school_id=target.school_id,
                 user_id=target.user_id,
-                kind=slot.kind,
+                kind=kind,
                 now=now,
             )
             if reminder_id is None:
@@ -130,49 +234,138 @@ async def run_tick(
             response = await get_or_create_response(
                 conn, target.campaign_id, target.school_id, target.form_id, now
             )
+            claimed.append((target, kind, reminder_id, response.id))
+    found: list[_Due] = []
+    for target, kind, reminder_id, response_id in claimed:
         form = await catalog.definition(database, target.form_id)
-        notices.append(
-            Notice(
-                reminder_id=reminder_id,
-                user_id=target.user_id,
-                telegram_id=target.telegram_id,
-                text=reminder_text(target, slot.kind, form.title),
-                response_id=response.id,
-                school_id=target.school_id,
-                campaign_id=target.campaign_id,
-            )
+        found.append(_Due(target, kind, reminder_id, response_id, form.title, form.short_title))
+    return found
+
+
+def _respondent_notices(reminders: list[_Due]) -> list[Notice]:
+    """One person's reminders of a tick as messages: one alone keeps its own text and the one
+    "Открыть анкету" button; several go in one message (or as few as fit), the forms that opened
+    first, then the deadlines by date, with a button per form."""
+    ordered = sorted(
+        reminders,
+        key=lambda due: (not due.opening, due.target.deadline_at, due.target.campaign_id),
+    )
+    notices: list[Notice] = []
+    batch: list[_Due] = []
+    for due in ordered:
+        if batch and (
+            len(batch) == FORMS_PER_MESSAGE or len(_combined_text([*batch, due])) > MESSAGE_LIMIT
+        ):
+            notices.append(_notice(batch))
+            batch = []
+        batch.append(due)
+    if batch:
+        notices.append(_notice(batch))
+    return notices
+
+
+def _notice(batch: list[_Due]) -> Notice:
+    first, *others = batch
+    target = first.target
+    if not others:
+        return Notice(
+            reminder_id=first.reminder_id,
+            user_id=target.user_id,
+            telegram_id=target.telegram_id,
+            text=reminder_text(target, first.kind, first.title),
+            response_id=first.response_id,
+            school_id=target.school_id,
+            campaign_id=target.campaign_id,
         )
-    people = await _people(database)
-    notices.extend(await _digests(database, catalog, people, now=now))
-    report.claimed = len(notices)
-    unreachable: list[Notice] = []
+    return Notice(
+        reminder_id=first.reminder_id,
+        user_id=target.user_id,
+        telegram_id=target.telegram_id,
+        text=_combined_text(batch),
+        response_id=first.response_id,
+        school_id=target.school_id,
+        campaign_id=target.campaign_id,
+        also=tuple(
+            Claimed(due.reminder_id, due.target.campaign_id, due.target.school_id) for due in others
+        ),
+        buttons=_buttons(batch),
+    )
 
-    async def record(result: NoticeResult) -> None:
-        report.outcomes[result.outcome] += 1
-        await record_result(database, result, now=now)
-        if result.outcome is Outcome.UNREACHABLE:
-            unreachable.append(result.notice)
 
-    if notices:
-        await deliver(notices, record)
-    follow_ups = await _tell_coordinators(database, people, unreachable, now=now)
-    if follow_ups:
-        report.claimed += len(follow_ups)
-        await deliver(follow_ups, record)
-    return report
+def _deadline(target: ReminderTarget) -> str:
+    return target.deadline_at.astimezone(ZoneInfo(target.timezone)).strftime("%d.%m.%Y %H:%M")
+
+
+def _combined_text(batch: list[_Due]) -> str:
+    """Several reminders in one message: a section for the forms that opened, one for the near
+    deadlines; the school in the heading when it is one, else on each line."""
+    schools = {due.target.school_id for due in batch}
+    school = escape(batch[0].target.school_name) if len(schools) == 1 else None
+    opened = [due for due in batch if due.opening]
+    near = [due for due in batch if not due.opening]
+    sections: list[str] = []
+    if opened:
+        count = counted(len(opened), FORMS) if len(opened) > 1 else word(1, FORMS)
+        if school is None:
+            heading = word(len(opened), texts.OPENED_HEADER).format(count=count)
+        else:
+            heading = word(len(opened), texts.OPENED_HEADER_FOR).format(school=school, count=count)
+        lines = [
+            texts.ITEM_OPENED.format(item=_item(due, school), deadline=_deadline(due.target))
+            for due in opened
+        ]
+        sections.append("\n".join([heading, *lines]))
+    if near:
+        heading = texts.DUE_HEADER if school is None else texts.DUE_HEADER_FOR.format(school=school)
+        sections.append("\n".join([heading, *(_near_line(due, school) for due in near)]))
+    return "\n\n".join(sections)
+
+
+def _item(due: _Due, school: str | None) -> str:
+    values = {"title": escape(due.title), "period": escape(due.target.period_label)}
+    if school is not None:
+        return texts.ITEM.format(**values)
+    return texts.ITEM_SCHOOL.format(**values, school=escape(due.target.school_name))
+
+
+def _near_line(due: _Due, school: str | None) -> str:
+    item, deadline = _item(due, school), _deadline(due.target)
+    if due.kind.startswith("before:"):
+        days = int(due.kind.removeprefix("before:").removesuffix("d"))
+        return texts.ITEM_BEFORE.format(item=item, days=counted(days, DAYS), deadline=deadline)
+    return texts.ITEM_DEADLINE.format(item=item, deadline=deadline)
+
+
+def _buttons(batch: list[_Due]) -> tuple[OpenButton, ...]:
+    """ "Открыть: <form>" per form; the period, then the school, added where a label repeats."""
+    forms = [due.short_title for due in batch]
+    periods = [(due.short_title, due.target.period_label) for due in batch]
+    buttons: list[OpenButton] = []
+    for due in batch:
+        values = {"form": due.short_title, "period": due.target.period_label}
+        if forms.count(due.short_title) == 1:
+            label = texts.OPEN_FORM_BUTTON.format(**values)
+        elif periods.count((due.short_title, due.target.period_label)) == 1:
+            label = texts.OPEN_FORM_PERIOD_BUTTON.format(**values)
+        else:
+            label = texts.OPEN_FORM_SCHOOL_BUTTON.format(**values, school=due.target.school_name)
+        buttons.append(OpenButton(label, due.response_id))
+    return tuple(buttons)
 
 
 async def record_result(database: Database, result: NoticeResult, *, now: datetime) -> None:
-    """Keep what became of a claimed message; someone who blocked the bot is not tried again."""
+    """Keep what became of a claimed message, on every reminder it carried; someone who blocked
+    the bot is not tried again."""
     async with database.write() as conn:
-        await record_delivery(
-            conn,
-            result.notice.reminder_id,
-            DeliveryState(result.outcome.value),
-            attempts=result.attempts,
-            error=result.error,
-            now=now,
-        )
+        for claimed in result.notice.claims:
+            await record_delivery(
+                conn,
+                claimed.reminder_id,
+                DeliveryState(result.outcome.value),
+                attempts=result.attempts,
+                error=result.error,
+                now=now,
+            )
         if result.outcome is Outcome.UNREACHABLE:
             await mark_unreachable(conn, result.notice.user_id, now)
 
@@ -266,14 +459,21 @@ def _digest_text(role: Role, title: str, late: list[LateSchool], first: LateScho
 async def _tell_coordinators(
     database: Database, people: list[Person], unreachable: list[Notice], *, now: datetime
 ) -> list[Notice]:
-    """A respondent who blocked the bot is not retried; their school's coordinators hear of it."""
-    notices: list[Notice] = []
+    """A respondent who blocked the bot is not retried; their school's coordinators hear of it,
+    once per person and school (claimed per campaign the person was reminded of)."""
+    campaigns: dict[tuple[int, int], list[int]] = {}  # (user, school) -> campaigns
     for notice in unreachable:
-        if notice.school_id is None or notice.campaign_id is None:
-            continue
+        for claimed in notice.claims:
+            if claimed.school_id is None or claimed.campaign_id is None:
+                continue
+            found = campaigns.setdefault((notice.user_id, claimed.school_id), [])
+            if claimed.campaign_id not in found:
+                found.append(claimed.campaign_id)
+    notices: list[Notice] = []
+    for (user_id, school_id), campaign_ids in campaigns.items():
         async with database.read() as conn:
-            school = await get_school(conn, notice.school_id)
-            person = next((p for p in await list_people(conn) if p.user.id == notice.user_id), None)
+            school = await get_school(conn, school_id)
+            person = next((p for p in await list_people(conn) if p.user.id == user_id), None)
         if school is None:
             continue
         name = person.user.full_name if person else "—"
@@ -281,18 +481,29 @@ async def _tell_coordinators(
             actor = _holding(coordinator, Role.COORDINATOR)
             if actor is None or not allows(actor, Action.VIEW_STATUS, Target.school(school)):
                 continue
+            claims: list[Claimed] = []
             async with database.write() as conn:
-                reminder_id = await claim(
-                    conn,
-                    campaign_id=notice.campaign_id,
-                    school_id=school.id,
-                    user_id=coordinator.user.id,
-                    kind=f"unreachable:{notice.user_id}",
-                    now=now,
-                )
-            if reminder_id is not None:
+                for campaign_id in campaign_ids:
+                    reminder_id = await claim(
+                        conn,
+                        campaign_id=campaign_id,
+                        school_id=school.id,
+                        user_id=coordinator.user.id,
+                        kind=f"unreachable:{user_id}",
+                        now=now,
+                    )
+                    if reminder_id is not None:
+                        claims.append(Claimed(reminder_id, campaign_id, school.id))
+            if claims:
                 text = texts.UNREACHABLE.format(name=escape(name), school=escape(school.short_name))
+                first, *others = claims
                 notices.append(
-                    Notice(reminder_id, coordinator.user.id, coordinator.user.telegram_id, text)
+                    Notice(
+                        first.reminder_id,
+                        coordinator.user.id,
+                        coordinator.user.telegram_id,
+                        text,
+                        also=tuple(others),
+                    )
                 )
     return notices

@@ -18,6 +18,7 @@ from storage.schema import (
     campaign_schools,
     campaigns,
     municipalities,
+    response_events,
     responses,
     role_grants,
     schools,
@@ -181,6 +182,9 @@ class ReminderTarget:
     user_id: int
     telegram_id: int
     response_id: int | None
+    # When the school's response was last returned for revision (None: never): reminders due
+    # before it are not sent (see ``core.schedule.reminders``).
+    returned_at: datetime | None = None
 
 
 # A school still owes its answer while its response is in one of these states (or absent).
@@ -189,6 +193,14 @@ OWING_STATUSES = ("not_started", "draft", "returned")
 
 async def _targets(conn: AsyncConnection, *conditions: ColumnElement[bool]) -> list[ReminderTarget]:
     """Reachable respondents of schools that have not submitted, in campaigns not closed."""
+    returned_at = (
+        select(func.max(response_events.c.at))
+        .where(
+            response_events.c.response_id == responses.c.id,
+            response_events.c.to_status == "returned",
+        )
+        .scalar_subquery()
+    )
     query = (
         select(
             campaigns.c.id.label("campaign_id"),
@@ -203,6 +215,7 @@ async def _targets(conn: AsyncConnection, *conditions: ColumnElement[bool]) -> l
             users.c.id.label("user_id"),
             users.c.telegram_id,
             responses.c.id.label("response_id"),
+            returned_at.label("returned_at"),
         )
         .select_from(campaigns)
         .join(municipalities, municipalities.c.id == campaigns.c.municipality_id)
@@ -240,6 +253,7 @@ async def _targets(conn: AsyncConnection, *conditions: ColumnElement[bool]) -> l
             user_id=row.user_id,
             telegram_id=row.telegram_id,
             response_id=row.response_id,
+            returned_at=row.returned_at,
         )
         for row in await conn.execute(query)
     ]

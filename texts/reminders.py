@@ -1,5 +1,7 @@
 """Texts of reminders (HTML: the values are escaped by the caller)."""
 
+from texts.plurals import Forms
+
 OPENING = "Открыта анкета «{title}» ({period}) для {school}. Срок — {deadline}."
 BEFORE = (
     "Напоминание: до срока сдачи анкеты «{title}» ({period}) за {school} осталось дней: {days}. "
@@ -19,3 +21,22 @@ UNREACHABLE = (
     "Не удалось доставить напоминание: {name} ({school}) заблокировал(а) бота или удалил(а) "
     "аккаунт. Свяжитесь, пожалуйста, другим способом."
 )
+
+# One message per person per tick: every form that opened, and every deadline that is near,
+# each on its own line, with one "Открыть: …" button per form.
+OPENED_HEADER: Forms = ("Открыта {count}:", "Открыты {count}:", "Открыто {count}:")
+OPENED_HEADER_FOR: Forms = (
+    "Для {school} открыта {count}:",
+    "Для {school} открыты {count}:",
+    "Для {school} открыто {count}:",
+)
+DUE_HEADER = "Напоминание о сроках сдачи:"
+DUE_HEADER_FOR = "Напоминание о сроках сдачи анкет за {school}:"
+ITEM = "• «{title}» ({period})"
+ITEM_SCHOOL = "• «{title}» ({period}), {school}"
+ITEM_OPENED = "{item} — срок {deadline}"
+ITEM_BEFORE = "{item} — осталось {days}, срок {deadline}"
+ITEM_DEADLINE = "{item} — сегодня последний день, срок {deadline}"
+OPEN_FORM_BUTTON = "Открыть: {form}"
+OPEN_FORM_PERIOD_BUTTON = "Открыть: {form}, {period}"
+OPEN_FORM_SCHOOL_BUTTON = "Открыть: {form}, {period}, {school}"

@@ -1,4 +1,8 @@
-"""Reminders as Telegram messages: each with a button that opens the school's form."""
+"""Reminders as Telegram messages through the paced sender: each with a button that opens the
+school's form, or one button per form when a message carries several reminders.
+
+The outgoing key is the message's first reminder id; its delivery is reported once, and
+``core.reminders.record_result`` records it on every reminder the message carried."""
 
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -24,7 +28,16 @@ def telegram_delivery(sender: Sender) -> Deliver:
         outgoing = []
         for notice in notices:
             markup = None
-            if notice.response_id is not None:
+            if notice.buttons:  # several forms in one message: a button per form, one a row
+                builder = InlineKeyboardBuilder()
+                for button in notice.buttons:
+                    builder.button(
+                        text=button.label,
+                        callback_data=OpenResponse(response_id=button.response_id),
+                    )
+                builder.adjust(1)
+                markup = builder.as_markup()
+            elif notice.response_id is not None:
                 builder = InlineKeyboardBuilder()
                 builder.button(
                     text=texts.OPEN_BUTTON,

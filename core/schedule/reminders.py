@@ -21,9 +21,14 @@ Rules
     before the deadline either (the ``before:1d`` reminder then was the last call).
 
   Slots outside ``[opens_at, deadline_at)`` are dropped: a reminder at the very instant the form
-  closes could not be acted on. When two slots fall on the same instant one is kept: ``opening``
-  first (it is the respondent's first message about the form, and it states the deadline), then
-  ``deadline``, then ``before:Nd`` with the smallest N. The result is sorted by time.
+  closes could not be acted on. After a **return for revision** (``returned_at``, the latest one)
+  the ``opening`` slot is dropped, wherever it fell (a school that has answered knows the form
+  is open, and the return notice told it what to do: it never hears "the form has opened"), and
+  so are the slots due at or before the return (a ``before:3d`` missed while the answer was
+  submitted is not caught up a day late with the wrong count); the slots ahead come as usual.
+  When two slots fall on the same instant one is kept: ``opening`` first (it is the respondent's
+  first message about the form, and it states the deadline), then ``deadline``, then
+  ``before:Nd`` with the smallest N. The result is sorted by time.
 * **Digests.** After the deadline, coordinators get a daily digest of late schools at
   ``digest_hour`` local, one per local day from the day after the deadline's day (kind
   ``digest:YYYY-MM-DD``); the methodist gets one ``summary`` at the first digest time.
@@ -218,11 +223,21 @@ def deadline_day(deadline_at: datetime, timezone: str) -> date:
 
 
 def respondent_slots(
-    plan: ReminderPlan, *, opens_at: datetime, deadline_at: datetime, timezone: str
+    plan: ReminderPlan,
+    *,
+    opens_at: datetime,
+    deadline_at: datetime,
+    timezone: str,
+    returned_at: datetime | None = None,
 ) -> list[Slot]:
-    """Reminders for a school that has not submitted, sorted; see the module rules."""
+    """Reminders for a school that has not submitted, sorted; see the module rules.
+
+    ``returned_at``: when the school's response was last returned for revision, if ever: then
+    only the deadline reminders after it are kept."""
     _require_aware("opens_at", opens_at)
     _require_aware("deadline_at", deadline_at)
+    if returned_at is not None:
+        _require_aware("returned_at", returned_at)
     if deadline_at < opens_at:
         raise ValueError("deadline_at is before opens_at")
     zone = _zone(timezone)
@@ -236,6 +251,8 @@ def respondent_slots(
     if plan.on_deadline_morning:
         candidates.append(Slot(DEADLINE, _deadline_morning(plan, opens_at, deadline_at, timezone)))
     inside = [slot for slot in candidates if opens_at <= slot.due_at < deadline_at]
+    if returned_at is not None:
+        inside = [s for s in inside if s.kind != OPENING and s.due_at > returned_at]
     return _deduplicate(inside)
 
 

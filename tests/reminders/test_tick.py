@@ -11,16 +11,19 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from sqlalchemy import select
 
 from bot.catalog import builtin_forms
 from bot.delivery.reminders import telegram_delivery
 from bot.delivery.sender import Sender
+from bot.handlers.questionnaire.callbacks import OpenResponse
 from botapi_emulator import BotAPIEmulator
 from core.questionnaires import FormCatalog
 from core.reminders import run_tick
+from core.review import return_for_revision
 from storage import Database
 from storage.campaigns import add_campaign, set_deadline
-from storage.people import Role
+from storage.people import Role, get_user_by_telegram_id, grant_role
 from storage.reminders import (
     MAX_ATTEMPTS,
     PENDING_LEASE,
@@ -30,8 +33,8 @@ from storage.reminders import (
     list_reminders,
 )
 from storage.responses import Status, change_status, get_or_create_response
-from storage.schema import users
-from tests.factories import Town, make_person, make_town
+from storage.schema import campaigns, responses, users
+from tests.factories import Town, make_actor, make_person, make_town
 from tests.harness import TEST_TOKEN
 
 TOMSK = ZoneInfo("Asia/Tomsk")
@@ -115,8 +118,6 @@ async def test_quiet_hours_wait_for_the_morning(
 ) -> None:
     _town, catalog, _campaign_id = world
     async with database.write() as conn:
-        from storage.schema import campaigns
-
         await conn.execute(campaigns.update().values(opens_at=local(2, 21)))
     await tick(database, catalog, bot, local(2, 21, 30))
     await tick(database, catalog, bot, local(3, 7, 59))
@@ -344,3 +345,296 @@ async def test_a_moved_deadline_moves_the_reminders_still_ahead(
     assert "дней: 3" in received[1]
     assert "20.03.2026 23:59" in received[1]  # the new deadline
     assert "дней: 1" in received[2]
+
+
+# --- several reminders for one person in one tick: one message ----------------------------------
+
+VSOKO = "Внутренняя система оценки качества образования (ВСОКО)"
+TEACHERS = "Развитие профессиональной компетентности педагогов"
+VPR = "Результаты всероссийских проверочных работ (ВПР)"
+
+
+async def _more_rounds(
+    database: Database,
+    town: Town,
+    catalog: FormCatalog,
+    *forms: tuple[str, str, datetime],
+    school: int | None = None,
+) -> list[int]:
+    """More open rounds (form key, period, deadline) opening with the world's, for its schools."""
+    ids = []
+    async with database.write() as conn:
+        for key, period, deadline in forms:
+            campaign = await add_campaign(
+                conn,
+                form_id=catalog.row_id(key),
+                municipality_id=town.municipality.id,
+                period_label=period,
+                opens_at=OPENS,
+                deadline_at=deadline,
+                school_ids=[s.id for s in town.schools] if school is None else [school],
+            )
+            ids.append(campaign.id)
+    return ids
+
+
+def _opened(emulator: BotAPIEmulator, chat_id: int) -> list[int]:
+    """The response ids the buttons of a chat's last message open, in order."""
+    message = emulator.messages(chat_id)[-1]
+    return [
+        OpenResponse.unpack(button.callback_data or "").response_id
+        for row in message.buttons
+        for button in row
+    ]
+
+
+async def test_a_person_hears_of_every_round_that_opened_in_one_message(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    """A school in three open rounds: one message per person listing them, a button per form;
+    each reminder still claimed once under its own key and recorded as sent."""
+    town, catalog, _ = world
+    await _more_rounds(
+        database,
+        town,
+        catalog,
+        ("teachers", "1 полугодие 2025/26", local(20, 18)),
+        ("vpr", "2025/26 учебный год", local(6, 23, 59)),
+    )
+    await tick(database, catalog, bot, local(2, 12, 1))
+    await tick(database, catalog, bot, local(2, 12, 2))
+
+    for chat in (501, 502, 503):
+        assert len(emulator.messages(chat)) == 1, chat
+    [message] = emulator.messages(501)
+    assert (message.plain_text or "").splitlines() == [
+        "Для СОШ № 5 открыты 3 анкеты:",
+        f"• «{VPR}» (2025/26 учебный год) — срок 06.03.2026 23:59",
+        f"• «{VSOKO}» (1 полугодие 2025/26) — срок 10.03.2026 23:59",
+        f"• «{TEACHERS}» (1 полугодие 2025/26) — срок 20.03.2026 18:00",
+    ]
+    assert message.button_texts == [
+        "Открыть: Результаты ВПР",
+        "Открыть: ВСОКО",
+        "Открыть: Развитие педагогов",
+    ]
+    async with database.read() as conn:
+        reminders = await list_reminders(conn)
+        user = await get_user_by_telegram_id(conn, 501)
+        assert user is not None
+        theirs = {(r.campaign_id, r.school_id) for r in reminders if r.user_id == user.id}
+        rows = await conn.execute(
+            select(responses.c.id, responses.c.campaign_id, responses.c.school_id)
+        )
+        opened = {row.id for row in rows if (row.campaign_id, row.school_id) in theirs}
+    assert len(reminders) == 9  # 3 people x 3 rounds, each claimed once
+    assert {(r.kind, r.status) for r in reminders} == {("opening", DeliveryState.SENT)}
+    assert all(r.attempts == 1 for r in reminders)
+    assert sorted(_opened(emulator, 501)) == sorted(opened)  # each button opens its own form
+
+
+async def test_near_deadlines_of_one_person_come_in_one_message(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    town, catalog, _ = world
+    await _more_rounds(database, town, catalog, ("vsoko", "2 полугодие 2025/26", DEADLINE))
+    await tick(database, catalog, bot, local(2, 12, 1))
+    await tick(database, catalog, bot, local(7, 10, 1))
+    await tick(database, catalog, bot, local(10, 10, 1))
+
+    opening, before, last_day = emulator.messages(503)
+    assert (opening.plain_text or "").startswith("Для СОШ № 11 открыты 2 анкеты:")
+    assert (before.plain_text or "").splitlines() == [
+        "Напоминание о сроках сдачи анкет за СОШ № 11:",
+        f"• «{VSOKO}» (1 полугодие 2025/26) — осталось 3 дня, срок 10.03.2026 23:59",
+        f"• «{VSOKO}» (2 полугодие 2025/26) — осталось 3 дня, срок 10.03.2026 23:59",
+    ]
+    assert (last_day.plain_text or "").splitlines()[1:] == [
+        f"• «{VSOKO}» (1 полугодие 2025/26) — сегодня последний день, срок 10.03.2026 23:59",
+        f"• «{VSOKO}» (2 полугодие 2025/26) — сегодня последний день, срок 10.03.2026 23:59",
+    ]
+    # The same form twice: its buttons name the period.
+    assert last_day.button_texts == [
+        "Открыть: ВСОКО, 1 полугодие 2025/26",
+        "Открыть: ВСОКО, 2 полугодие 2025/26",
+    ]
+
+
+async def test_a_new_respondent_gets_what_opened_and_what_is_due_in_one_message(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    """Registered on the 8th, for two schools: the round still ahead and the one near its
+    deadline, each school named on its line."""
+    town, catalog, _ = world
+    await tick(database, catalog, bot, local(2, 12, 1))
+    [later] = await _more_rounds(database, town, catalog, ("teachers", "март 2026", local(20, 18)))
+    async with database.write() as conn:
+        await conn.execute(
+            campaigns.update().where(campaigns.c.id == later).values(opens_at=local(8, 9))
+        )
+    await make_person(database, 504, Role.RESPONDENT, school_id=town.schools[0].id)
+    async with database.write() as conn:
+        user = await get_user_by_telegram_id(conn, 504)
+        assert user is not None
+        await grant_role(conn, user.id, Role.RESPONDENT, school_id=town.schools[1].id)
+    await tick(database, catalog, bot, local(8, 12))
+
+    [message] = emulator.messages(504)
+    assert (message.plain_text or "").splitlines() == [
+        "Открыты 2 анкеты:",
+        f"• «{TEACHERS}» (март 2026), СОШ № 5 — срок 20.03.2026 18:00",
+        f"• «{TEACHERS}» (март 2026), СОШ № 11 — срок 20.03.2026 18:00",
+        "",
+        "Напоминание о сроках сдачи:",
+        f"• «{VSOKO}» (1 полугодие 2025/26), СОШ № 5 — осталось 3 дня, срок 10.03.2026 23:59",
+        f"• «{VSOKO}» (1 полугодие 2025/26), СОШ № 11 — осталось 3 дня, срок 10.03.2026 23:59",
+    ]
+    assert message.button_texts == [
+        "Открыть: Развитие педагогов, март 2026, СОШ № 5",
+        "Открыть: Развитие педагогов, март 2026, СОШ № 11",
+        "Открыть: ВСОКО, 1 полугодие 2025/26, СОШ № 5",
+        "Открыть: ВСОКО, 1 полугодие 2025/26, СОШ № 11",
+    ]
+
+
+async def test_a_combined_message_that_fails_fails_for_each_reminder_and_is_sent_once_later(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    town, catalog, _ = world
+    await _more_rounds(database, town, catalog, ("teachers", "март 2026", local(20, 18)))
+    emulator.inject_error("sendMessage", status=400, chat_id=501, times=1)
+    opened = local(2, 12, 1)
+    await tick(database, catalog, bot, opened)
+    assert texts_to(emulator, 501) == []
+    async with database.read() as conn:
+        failed = await list_reminders(conn, status=DeliveryState.FAILED)
+    assert len(failed) == 2  # both reminders the one message carried
+
+    retry_at = opened + RETRY_FAILED_AFTER
+    await asyncio.gather(*(tick(database, catalog, bot, retry_at) for _ in range(2)))
+    await tick(database, catalog, bot, retry_at + timedelta(minutes=1))
+    [message] = emulator.messages(501)
+    assert len(message.button_texts) == 2
+    assert len(emulator.calls_of("sendMessage", chat_id=501)) == 2  # the failure and the retry
+    async with database.read() as conn:
+        rows = {r.id: r for r in await list_reminders(conn)}
+    assert len(rows) == 6
+    assert all(rows[r.id].status is DeliveryState.SENT for r in failed)
+    assert all(rows[r.id].attempts == 2 for r in failed)
+
+
+async def test_a_combined_message_to_a_blocked_person_marks_each_reminder_and_tells_once(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    town, catalog, _ = world
+    await _supervisors(database, town)
+    await _more_rounds(database, town, catalog, ("teachers", "март 2026", local(20, 18)))
+    emulator.inject_error("sendMessage", status=403, chat_id=503, times=None)
+    await tick(database, catalog, bot, local(2, 12, 1))
+    await tick(database, catalog, bot, local(7, 10, 1))
+
+    assert [c.status for c in emulator.calls_of("sendMessage", chat_id=503)] == [403]
+    async with database.read() as conn:
+        user = await get_user_by_telegram_id(conn, 503)
+        assert user is not None
+        theirs = [r for r in await list_reminders(conn) if r.user_id == user.id]
+    assert [r.status for r in theirs] == [DeliveryState.UNREACHABLE] * 2
+    [told] = texts_to(emulator, 601)  # once, though two rounds' reminders went undelivered
+    assert "СОШ № 11" in told
+
+
+async def test_two_replicas_send_one_combined_message_each_reminder_once(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    town, catalog, _ = world
+    await _more_rounds(
+        database,
+        town,
+        catalog,
+        ("teachers", "март 2026", local(20, 18)),
+        ("vpr", "2025/26 учебный год", local(20, 18)),
+    )
+    now = local(2, 12, 1)
+    await asyncio.gather(*(tick(database, catalog, bot, now) for _ in range(3)))
+
+    for chat in (501, 502, 503):
+        [message] = emulator.messages(chat)
+        assert len(message.button_texts) == 3, chat
+    async with database.read() as conn:
+        assert len(await list_reminders(conn, status=DeliveryState.SENT)) == 9
+
+
+# --- a form returned for revision -------------------------------------------------------------
+
+
+async def _submit_and_return(
+    database: Database,
+    world: tuple[Town, FormCatalog, int],
+    bot: Bot,
+    *,
+    at: datetime,
+    returned: datetime,
+) -> None:
+    """СОШ № 5 submitted at ``at``; a methodist returns it at ``returned`` (the return notice
+    goes out at once, claimed under returned:<event id>)."""
+    town, catalog, campaign_id = world
+    async with database.write() as conn:
+        response = await get_or_create_response(
+            conn, campaign_id, town.schools[0].id, catalog.row_id("vsoko"), at
+        )
+        draft = await change_status(conn, response, Status.DRAFT, user_id=None, now=at)
+        await change_status(conn, draft, Status.SUBMITTED, user_id=None, now=at)
+    methodist = await make_actor(
+        database,
+        602,
+        Role.METHODIST,
+        full_name="Петрова Елена",
+        municipality_id=town.municipality.id,
+    )
+    sender = Sender(bot, per_second=50, server_error_backoff=0.01)
+    await return_for_revision(
+        database,
+        catalog,
+        methodist,
+        response.id,
+        "Укажите дату",
+        telegram_delivery(sender),
+        now=returned,
+    )
+
+
+async def test_a_form_returned_for_revision_is_not_announced_as_opened(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    """СОШ № 5 answered before its opening reminder went out (opened at 21:00, the reminder
+    waits for 08:00) and was returned that night: it hears of the return only, not "Открыта"."""
+    _, catalog, _ = world
+    async with database.write() as conn:
+        await conn.execute(campaigns.update().values(opens_at=local(2, 21)))
+    await _submit_and_return(database, world, bot, at=local(2, 21, 30), returned=local(2, 23))
+    await tick(database, catalog, bot, local(3, 8, 0))
+    await tick(database, catalog, bot, local(3, 12))
+
+    received = texts_to(emulator, 501)
+    assert len(received) == 1
+    assert "возвращена на доработку" in received[0]
+    assert len(texts_to(emulator, 503)) == 1  # СОШ № 11 did get its opening reminder
+    assert "Открыта" in texts_to(emulator, 503)[0]
+
+    await tick(database, catalog, bot, local(7, 10, 1))  # the reminders ahead still come
+    assert "дней: 3" in texts_to(emulator, 501)[-1]
+
+
+async def test_a_reminder_missed_while_submitted_is_not_caught_up_after_a_return(
+    database: Database, world: tuple[Town, FormCatalog, int], bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    _, catalog, _ = world
+    await tick(database, catalog, bot, local(2, 12, 1))
+    await _submit_and_return(database, world, bot, at=local(6, 12), returned=local(8, 14))
+    await tick(database, catalog, bot, local(8, 14, 1))  # "3 days" would be wrong now
+    received = texts_to(emulator, 501)
+    assert len(received) == 2
+    assert "возвращена на доработку" in received[-1]
+
+    await tick(database, catalog, bot, local(9, 10, 1))
+    assert "дней: 1" in texts_to(emulator, 501)[-1]

@@ -278,6 +278,55 @@ def test_opening_shifted_onto_a_reminder_keeps_the_opening() -> None:
 
 
 @pytest.mark.parametrize(
+    ("returned_at", "expected"),
+    [
+        pytest.param(
+            at(TOMSK, 2021, 3, 1, 22),  # the opening waits for 08:00, the return came first
+            [
+                ("before:3d", at(TOMSK, 2021, 3, 7, 10)),
+                ("before:1d", at(TOMSK, 2021, 3, 9, 10)),
+                (DEADLINE, at(TOMSK, 2021, 3, 10, 10)),
+            ],
+            id="returned-before-the-opening-went-out",
+        ),
+        pytest.param(
+            at(TOMSK, 2021, 3, 8, 14),  # before:3d fell while the answer was submitted
+            [("before:1d", at(TOMSK, 2021, 3, 9, 10)), (DEADLINE, at(TOMSK, 2021, 3, 10, 10))],
+            id="returned-after-a-reminder",
+        ),
+        pytest.param(
+            at(TOMSK, 2021, 3, 9, 10),  # at the very moment of before:1d: the notice told it
+            [(DEADLINE, at(TOMSK, 2021, 3, 10, 10))],
+            id="returned-on-a-reminder",
+        ),
+    ],
+)
+def test_after_a_return_only_the_reminders_ahead_remain(
+    returned_at: datetime, expected: list[tuple[str, datetime]]
+) -> None:
+    """A school whose answer came back for revision never hears "the form has opened", and a
+    reminder due before the return is not caught up after it."""
+    opens_at, deadline_at = at(TOMSK, 2021, 3, 1, 21), end_of(TOMSK, 2021, 3, 10)
+    slots = respondent_slots(
+        PLAN, opens_at=opens_at, deadline_at=deadline_at, timezone=TOMSK, returned_at=returned_at
+    )
+    assert plan_of(slots) == expected
+    morning_after = next_allowed(returned_at + timedelta(hours=1), TOMSK, PLAN)
+    assert latest_pending(slots, morning_after, sent=set(), timezone=TOMSK, plan=PLAN) is None
+
+
+def test_returned_at_must_be_aware() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        respondent_slots(
+            PLAN,
+            opens_at=at(TOMSK, 2021, 3, 1),
+            deadline_at=end_of(TOMSK, 2021, 3, 10),
+            timezone=TOMSK,
+            returned_at=datetime(2021, 3, 5),
+        )
+
+
+@pytest.mark.parametrize(
     "arguments",
     [
         {"opens_at": datetime(2021, 3, 1), "deadline_at": end_of(TOMSK, 2021, 3, 10)},

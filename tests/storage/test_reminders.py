@@ -3,11 +3,21 @@
 import asyncio
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from storage import Database
 from storage.campaigns import add_campaign
 from storage.forms import ensure_form_version
 from storage.people import Role
-from storage.reminders import DeliveryState, claim, list_reminders, record_delivery
+from storage.reminders import (
+    DeliveryState,
+    claim,
+    list_reminders,
+    record_delivery,
+    reminder_targets,
+)
+from storage.responses import Status, change_status, get_or_create_response
+from storage.schema import campaigns
 from storage.types import utcnow
 from tests.factories import make_person, make_town
 
@@ -86,3 +96,30 @@ async def test_delivery_outcome_is_recorded_and_visible(database: Database) -> N
         delivered = await list_reminders(conn, status=DeliveryState.SENT)
     assert [(r.kind, r.attempts, r.last_error) for r in failures] == [("deadline", 6, "502")]
     assert delivered[0].sent_at is not None
+
+
+async def test_a_target_carries_when_its_response_was_last_returned(database: Database) -> None:
+    """The tick needs the latest return for revision (reminders before it are not sent)."""
+    campaign_id, school_id, _ = await _campaign(database)
+    now = utcnow()
+    async with database.read() as conn:
+        [fresh] = await reminder_targets(conn, now)
+    assert fresh.returned_at is None
+
+    moments = [now + timedelta(hours=hours) for hours in range(6)]
+    async with database.write() as conn:
+        form_id = await conn.scalar(
+            select(campaigns.c.form_id).where(campaigns.c.id == campaign_id)
+        )
+        assert form_id is not None
+        response = await get_or_create_response(conn, campaign_id, school_id, form_id, moments[0])
+        for moment, status in zip(
+            moments[1:],
+            (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.SUBMITTED, Status.RETURNED),
+            strict=True,
+        ):
+            response = await change_status(conn, response, status, user_id=None, now=moment)
+    async with database.read() as conn:
+        [returned] = await reminder_targets(conn, moments[-1])
+    assert returned.returned_at == moments[-1]  # the latest of two returns, as an aware time
+    assert returned.response_id == response.id
