@@ -155,7 +155,7 @@ def candidates(question: Question) -> list[Candidate]:
     if kind is QuestionType.YES_NO:
         return [(form_texts.YES, None, Choice("yes")), (form_texts.NO, None, Choice("no"))]
     if kind is QuestionType.SINGLE:
-        return [(option.label, None, Choice(option.id)) for option in question.options]
+        return [(option.button_text, None, Choice(option.id)) for option in question.options]
     if kind is QuestionType.DATE:
         return [(None, SAMPLE_DATE, Text(SAMPLE_DATE)), (form_texts.TODAY, None, Choice("today"))]
     if kind in (QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.PERCENT):

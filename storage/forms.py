@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import forms
@@ -24,8 +24,22 @@ class StoredForm:
     definition: dict[str, Any]
 
 
+# How an option's button reads: changing it changes no question, so it needs no new version.
+COSMETIC_OPTION_FIELDS = frozenset({"button"})
+
+
 def _canonical(definition: dict[str, Any]) -> str:
     return json.dumps(definition, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _questions_only(value: Any) -> Any:
+    """The definition without the cosmetic fields of its options (an option has a label)."""
+    if isinstance(value, dict):
+        cosmetic = COSMETIC_OPTION_FIELDS if "label" in value else frozenset()
+        return {key: _questions_only(item) for key, item in value.items() if key not in cosmetic}
+    if isinstance(value, list):
+        return [_questions_only(item) for item in value]
+    return value
 
 
 async def ensure_form_version(
@@ -34,17 +48,24 @@ async def ensure_form_version(
     """The stored row of this version, inserting it the first time it is seen.
 
     The same version with different content is refused: responses already started on it must
-    keep the questions they were given.
+    keep the questions they were given. Only new button wording (``COSMETIC_OPTION_FIELDS``) is
+    no new content: the stored copy takes it, so that this version, read back once it is an old
+    one, has the short buttons its long labels need.
     """
     row = (
         await conn.execute(select(forms).where(forms.c.key == key, forms.c.version == version))
     ).one_or_none()
     if row is not None:
-        if _canonical(row.definition) != _canonical(definition):
+        if _canonical(_questions_only(row.definition)) != _canonical(_questions_only(definition)):
             raise FormVersionConflict(
                 f"form {key!r} version {version} differs from the stored one: "
                 "raise its version number"
             )
+        if _canonical(row.definition) != _canonical(definition):
+            await conn.execute(
+                update(forms).where(forms.c.id == row.id).values(definition=definition)
+            )
+            return StoredForm(row.id, key, version, row.title, definition)
         return StoredForm(row.id, key, version, row.title, row.definition)
     result = await conn.execute(
         insert(forms)

@@ -28,6 +28,8 @@ class QuestionType(StrEnum):
 CHOICE_TYPES = frozenset({QuestionType.SINGLE, QuestionType.MULTI})
 NUMBER_TYPES = frozenset({QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.PERCENT})
 DEFAULT_MAX_LENGTH = {QuestionType.TEXT: 300, QuestionType.LONG_TEXT: 3000}
+# What an inline button on a phone shows uncut; a longer option label needs a short ``button``.
+BUTTON_CHARS = 35
 
 
 class Strict(BaseModel):
@@ -35,8 +37,35 @@ class Strict(BaseModel):
 
 
 class Option(Strict):
+    """A choice. ``label`` is the full wording (review, export, the list under the question);
+    ``button`` a short one for the button when the label is too long for a phone."""
+
     id: Annotated[str, Field(pattern=IDENTIFIER)]
     label: Annotated[str, Field(min_length=1, max_length=60)]
+    button: str | None = None
+
+    @model_validator(mode="after")
+    def _fits_a_button(self) -> Self:
+        # Checked here rather than with Field limits, so that the message names the option.
+        if self.button is not None:
+            if not self.button.strip():
+                raise ValueError(f"option {self.id}: button is empty")
+            if len(self.button) > BUTTON_CHARS:
+                raise ValueError(
+                    f"option {self.id}: button {self.button!r} is {len(self.button)} characters, "
+                    f"a phone shows at most {BUTTON_CHARS}"
+                )
+        elif len(self.label) > BUTTON_CHARS:
+            raise ValueError(
+                f"option {self.id}: label is {len(self.label)} characters, a phone button shows "
+                f"{BUTTON_CHARS}: add a short `button:` label"
+            )
+        return self
+
+    @property
+    def button_text(self) -> str:
+        """What the option's button says."""
+        return self.button or self.label
 
 
 class Condition(Strict):
@@ -116,6 +145,13 @@ class Question(Strict):
         ids = [option.id for option in options]
         if len(ids) != len(set(ids)):
             raise ValueError("option ids must be unique")
+        buttons = [option.button_text for option in options]
+        for index, button in enumerate(buttons):
+            if button in buttons[:index]:
+                first = options[buttons.index(button)].id
+                raise ValueError(
+                    f"options {first} and {options[index].id} have the same button {button!r}"
+                )
         return options
 
     @model_validator(mode="after")
@@ -158,6 +194,14 @@ class Question(Strict):
 
     def option(self, option_id: str) -> Option | None:
         return next((option for option in self.options if option.id == option_id), None)
+
+    def option_legend(self) -> list[str]:
+        """The full labels, numbered ("1. Родительский патруль (наблюдение за …)"), to show
+        under the question when a button has a shorter wording; empty when every button says
+        its whole label. A single choice also takes the number typed."""
+        if all(option.button_text == option.label for option in self.options):
+            return []
+        return [f"{number}. {option.label}" for number, option in enumerate(self.options, 1)]
 
 
 class Section(Strict):

@@ -1,6 +1,8 @@
 """Turning raw input into a typed answer or a Russian message. Never raises."""
 
+import ipaddress
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date, time
 from typing import Any
@@ -24,6 +26,12 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 # Starts only right after a digit, so a long run of spaces is scanned once, not quadratically.
 _DASH_SPACES = re.compile(r"(?<=\d)\s*([-–—])\s*")
 _GRADE_WORD = re.compile(r"(?:-?х|кл(?:асс(?:ы|ов|а)?)?\.?)$", re.IGNORECASE)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_NUMERIC_HOST = re.compile(r"^[0-9.]+$")
+_PUNYCODE_TLD = re.compile(r"^xn--[a-z0-9-]*[a-z0-9]$")
+MAX_URL_CHARS = 2000
+# Not a school website whoever types it: the typing person's own computer.
+LOCAL_HOSTS = ("localhost",)
 
 
 def parse(question: Question, raw: RawInput, *, today: date, answers: Mapping[str, Any]) -> Outcome:
@@ -72,9 +80,11 @@ def _single(question: Question, raw: RawInput, today: date) -> Outcome:
     if isinstance(raw, Choice) and question.option(raw.option):
         return Accepted({"selected": raw.option, "other": None})
     if isinstance(raw, Selection) and raw.options == ("other",) and question.other:
-        other = (raw.other or "").strip()
-        if not other:
+        if not (raw.other or "").strip():
             return Rejected(texts.OTHER_TEXT_EXPECTED)
+        other = visible_trim(raw.other or "")
+        if not has_letter_or_digit(other):
+            return Rejected(texts.TEXT_NO_LETTERS)
         return _limited({"selected": "other", "other": other}, other, 300)
     typed = _typed_text(raw)
     if typed:
@@ -92,9 +102,11 @@ def _multi(question: Question, raw: RawInput, today: date) -> Outcome:
     wants_other = "other" in chosen and question.other
     if len(known) + wants_other != len(chosen):
         return Rejected(texts.CHOOSE_BUTTON)
-    other = (raw.other or "").strip() if wants_other else None
-    if wants_other and not other:
+    other = visible_trim(raw.other or "") if wants_other else None
+    if wants_other and not (raw.other or "").strip():
         return Rejected(texts.OTHER_TEXT_EXPECTED)
+    if other is not None and not has_letter_or_digit(other):
+        return Rejected(texts.TEXT_NO_LETTERS)
     count = len(chosen)
     low, high = question.min_selected or 1, question.max_selected
     if high is not None and low == high and count != low:
@@ -108,11 +120,15 @@ def _multi(question: Question, raw: RawInput, today: date) -> Outcome:
 
 
 def _option_by_label(question: Question, typed: str) -> str | None:
-    wanted = typed.lower().replace("ё", "е")
+    wanted = _folded(typed)
     for index, option in enumerate(question.options, start=1):
-        if wanted in (option.label.lower().replace("ё", "е"), str(index)):
+        if wanted in (_folded(option.label), _folded(option.button_text), str(index)):
             return option.id
     return None
+
+
+def _folded(text: str) -> str:
+    return text.lower().replace("ё", "е")
 
 
 def _number(
@@ -230,10 +246,36 @@ def _limited(value: object, text: str, limit: int) -> Outcome:
     return Accepted(value)
 
 
+def _invisible(char: str) -> bool:
+    """Whitespace or a format character (zero-width space, word joiner, BOM, direction marks),
+    but not a tag character, which ends some emoji flags."""
+    return char.isspace() or (
+        unicodedata.category(char) == "Cf" and not "\U000e0000" <= char <= "\U000e007f"
+    )
+
+
+def visible_trim(text: str) -> str:
+    """``text`` without whitespace and invisible characters at either end."""
+    start, end = 0, len(text)
+    while start < end and _invisible(text[start]):
+        start += 1
+    while end > start and _invisible(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def has_letter_or_digit(text: str) -> bool:
+    """At least one letter or digit of any script (Unicode categories L* and N*)."""
+    return any(unicodedata.category(char)[0] in "LN" for char in text)
+
+
 def _text(question: Question, raw: RawInput, today: date) -> Outcome:
-    typed = _typed_text(raw)
-    if not typed:
+    if not isinstance(raw, Text) or not raw.text.strip():
         return Rejected(texts.TEXT_EXPECTED)
+    # Zero-width and other invisible characters are no answer, however many there are.
+    typed = visible_trim(raw.text)
+    if not has_letter_or_digit(typed):
+        return Rejected(texts.TEXT_NO_LETTERS)
     if len(typed) < question.min_length:
         return Rejected(texts.TEXT_TOO_SHORT.format(limit=question.min_length))
     return _limited(typed, typed, question.text_limit)
@@ -243,26 +285,87 @@ def _url(question: Question, raw: RawInput, today: date) -> Outcome:
     typed = _typed_text(raw)
     if not typed:
         return Rejected(texts.URL_EXPECTED)
-    parts = [part for part in re.split(r"[\s,;]+", typed) if part]
+    pieces = (visible_trim(part) for part in re.split(r"[\s,;]+", typed))
+    parts = [part for part in pieces if part]
     if not parts:
         return Rejected(texts.URL_EXPECTED)
     if len(parts) > 1 and not question.several:
         return Rejected(texts.URL_ONLY_ONE)
     urls = []
     for part in parts:
-        url = part if "://" in part else f"https://{part}"
-        pieces = urlsplit(url)
-        host = pieces.hostname or ""
-        if (
-            pieces.scheme not in ("http", "https")
-            or "." not in host
-            or host.startswith(".")
-            or host.endswith(".")
-            or len(url) > 2000
-        ):
-            return Rejected(texts.URL_BAD.format(url=part[:100]))
+        typed_scheme = _SCHEME.match(part) is not None
+        url = part if typed_scheme else f"https://{part}"
+        problem = _url_problem(url, typed_scheme=typed_scheme)
+        if problem is not None:
+            return Rejected(problem.format(url=part[:100]))
         urls.append(url)
     return Accepted(urls)
+
+
+def _url_problem(url: str, *, typed_scheme: bool) -> str | None:
+    """Why ``url`` is no link to a website (a text with {url} to fill in), or None.
+
+    The host must be a domain name whose last part is a word (``ru``, ``рф``, ``xn--p1ai``), an
+    IPv4 address of four numbers up to 255, or an IPv6 address in brackets; never this computer.
+    """
+    if len(url) > MAX_URL_CHARS:
+        return texts.URL_BAD
+    try:
+        pieces = urlsplit(url)
+        host = pieces.hostname or ""
+        pieces.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        return texts.URL_BAD
+    if pieces.scheme not in ("http", "https"):
+        return texts.URL_BAD
+    if "@" in pieces.netloc and not typed_scheme:
+        return texts.URL_EMAIL
+    if pieces.netloc.rpartition("@")[2].startswith("["):
+        return _address_problem(host)
+    if _NUMERIC_HOST.match(host) and "." in host:
+        if host.count(".") == 3 and all(
+            part.isdigit() and len(part) <= 3 and int(part) <= 255 for part in host.split(".")
+        ):
+            return _address_problem(host)
+        return texts.URL_NO_DOMAIN
+    return _domain_problem(unicodedata.normalize("NFC", host))
+
+
+def _address_problem(host: str) -> str | None:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return texts.URL_BAD
+    if address.is_loopback or address.is_unspecified:
+        return texts.URL_LOCAL
+    return None
+
+
+def _domain_problem(host: str) -> str | None:
+    labels = host.split(".")
+    if labels[-1] in LOCAL_HOSTS:
+        return texts.URL_LOCAL
+    if len(labels) < 2 or not all(labels) or len(host) > 253:
+        return texts.URL_BAD
+    if not all(_host_label(label) for label in labels):
+        return texts.URL_BAD
+    top = labels[-1]
+    if _PUNYCODE_TLD.match(top):
+        return None
+    kinds = [unicodedata.category(char)[0] for char in top]
+    if len(top) < 2 or kinds[0] != "L" or not set(kinds) <= {"L", "M"}:
+        return texts.URL_NO_DOMAIN
+    return None
+
+
+def _host_label(label: str) -> bool:
+    """Letters of any script, digits, hyphens inside (and underscores, which browsers open)."""
+    return (
+        len(label) <= 63
+        and not label.startswith("-")
+        and not label.endswith("-")
+        and all(char in "-_" or unicodedata.category(char)[0] in "LNM" for char in label)
+    )
 
 
 def parse_grades(text: str) -> list[int] | None:

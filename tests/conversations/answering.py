@@ -60,12 +60,12 @@ async def answer_one(
         label = revealing(form, question, values, [(form_texts.YES, True), (form_texts.NO, False)])
         await user.press(label, message=screen)
     elif kind is QuestionType.SINGLE:
-        candidates = [(o.label, {"selected": o.id, "other": None}) for o in question.options]
+        candidates = [(o.button_text, {"selected": o.id, "other": None}) for o in question.options]
         await user.press(revealing(form, question, values, candidates), message=screen)
     elif kind is QuestionType.MULTI:
         count = question.min_selected or 1
         for option in question.options[:count]:
-            await user.press(option.label, message=screen)
+            await user.press(option.button_text, message=screen)
         await user.press(form_texts.DONE, message=screen)
     elif kind is QuestionType.GRADES:
         for grade in ("5", "6", "7"):

@@ -16,8 +16,9 @@ from core.forms.engine import (
     visible_questions,
 )
 from core.forms.inputs import Choice, RawInput
-from core.forms.models import FormDefinition, QuestionType
+from core.forms.models import BUTTON_CHARS, FormDefinition, QuestionType
 from tests.forms.walking import Policy, Walk, walk
+from texts.forms import CHECKED
 
 FORMS = builtin_forms()
 
@@ -167,6 +168,10 @@ def test_builtin_form_style(form_id: str) -> None:
             for option in asked.options:
                 assert len(option.label) <= 60
                 assert RUSSIAN.search(option.label) or option.label.isdigit(), option.id
+                # a ticked option of a multiple choice gains "✅ " and must still fit
+                room = BUTTON_CHARS - len(CHECKED) * (asked.type is QuestionType.MULTI)
+                assert len(option.button_text) <= room, option.id
+                assert RUSSIAN.search(option.button_text) or option.label.isdigit(), option.id
         if question.type is QuestionType.GROUP:
             assert question.item_name
 
@@ -194,3 +199,17 @@ def test_file_header_comment_names_a_seed() -> None:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# "), path.name
         assert "seed 00" in path.read_text(encoding="utf-8").split("\nid:")[0], path.name
+
+
+def test_long_options_list_their_full_labels() -> None:
+    patrol = form("parents").question("forms")
+    assert patrol is not None
+    legend = patrol.option_legend()
+    assert len(legend) == len(patrol.options)
+    assert "7. Родительский патруль (наблюдение за учебным процессом)" in legend
+    option = patrol.option("patrol")
+    assert option is not None
+    assert option.button_text == "Родительский патруль"
+    regulation = form("vsoko").question("regulation")
+    assert regulation is not None
+    assert regulation.option_legend() == []  # every label fits its button

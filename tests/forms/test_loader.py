@@ -338,3 +338,42 @@ def test_empty_section_names_the_list(tmp_path: Path) -> None:
     path = write_form(tmp_path, "empty.yaml", data)
     with pytest.raises(FormError, match=r"^empty\.yaml: form: questions: List should have"):
         load_form(path)
+
+
+def test_a_long_option_without_a_button_names_file_question_and_option(tmp_path: Path) -> None:
+    long_label = "Календарный план взаимодействия с родителями"  # 44 characters
+    path = write_form(
+        tmp_path,
+        "parents.yaml",
+        form_data(
+            question(
+                "forms",
+                "multi_choice",
+                options=[
+                    {"id": "meetings", "label": "Родительские собрания"},
+                    {"id": "calendar_plan", "label": long_label},
+                ],
+            )
+        ),
+    )
+    with pytest.raises(FormError) as caught:
+        load_form(path)
+    assert str(caught.value) == (
+        "parents.yaml: question forms: options: option calendar_plan: label is 44 characters, "
+        "a phone button shows 35: add a short `button:` label"
+    )
+
+
+def test_a_long_option_in_a_group_is_named_with_its_group(tmp_path: Path) -> None:
+    long_label = "Сопровождение по подготовке обучающихся к ГИА"
+    message = load_error(
+        tmp_path,
+        question(
+            "events",
+            "group",
+            questions=[
+                question("kind", "single_choice", options=[{"id": "gia", "label": long_label}])
+            ],
+        ),
+    )
+    assert message.startswith("broken.yaml: question events.kind: options: option gia: label is 45")

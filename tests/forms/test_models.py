@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from core.forms.models import Condition, FormDefinition, Question, QuestionType
+from core.forms.models import BUTTON_CHARS, Condition, FormDefinition, Question, QuestionType
 from tests.forms.builders import form_data, make_form, make_question, options, question
 
 
@@ -162,3 +162,92 @@ def test_models_are_frozen() -> None:
 
 def test_question_equality_is_by_value() -> None:
     assert make_question("name", "text") == Question.model_validate(question("name", "text"))
+
+
+# --- short button labels of long options ---
+
+LONG = "Родительский патруль (наблюдение за учебным процессом)"  # 54 characters
+
+
+def choice(*option_list: dict[str, str]) -> Question:
+    return make_question("forms", "multi_choice", options=list(option_list))
+
+
+def test_a_short_label_is_its_own_button() -> None:
+    asked = choice({"id": "meetings", "label": "Родительские собрания"})
+    assert asked.options[0].button is None
+    assert asked.options[0].button_text == "Родительские собрания"
+    assert asked.option_legend() == []
+
+
+def test_a_label_of_exactly_the_limit_needs_no_button() -> None:
+    label = "я" * BUTTON_CHARS
+    assert choice({"id": "a", "label": label}).options[0].button_text == label
+
+
+def test_a_long_label_shows_its_short_button() -> None:
+    asked = choice(
+        {"id": "meetings", "label": "Родительские собрания"},
+        {"id": "patrol", "label": LONG, "button": "Родительский патруль"},
+    )
+    assert [option.button_text for option in asked.options] == [
+        "Родительские собрания",
+        "Родительский патруль",
+    ]
+    assert asked.option("patrol") is not None
+    assert asked.option_legend() == ["1. Родительские собрания", f"2. {LONG}"]
+
+
+def test_a_short_label_may_have_a_shorter_button() -> None:
+    asked = choice({"id": "a", "label": "Онлайн-встречи и собрания (ВКС)", "button": "ВКС"})
+    assert asked.option_legend() == ["1. Онлайн-встречи и собрания (ВКС)"]
+
+
+def test_a_button_equal_to_its_label_needs_no_legend() -> None:
+    asked = choice({"id": "a", "label": "Лектории", "button": "Лектории"})
+    assert asked.option_legend() == []
+
+
+def test_questions_without_options_have_no_legend() -> None:
+    assert make_question("name", "text").option_legend() == []
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        (
+            {"id": "patrol", "label": LONG},
+            "option patrol: label is 54 characters, a phone button shows 35: "
+            "add a short `button:` label",
+        ),
+        (
+            {"id": "patrol", "label": LONG, "button": "Патруль " * 5},
+            "option patrol: button 'Патруль Патруль Патруль Патруль Патруль ' is 40 characters, "
+            "a phone shows at most 35",
+        ),
+        ({"id": "patrol", "label": LONG, "button": "  "}, "option patrol: button is empty"),
+    ],
+)
+def test_button_rules(option: dict[str, str], expected: str) -> None:
+    assert expected in refused(form_data(question("forms", "multi_choice", options=[option])))
+
+
+def test_a_button_of_exactly_the_limit_is_fine() -> None:
+    button = "я" * BUTTON_CHARS
+    assert choice({"id": "a", "label": LONG, "button": button}).options[0].button_text == button
+
+
+def test_two_options_may_not_share_a_button() -> None:
+    message = refused(
+        form_data(
+            question(
+                "forms",
+                "single_choice",
+                options=[
+                    {"id": "patrol", "label": LONG, "button": "Патруль"},
+                    {"id": "patrol_2", "label": "Патруль"},
+                ],
+            )
+        )
+    )
+    assert "options patrol and patrol_2 have the same button 'Патруль'" in message

@@ -102,6 +102,25 @@ def test_single_label_matches_yo_as_ye() -> None:
     assert run(asked, "утвержден") == {"selected": "a", "other": None}
 
 
+@pytest.mark.parametrize(
+    "raw", ["Родительский патруль (наблюдение за учебным процессом)", "родительский патруль", "1"]
+)
+def test_single_by_full_label_short_button_or_number(raw: str) -> None:
+    asked = make_question(
+        "s",
+        "single_choice",
+        options=[
+            {
+                "id": "patrol",
+                "label": "Родительский патруль (наблюдение за учебным процессом)",
+                "button": "Родительский патруль",
+            },
+            {"id": "none", "label": "Нет"},
+        ],
+    )
+    assert run(asked, raw) == {"selected": "patrol", "other": None}
+
+
 def test_single_other() -> None:
     value = run(SINGLE, Selection(("other",), "  согласуется в ЦТРИГО  "))
     assert value == {"selected": "other", "other": "согласуется в ЦТРИГО"}
@@ -371,6 +390,72 @@ def test_text_keeps_emoji_and_newlines() -> None:
     assert run(LONG_TEXT, "Собрание 👍\nЛекторий") == "Собрание 👍\nЛекторий"
 
 
+INVISIBLE_ONLY = [
+    "\u200b",  # zero-width space
+    "\u2060\ufeff",  # word joiner, byte order mark
+    "\u200b \u200c\u200d\u200b",
+    "\u00ad",  # soft hyphen
+    "\u200e\u200f",  # direction marks
+    "\u202e\u202c",
+    "\u2066\u2069",
+    "\u180e",
+    " \u200b\n\u2060 ",
+]
+
+
+@pytest.mark.parametrize(
+    "raw", [*INVISIBLE_ONLY, "...", "—", "-", "?!", "👍", "👍🏽🙂", "⭐️", "* * *"]
+)
+@pytest.mark.parametrize("asked", [TEXT, LONG_TEXT], ids=["text", "long_text"])
+def test_text_without_a_letter_or_digit_is_no_answer(asked: Question, raw: str) -> None:
+    assert refusal(asked, raw) == texts.TEXT_NO_LETTERS
+    assert texts.TEXT_NO_LETTERS == (
+        "В ответе нет ни одной буквы или цифры. Напишите ответ словами."
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("\u200bСеминар по ОГЭ\u2060", "Семинар по ОГЭ"),
+        ("\ufeff 12 \u200b", "12"),
+        ("5", "5"),
+        ("№ 5", "№ 5"),
+        ("٣", "٣"),  # an Arabic-Indic digit
+        ("Ⅻ", "Ⅻ"),
+        ("שלום", "שלום"),
+        ("👍 да", "👍 да"),
+        ("Семинар\u200bпо ОГЭ", "Семинар\u200bпо ОГЭ"),  # only the ends are trimmed
+        # an emoji flag ends in invisible tag characters: they stay
+        ("Лондон 🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f", None),
+    ],
+)
+def test_text_with_a_letter_or_digit_is_kept(raw: str, value: str | None) -> None:
+    assert run(TEXT, raw) == (raw if value is None else value)
+
+
+def test_invisible_characters_do_not_count_towards_min_length() -> None:
+    asked = make_question("n", "text", min_length=3)
+    assert refusal(asked, "\u200bАБ\u200b\u200b") == texts.TEXT_TOO_SHORT.format(limit=3)
+
+
+@pytest.mark.parametrize("other", ["\u200b", "\u2060\ufeff", "...", "👍"])
+def test_other_without_a_letter_or_digit_is_no_answer(other: str) -> None:
+    assert refusal(SINGLE, Selection(("other",), other)) == texts.TEXT_NO_LETTERS
+    assert refusal(MULTI, Selection(("a", "other"), other)) == texts.TEXT_NO_LETTERS
+
+
+def test_other_is_trimmed_of_invisible_characters() -> None:
+    assert run(SINGLE, Selection(("other",), "\u200bонлайн\u200b")) == {
+        "selected": "other",
+        "other": "онлайн",
+    }
+    assert run(MULTI, Selection(("a", "other"), "\ufeffлекторий")) == {
+        "selected": ["a", "other"],
+        "other": "лекторий",
+    }
+
+
 # --- URLs ---
 
 
@@ -407,10 +492,9 @@ def test_several_urls() -> None:
         (Choice("a"), texts.URL_EXPECTED),
         ("ссылка", texts.URL_BAD.format(url="ссылка")),
         ("ftp://school.ru", texts.URL_BAD.format(url="ftp://school.ru")),
-        ("localhost", texts.URL_BAD.format(url="localhost")),
         ("http://.ru", texts.URL_BAD.format(url="http://.ru")),
         ("school.", texts.URL_BAD.format(url="school.")),
-        ("http://[::1", texts.URL_EXPECTED),
+        ("http://[::1", texts.URL_BAD.format(url="http://[::1")),
     ],
 )
 def test_url_refusals(raw: RawInput | str, message: str) -> None:
@@ -419,6 +503,117 @@ def test_url_refusals(raw: RawInput | str, message: str) -> None:
 
 def test_several_urls_name_the_bad_one() -> None:
     assert refusal(URLS, "a.ru сайт b.ru") == texts.URL_BAD.format(url="сайт")
+    assert refusal(URLS, "a.ru 1.5 b.ru") == texts.URL_NO_DOMAIN.format(url="1.5")
+
+
+@pytest.mark.parametrize(
+    ("raw", "urls"),
+    [
+        ("сайт.рф", ["https://сайт.рф"]),
+        ("https://сайт.рф/родителям", ["https://сайт.рф/родителям"]),
+        ("xn--80aswg.xn--p1ai", ["https://xn--80aswg.xn--p1ai"]),
+        ("https://xn--80aswg.xn--p1ai/docs", ["https://xn--80aswg.xn--p1ai/docs"]),
+        ("мои\u0306сайт.рф", ["https://мои\u0306сайт.рф"]),  # "й" typed as и + breve
+        ("HTTPS://School5.Tomsk.RU/Parents", ["HTTPS://School5.Tomsk.RU/Parents"]),
+        ("www.school5.tomsk.ru", ["https://www.school5.tomsk.ru"]),
+        ("t.me/school5_tomsk", ["https://t.me/school5_tomsk"]),
+        ("vk.com/school5", ["https://vk.com/school5"]),
+        ("school5.tomsk.ru:8080/a", ["https://school5.tomsk.ru:8080/a"]),
+        ("http://93.184.216.34/plan.pdf", ["http://93.184.216.34/plan.pdf"]),
+        ("93.184.216.34", ["https://93.184.216.34"]),
+        ("[2001:db8::1]/plan", ["https://[2001:db8::1]/plan"]),
+        ("https://[2001:db8::1]:8443/", ["https://[2001:db8::1]:8443/"]),
+        ("\u200bschool5.tomsk.ru\u2060", ["https://school5.tomsk.ru"]),
+        ("https://school5.tomsk.ru/?q=1.5", ["https://school5.tomsk.ru/?q=1.5"]),
+        ("school5.tomsk.ru/?next=https://a.ru", ["https://school5.tomsk.ru/?next=https://a.ru"]),
+    ],
+)
+def test_real_links_are_kept(raw: str, urls: list[str]) -> None:
+    assert run(URL, raw) == urls
+
+
+def test_several_real_links_with_invisible_separators() -> None:
+    assert run(URLS, "\u200ba.tomsk.ru\u200b сайт.рф,\u2060xn--80aswg.xn--p1ai") == [
+        "https://a.tomsk.ru",
+        "https://сайт.рф",
+        "https://xn--80aswg.xn--p1ai",
+    ]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "1.5",
+        "100.0001",
+        "12.5",
+        "10.03.2021",
+        "https://1.5",
+        "http://100.0001/page",
+        "1.2.3",
+        "256.1.1.1",
+        "1.2.3.4.5",
+        "01234.5.6.7",
+        "school.r",
+        "school.ru1",
+        "school.123",
+        "school5.tomsk.r2",
+        "site.рф5",
+    ],
+)
+def test_a_host_needs_a_domain_name_after_the_dot(raw: str) -> None:
+    assert refusal(URL, raw) == texts.URL_NO_DOMAIN.format(url=raw)
+    assert refusal(URL, raw).startswith("Это не похоже на адрес сайта: ")
+    assert "После точки должно быть доменное имя, например school5.tomsk.ru" in refusal(URL, raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "localhost",
+        "LOCALHOST",
+        "http://localhost:8000/plan",
+        "school.localhost",
+        "127.0.0.1",
+        "http://127.1.2.3/x",
+        "0.0.0.0",
+        "[::1]",
+        "http://[::1]:80/",
+        "[::]",
+    ],
+)
+def test_this_computer_is_no_school_website(raw: str) -> None:
+    assert refusal(URL, raw) == texts.URL_LOCAL.format(url=raw)
+
+
+@pytest.mark.parametrize("raw", ["director@school5.tomsk.ru", "mailto:director@school5.tomsk.ru"])
+def test_an_email_address_is_no_link(raw: str) -> None:
+    assert refusal(URL, raw) == texts.URL_EMAIL.format(url=raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "school5.tomsk.ru:порт",
+        "https://",
+        "//school5.tomsk.ru",
+        "a..ru",
+        "-school.ru",
+        "school-.ru",
+        "школа!.рф",
+        "👍.рф",
+        "http://[2001:db8::zz]/",
+        "javascript:alert(1)",
+        "\u200b12345",
+        "a" * 64 + ".ru",
+    ],
+)
+def test_other_broken_links(raw: str) -> None:
+    assert refusal(URL, raw) == texts.URL_BAD.format(url=raw.strip("\u200b"))
+
+
+def test_invisible_characters_alone_are_no_link() -> None:
+    assert refusal(URL, "\u200b") == texts.URL_EXPECTED
+    assert refusal(URLS, "\u200b \u2060\ufeff") == texts.URL_EXPECTED
 
 
 def test_url_too_long() -> None:

@@ -1,10 +1,13 @@
 """Property tests: whatever a person sends, parsing answers calmly and displays what it keeps."""
 
+import ipaddress
 import json
 import os
 import re
+import unicodedata
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -160,8 +163,18 @@ url_texts = st.builds(
     lambda scheme, host, tld, path: f"{scheme}{host}{tld}{path}",
     st.sampled_from(["", "http://", "https://", "ftp://", "//", "HTTPS://"]),
     st.text(max_size=20),
-    st.sampled_from(["", ".ru", ".рф", ".", ".tomsk.ru"]),
+    st.sampled_from(["", ".ru", ".рф", ".", ".tomsk.ru", ".xn--p1ai", ".5", ".0001", ".r"]),
     st.text(max_size=20),
+)
+# Hosts made of the pieces a host name has: labels of letters and digits, dots, invisibles.
+host_texts = st.builds(
+    lambda scheme, labels, path: scheme + ".".join(labels) + path,
+    st.sampled_from(["", "https://", "http://"]),
+    st.lists(
+        st.text(alphabet="ab1-_9щ\u200b.", max_size=6) | st.integers(0, 300).map(str),
+        max_size=5,
+    ),
+    st.sampled_from(["", "/", "/plan.pdf", ":8080"]),
 )
 any_text = st.one_of(
     st.text(),
@@ -333,3 +346,43 @@ def test_dates_round_trip_through_display(day: date) -> None:
     asked = make_question("on", "date")
     shown = format_answer(asked, day.isoformat())
     assert parse(asked, Text(shown), today=day, answers={}) == Accepted(day.isoformat())
+
+
+# --- what is accepted is an answer ---
+
+TEXT_QUESTIONS = [q for q in QUESTIONS if q.type in (QuestionType.TEXT, QuestionType.LONG_TEXT)]
+URL_QUESTIONS = [q for q in QUESTIONS if q.type is QuestionType.URL]
+
+
+@SETTINGS
+@given(question=st.sampled_from(TEXT_QUESTIONS), text=any_text | odd_characters)
+def test_an_accepted_text_has_a_letter_or_digit(question: Question, text: str) -> None:
+    outcome = parse(question, Text(text), today=date(2021, 3, 10), answers={})
+    if isinstance(outcome, Accepted):
+        assert isinstance(outcome.value, str)
+        assert any(unicodedata.category(char)[0] in "LN" for char in outcome.value)
+        assert outcome.value == outcome.value.strip()
+
+
+@SETTINGS
+@given(
+    question=st.sampled_from(URL_QUESTIONS),
+    text=st.one_of(url_texts, host_texts, number_texts, date_texts, any_text),
+)
+def test_an_accepted_link_names_a_website(question: Question, text: str) -> None:
+    outcome = parse(question, Text(text), today=date(2021, 3, 10), answers={})
+    if not isinstance(outcome, Accepted):
+        return
+    assert isinstance(outcome.value, list)
+    for url in outcome.value:
+        host = urlsplit(url).hostname or ""
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            top = host.rsplit(".", 1)[-1]
+            assert "." in host, url
+            assert top.startswith("xn--") or (len(top) >= 2 and top.isalpha()), url
+            assert top != "localhost", url
+        else:
+            assert not address.is_loopback, url
+            assert not address.is_unspecified, url
