@@ -60,15 +60,26 @@ class RetryMiddleware(BaseRequestMiddleware):
         raise AssertionError("unreachable")  # pragma: no cover
 
 
+DEFAULT_REQUEST_TIMEOUT = 60.0
+
+
 def create_bot(
-    token: str, api_url: str | None = None, *, retry: bool = True, **retry_options: Any
+    token: str,
+    api_url: str | None = None,
+    *,
+    retry: bool = True,
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+    **retry_options: Any,
 ) -> Bot:
     """A Bot that talks HTML to ``api_url`` (a local or fake Bot API) or to Telegram itself.
 
     ``retry=False`` gives a bare session, for the reminder sender, which paces and retries itself.
+    ``request_timeout`` (seconds) bounds each request; a long poll gets that much on top of its
+    ``polling_timeout`` (aiogram's ``Dispatcher._listen_updates``), so the server's answer at the
+    end of the poll always comes in time.
     """
     api = TelegramAPIServer.from_base(api_url) if api_url else PRODUCTION
-    session = AiohttpSession(api=api)
+    session = AiohttpSession(api=api, timeout=request_timeout)
     if retry:
         session.middleware(RetryMiddleware(**retry_options))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))

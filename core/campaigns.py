@@ -16,7 +16,17 @@ from core.actors import Actor
 from core.directory import Directory, load_directory
 from core.forms.parsing import parse_date_time
 from core.questionnaires import FormCatalog
-from core.schedule import Recurrence, ReminderPlan
+from core.schedule import (
+    MAX_DAYS_BEFORE,
+    Period,
+    Recurrence,
+    ReminderPlan,
+    Slot,
+    before_kind,
+    first_period,
+    next_period,
+    respondent_slots,
+)
 from storage import Database
 from storage.campaigns import (
     Campaign,
@@ -96,6 +106,76 @@ def parse_local_moment(
     if clock is not None:
         return local_moment(day, clock, zone.key)
     return local_deadline(day, zone.key) if end_of_day else local_moment(day, time(), zone.key)
+
+
+@dataclass(frozen=True)
+class ReminderPreview:
+    """Which reminders a school that never submits will get, as the wizard's summary states them.
+
+    ``slots`` are the respondent slots counted from the effective opening (``now`` when the
+    opening has passed: earlier slots are never sent one by one); ``skipped_days`` are the
+    "N days before" reminders that fall before that opening and so will not be sent.
+    """
+
+    slots: tuple[Slot, ...]
+    skipped_days: tuple[int, ...]
+    opens_now: bool
+
+
+def reminder_preview(
+    plan: ReminderPlan,
+    *,
+    opens_at: datetime,
+    deadline_at: datetime,
+    timezone: str,
+    now: datetime,
+) -> ReminderPreview:
+    """The reminders of a campaign about to be opened (see ``core.schedule.reminders``)."""
+    start = max(opens_at, now)
+    if deadline_at <= start:
+        return ReminderPreview((), tuple(plan.days_before), opens_at <= now)
+    slots = respondent_slots(plan, opens_at=start, deadline_at=deadline_at, timezone=timezone)
+    # Where every "days before" reminder would fall if the round had been open long enough.
+    early = min(start, deadline_at - timedelta(days=MAX_DAYS_BEFORE + 2))
+    only_before = ReminderPlan(
+        days_before=plan.days_before,
+        hour=plan.hour,
+        at_opening=False,
+        on_deadline_morning=False,
+        digest_hour=plan.digest_hour,
+        quiet_start=plan.quiet_start,
+        quiet_end=plan.quiet_end,
+    )
+    every = respondent_slots(
+        only_before, opens_at=early, deadline_at=deadline_at, timezone=timezone
+    )
+    skipped = tuple(
+        days
+        for days in plan.days_before
+        for slot in every
+        if slot.kind == before_kind(days) and slot.due_at < start
+    )
+    return ReminderPreview(tuple(slots), skipped, opens_at <= now)
+
+
+def recurring_period(
+    recurrence: Recurrence, today: date, label: str, *, horizon: int = 24
+) -> Period | None:
+    """The round of a recurring campaign named ``label`` (any case and spacing), from the
+    current one (``first_period``) up to ``horizon`` rounds ahead; None if the schedule has no
+    such round then (a label it cannot continue, or a period already over)."""
+    period = first_period(recurrence, today)
+    try:
+        # Two labels of one round lead to the same next round ("2026/27" and "2026/27 учебный год").
+        wanted = next_period(recurrence, Period(label, period.opens_on, period.deadline_on)).label
+    except ValueError:
+        return None
+    for _ in range(horizon):
+        following = next_period(recurrence, period)
+        if following.label == wanted:
+            return period
+        period = following
+    return None
 
 
 def runnable_municipalities(actor: Actor, directory: Directory) -> list[int]:

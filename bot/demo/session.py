@@ -3,7 +3,7 @@
 import asyncio
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from bot.app import App, build_app
 from bot.config import Settings
@@ -15,12 +15,30 @@ from storage import Database
 
 DEMO_TOKEN = "123456789:DEMO-token-for-the-local-emulator-only"
 REPLY_TIMEOUT = 30.0
+# getUpdates asks the emulator to hold a poll this long (seconds); aiogram then gives the request
+# ``request_timeout + polling_timeout`` (whole seconds) before it calls the poll failed.
+POLLING_TIMEOUT = 1
+REQUEST_TIMEOUT = 60.0
+MIN_REQUEST_TIMEOUT = 1.0  # below this, aiogram's int() would cut the margin over the long poll
 
 
 class DemoSession:
     """The bot handles updates one at a time here, so "processed" means "fully answered"."""
 
-    def __init__(self, settings: Settings, directory: Path) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        directory: Path,
+        *,
+        polling_timeout: int = POLLING_TIMEOUT,
+        request_timeout: float = REQUEST_TIMEOUT,
+    ) -> None:
+        if request_timeout < MIN_REQUEST_TIMEOUT:
+            raise ValueError(f"request_timeout must be at least {MIN_REQUEST_TIMEOUT:g} s")
+        # The emulator answers a poll after ``polling_timeout``; the client waits for it
+        # ``int(request_timeout + polling_timeout)`` >= ``polling_timeout + 1``: they agree.
+        self.polling_timeout = polling_timeout
+        self.request_timeout = request_timeout
         self._settings = settings.model_copy(
             update={
                 "database_url": f"sqlite+aiosqlite:///{directory / 'demo.sqlite3'}",
@@ -41,14 +59,19 @@ class DemoSession:
     async def __aenter__(self) -> Self:
         await self.emulator.start()
         settings = self._settings.model_copy(update={"telegram_api_url": self.emulator.base_url})
-        app = self._app = await build_app(settings, self.database, token=DEMO_TOKEN)
+        app = self._app = await build_app(
+            settings,
+            self.database,
+            token=DEMO_TOKEN,
+            retry_options={"request_timeout": self.request_timeout},
+        )
         await seed_demo(self.database, app.catalog)
         self._polling = asyncio.create_task(
             app.poll(
                 handle_signals=False,
                 close_bot_session=False,
                 handle_as_tasks=False,
-                polling_timeout=1,
+                polling_timeout=self.polling_timeout,
             )
         )
         return self
@@ -75,9 +98,14 @@ class DemoSession:
         update_id = await self.user(who).send(text)
         await self.emulator.wait_processed(update_id, timeout=REPLY_TIMEOUT)
 
-    async def press(self, who: DemoPerson, message: BotMessage, button_text: str) -> None:
-        update_id = await self.user(who).press(button_text, message=message)
+    async def press(
+        self, who: DemoPerson, message: BotMessage, button_text: str
+    ) -> dict[str, Any] | None:
+        """Press the button; returns the bot's answerCallbackQuery (an alert or a toast)."""
+        user = self.user(who)
+        update_id = await user.press(button_text, message=message)
         await self.emulator.wait_processed(update_id, timeout=REPLY_TIMEOUT)
+        return user.callback_answer(update_id)
 
     async def tick(self) -> TickReport:
         """One reminder tick now, as the scheduler would run it."""

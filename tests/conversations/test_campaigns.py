@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.handlers.campaigns.callbacks import CampaignAction, CloseCampaign, ManageCampaign
+from botapi_emulator import FakeUser
 from core.actors import Actor
 from core.campaigns import CampaignPlan, close_early, open_campaign
 from core.reminders import run_tick
@@ -111,22 +112,26 @@ async def test_a_methodist_opens_a_one_off_round_for_picked_schools(
     await methodist.press("СОШ № 28")
     await harness.settle()
     await methodist.press("Готово (2)")
-    assert (await methodist.next_message()).plain_text == "2 школ(ы)"
+    named = await methodist.next_message()
+    assert named.plain_text == "Выбраны 2 школы: СОШ № 11 и СОШ № 28"
 
     opening = await methodist.next_message()
-    assert opening.plain_text == texts.ASK_OPENING.format(zone="Asia/Tomsk")
+    assert "по местному времени (Томск)" in (opening.plain_text or "")
     await methodist.send("вчера")
     assert (await methodist.next_message()).plain_text == texts.BAD_MOMENT
     await methodist.send("01.01.2020 09:00")
-    assert (await methodist.next_message()).plain_text == texts.OPENING_IN_PAST
+    refused = await methodist.next_message()
+    assert (refused.plain_text or "").startswith("Это время уже прошло (сейчас ")
     await methodist.press(texts.OPEN_NOW)
-    assert (await methodist.next_message()).plain_text == texts.ASK_DEADLINE
+    asked = await methodist.next_message()
+    assert (asked.plain_text or "").startswith("Срок сдачи")
+    assert "по местному времени (Томск)" in (asked.plain_text or "")
 
     now = utcnow()
     deadline_day = (now + timedelta(days=20)).astimezone(ZONE).date()
     await methodist.send(deadline_day.strftime("%d.%m.%Y") + " 18:00")
     reminders = await methodist.next_message()
-    assert "за 3 и 1 день до срока в 10:00" in (reminders.plain_text or "")
+    assert "в 10:00 — за 3 и за 1 день до срока" in (reminders.plain_text or "")
     await methodist.press(texts.REMINDERS_CUSTOM)
     assert (await methodist.next_message()).plain_text == texts.ASK_REMINDER_DAYS
     await methodist.send("7 три")
@@ -136,14 +141,15 @@ async def test_a_methodist_opens_a_one_off_round_for_picked_schools(
     text = summary.plain_text or ""
     assert "Период: 1 полугодие 2026/27" in text
     assert "Повторяется: Однократно" in text
-    assert "Школы: 2 школ(ы)" in text
+    assert "Школы (2): СОШ № 11 и СОШ № 28" in text
     assert f"Срок: {deadline_day.strftime('%d.%m.%Y')} 18:00" in text
-    assert "за 7, 3 и 1 день до срока" in text
+    assert "Открытие: сейчас" in text
+    assert "за 7, за 3 и за 1 день до срока" in text
     assert await _campaigns(harness) == []  # nothing is opened before the confirmation
 
     await methodist.press(texts.CONFIRM)
     opened = await methodist.next_message()
-    assert "Школ: 2" in (opened.plain_text or "")
+    assert "В нём 2 школы" in (opened.plain_text or "")
     [campaign] = await _campaigns(harness)
     assert campaign.period_label == "1 полугодие 2026/27"
     assert campaign.recurrence is None
@@ -172,12 +178,14 @@ async def test_a_recurring_round_takes_its_label_and_dates_from_the_schedule(
     await harness.settle()
     await methodist.press(texts.RECURRENCE_LABELS[Recurrence.MONTHLY])
     await harness.settle()
+    period = first_period(Recurrence.MONTHLY, utcnow().astimezone(ZONE).date())
+    await methodist.press(period.label)  # the period is asked: the schedule's one is offered
+    await harness.settle()
     await methodist.press(f"{DISTRICT} (3)")
     await harness.settle()
-    period = first_period(Recurrence.MONTHLY, utcnow().astimezone(ZONE).date())
     deadline = methodist.last_message()
     assert deadline is not None
-    assert deadline.plain_text == texts.ASK_DEADLINE
+    assert (deadline.plain_text or "").startswith("Срок сдачи")
     assert deadline.button_texts == [period.deadline_on.strftime("%d.%m.%Y")]
     await methodist.press(period.deadline_on.strftime("%d.%m.%Y"))
     await harness.settle()
@@ -445,3 +453,181 @@ async def test_many_open_rounds_page_in_place(
         "Раунд 22",
         "Раунд 23",
     ]
+
+
+# --- what the wizard says (issue 11, point 12): a fixed moment, so dates are exact ---------------
+
+NOON = datetime(2026, 12, 3, 12, 0, tzinfo=ZONE).astimezone(UTC)  # Thursday, local noon
+VSOKO = "Внутренняя система оценки качества образования (ВСОКО)"
+
+
+async def _text_of_next(methodist: FakeUser) -> str:
+    return (await methodist.next_message()).plain_text or ""
+
+
+async def test_the_wizard_names_the_schools_and_says_which_reminders_go_when(
+    harness: BotHarness, towns: tuple[Town, Town]
+) -> None:
+    harness.clock.set(NOON)
+    methodist = harness.user(METHODIST)
+    await methodist.send("/new_campaign")
+    await methodist.next_message()
+    await methodist.press(VSOKO)
+    await methodist.next_message()
+    await methodist.press(texts.RECURRENCE_ONCE)
+    await methodist.next_message()
+    await methodist.press("декабрь 2026")
+    schools = await methodist.next_message()
+    await methodist.press("Все школы (5)", message=schools)
+    assert await _text_of_next(methodist) == (
+        "Выбрано 5 школ: Гимназия № 1, ООШ № 66, СОШ № 5 и ещё 2"
+    )
+    assert (schools.plain_text or "").endswith("→ Все школы (5)")  # the button, as written
+
+    await methodist.next_message()  # when to open
+    await methodist.send("03.12.2026 08:00")  # earlier today: opened now, and said so
+    assert await _text_of_next(methodist) == texts.OPENING_PASSED_TODAY
+    await methodist.next_message()  # the deadline
+    await methodist.send("20.12.2026")
+    reminders = (
+        "при открытии; 17.12 и 19.12 в 10:00 — за 3 и за 1 день до срока; "
+        "20.12 в 10:00 — в день срока"
+    )
+    assert reminders in await _text_of_next(methodist)
+    await methodist.press(texts.REMINDERS_DEFAULT)
+    summary = await _text_of_next(methodist)
+    assert "Школы (5): Гимназия № 1, ООШ № 66, СОШ № 5 и ещё 2" in summary
+    assert "Открытие: сейчас\n" in summary
+    assert "Срок: 20.12.2026 23:59\n" in summary
+    assert "Даты и время — по местному времени (Томск)" in summary
+    assert f"Напоминания: {reminders}" in summary
+
+    await methodist.press(texts.CONFIRM)
+    assert "В нём 5 школ" in await _text_of_next(methodist)
+    [campaign] = await _campaigns(harness)
+    assert campaign.opens_at == NOON
+
+
+async def test_a_later_opening_leaves_out_the_reminders_before_it_and_a_past_one_is_refused(
+    harness: BotHarness, towns: tuple[Town, Town]
+) -> None:
+    harness.clock.set(NOON)
+    methodist = harness.user(METHODIST)
+    await methodist.send("/new_campaign")
+    await harness.settle()
+    await methodist.press(VSOKO)
+    await harness.settle()
+    await methodist.press(texts.RECURRENCE_ONCE)
+    await harness.settle()
+    await methodist.send("Проверка")
+    await harness.settle()
+    await methodist.press(f"{DISTRICT} (3)")
+    await harness.settle()
+    assert methodist.last_message().plain_text.startswith("Когда открыть")  # type: ignore[union-attr]
+    await methodist.send("01.12.2026 09:00")
+    await harness.settle()
+    refused = methodist.last_message()
+    assert refused is not None
+    assert refused.plain_text == texts.OPENING_IN_PAST.format(now="03.12.2026 12:00")
+    await methodist.send("05.12.2026 09:00")
+    await harness.settle()
+    await methodist.send("06.12.2026")
+    await harness.settle()
+    await methodist.press(texts.REMINDERS_CUSTOM)
+    await harness.settle()
+    await methodist.send("7 3 1")
+    await harness.settle()
+    summary = methodist.last_message()
+    assert summary is not None
+    text = summary.plain_text or ""
+    assert "Школы (3): ООШ № 66, СОШ № 5 и СОШ № 11" in text
+    assert "Открытие: 05.12.2026 09:00\n" in text
+    assert (
+        "Напоминания: 05.12 в 09:00 — при открытии; 05.12 в 10:00 — за 1 день до срока; "
+        "06.12 в 10:00 — в день срока; за 7 и за 3 дня до срока — не будет: это раньше открытия"
+    ) in text
+
+
+async def test_a_recurring_round_asks_its_period_and_says_a_passed_start_means_now(
+    harness: BotHarness, towns: tuple[Town, Town]
+) -> None:
+    harness.clock.set(NOON)
+    methodist = harness.user(METHODIST)
+    await methodist.send("/new_campaign")
+    await harness.settle()
+    await methodist.press(VSOKO)
+    await harness.settle()
+    await methodist.press(texts.RECURRENCE_LABELS[Recurrence.MONTHLY])
+    await harness.settle()
+    asked = methodist.last_message()
+    assert asked is not None
+    assert asked.plain_text == texts.ASK_RECURRING_PERIOD.format(
+        suggested="декабрь 2026", example="январь 2027"
+    )
+    assert asked.button_texts == ["декабрь 2026"]
+    await methodist.press("декабрь 2026")
+    await harness.settle()
+    await methodist.press(f"{DISTRICT} (3)")
+    await harness.settle()
+    await methodist.press("31.12.2026")
+    await harness.settle()
+    await methodist.press(texts.REMINDERS_DEFAULT)
+    await harness.settle()
+    summary = methodist.last_message()
+    assert summary is not None
+    text = summary.plain_text or ""
+    assert "Период: декабрь 2026" in text
+    assert "Открытие: сейчас (период начался 01.12.2026, это время уже прошло)" in text
+    assert (
+        "Напоминания: при открытии; 28.12 и 30.12 в 10:00 — за 3 и за 1 день до срока; "
+        "31.12 в 10:00 — в день срока"
+    ) in text
+
+
+async def test_a_recurring_round_takes_a_typed_period_the_schedule_knows(
+    harness: BotHarness, towns: tuple[Town, Town]
+) -> None:
+    harness.clock.set(NOON)
+    methodist = harness.user(METHODIST)
+    await methodist.send("/new_campaign")
+    await harness.settle()
+    await methodist.press(VSOKO)
+    await harness.settle()
+    await methodist.press(texts.RECURRENCE_LABELS[Recurrence.MONTHLY])
+    await harness.settle()
+    await methodist.send("ноябрь 2026")  # over already
+    await harness.settle()
+    refused = methodist.last_message()
+    assert refused is not None
+    assert refused.plain_text == texts.RECURRING_PERIOD_UNKNOWN.format(
+        recurrence="Ежемесячно", suggested="декабрь 2026", example="январь 2027"
+    )
+    await methodist.send("1 полугодие")  # not a month: the next rounds could not follow it
+    await harness.settle()
+    assert methodist.last_message().plain_text == refused.plain_text  # type: ignore[union-attr]
+    await methodist.send("Январь  2027")
+    await harness.settle()
+    await methodist.press(f"{DISTRICT} (3)")
+    await harness.settle()
+    deadline = methodist.last_message()
+    assert deadline is not None
+    assert deadline.button_texts == ["31.01.2027"]  # the typed period's own dates
+    await methodist.press("31.01.2027")
+    await harness.settle()
+    await methodist.press(texts.REMINDERS_DEFAULT)
+    await harness.settle()
+    text = methodist.last_message().plain_text or ""  # type: ignore[union-attr]
+    assert "Период: январь 2027" in text
+    assert "Открытие: 01.01.2027 00:00\n" in text
+    # The opening falls in quiet hours: its reminder waits for 08:00.
+    assert (
+        "Напоминания: 01.01 в 08:00 — при открытии; 28.01 и 30.01 в 10:00 — за 3 и за 1 день "
+        "до срока; 31.01 в 10:00 — в день срока"
+    ) in text
+    await methodist.press(texts.CONFIRM)
+    await harness.settle()
+    [campaign] = await _campaigns(harness)
+    assert campaign.period_label == "январь 2027"
+    assert campaign.recurrence == Recurrence.MONTHLY
+    assert campaign.opens_at == datetime(2027, 1, 1, tzinfo=ZONE)
+    assert campaign.deadline_at.astimezone(ZONE).date() == datetime(2027, 1, 31).date()

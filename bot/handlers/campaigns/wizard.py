@@ -1,12 +1,15 @@
 """/new_campaign: a methodist opens a monitoring round in a few steps.
 
 municipality (when several) → form → one-off or recurring → period label (a recurring round
-takes its label and default dates from the schedule) → schools (all, a district, ШНОР only, or
-picked) → opening (one-off only) → deadline, local time → reminder plan → confirmation.
+is offered the schedule's current period and takes its default dates from the period chosen) →
+schools (all, a district, ШНОР only, or picked; the first ones are named) → opening (one-off
+only; a passed time is refused, or taken as "now" on the same day, and said so) → deadline, local
+time → reminder plan → confirmation, which lists the reminders' very dates.
 The draft lives in the FSM data (in the database), so an interrupted wizard resumes.
 """
 
-from datetime import date, datetime, time
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -30,6 +33,12 @@ from bot.handlers.campaigns.callbacks import (
     CampaignSchools,
 )
 from bot.handlers.campaigns.states import CampaignWizard
+from bot.handlers.campaigns.words import (
+    local_time_phrase,
+    reminders_line,
+    school_names,
+    schools_chosen,
+)
 from bot.handlers.shared.buttons import close_buttons, message_of
 from bot.handlers.shared.drafts import StaleConversation, read_draft, save_draft
 from bot.handlers.shared.filters import TYPED_TEXT
@@ -46,16 +55,25 @@ from core.campaigns import (
     local_moment,
     open_campaign,
     parse_local_moment,
+    recurring_period,
+    reminder_preview,
     runnable_municipalities,
 )
 from core.clock import Clock
 from core.directory import Directory, load_directory
-from core.forms.display import unit_for
 from core.questionnaires import FormCatalog
-from core.schedule import MAX_DAYS_BEFORE, Recurrence, ReminderPlan, first_period
+from core.schedule import (
+    MAX_DAYS_BEFORE,
+    Period,
+    Recurrence,
+    ReminderPlan,
+    first_period,
+    next_period,
+)
 from storage import Database
 from storage.directory import School
 from texts import campaigns as texts
+from texts.plurals import SCHOOLS, counted
 
 DEFAULT_PLAN = ReminderPlan()
 # One-off rounds are offered the labels the schedule would give these periodicities now.
@@ -72,6 +90,7 @@ class CampaignDraft(BaseModel):
     suggestions: list[str] = []
     school_ids: list[int] = []
     opens_at: datetime | None = None
+    opens_now: bool = False  # "Сейчас" pressed, or a passed time of today taken as now
     deadline_at: datetime | None = None
     default_deadline: date | None = None
     days_before: list[int] = list(DEFAULT_PLAN.days_before)
@@ -90,18 +109,55 @@ def _zone(directory: Directory, draft: CampaignDraft) -> ZoneInfo:
     return ZoneInfo(directory.municipalities[draft.municipality_id].timezone)
 
 
-def days_text(days: list[int]) -> str:
-    if not days:
-        return texts.NO_DAYS
-    ordered = sorted(days, reverse=True)
-    joined = ", ".join(str(day) for day in ordered[:-1])
-    last = ordered[-1]
-    numbers = f"{joined} и {last}" if joined else str(last)
-    return f"{numbers} {unit_for('|'.join(texts.DAYS_UNITS), last)}"
+def _local(directory: Directory, draft: CampaignDraft) -> str:
+    """ "по местному времени (Томск)": the municipality's time, named by its city."""
+    assert draft.municipality_id is not None
+    municipality = directory.municipalities[draft.municipality_id]
+    return local_time_phrase(_zone(directory, draft), municipality.name)
+
+
+def _chosen(directory: Directory, draft: CampaignDraft) -> list[School]:
+    """The draft's schools in directory order."""
+    assert draft.municipality_id is not None
+    ids = set(draft.school_ids)
+    return [school for school in directory.schools_of(draft.municipality_id) if school.id in ids]
+
+
+def _pressed_label(callback: CallbackQuery, fallback: str) -> str:
+    """The text of the button pressed, as it was written on it."""
+    message = callback.message
+    if isinstance(message, Message) and message.reply_markup is not None:
+        for row in message.reply_markup.inline_keyboard:
+            for button in row:
+                if button.callback_data == callback.data:
+                    return button.text
+    return fallback
 
 
 def _reminder_plan(draft: CampaignDraft) -> ReminderPlan:
     return ReminderPlan(days_before=tuple(sorted(set(draft.days_before), reverse=True)))
+
+
+def _reminders(draft: CampaignDraft, zone: ZoneInfo, now: datetime) -> str:
+    """Which reminders the schools will get, with their dates (see ``reminders_line``)."""
+    assert draft.opens_at is not None
+    assert draft.deadline_at is not None
+    preview = reminder_preview(
+        _reminder_plan(draft),
+        opens_at=now if draft.opens_now else draft.opens_at,
+        deadline_at=draft.deadline_at,
+        timezone=zone.key,
+        now=now,
+    )
+    return reminders_line(preview, zone)
+
+
+def _use_period(draft: CampaignDraft, period: Period, zone: ZoneInfo) -> None:
+    """A recurring round opens with its period and is due, by default, at its end."""
+    draft.period_label = period.label
+    draft.opens_at = local_moment(period.opens_on, time(), zone.key)
+    draft.opens_now = False
+    draft.default_deadline = period.deadline_on
 
 
 # --- keyboards ------------------------------------------------------------------------------
@@ -198,42 +254,76 @@ async def _ask_schools(
 
 
 async def _after_schools(
-    message: Message, state: FSMContext, draft: CampaignDraft, directory: Directory
+    message: Message,
+    state: FSMContext,
+    draft: CampaignDraft,
+    directory: Directory,
+    schools: Sequence[School],
+    now: datetime,
 ) -> None:
-    """A recurring round opens with its period; a one-off asks when to open."""
+    """Names the schools chosen; a recurring round opens with its period, a one-off asks when
+    to open."""
     await _save(state, draft)
+    await message.answer(schools_chosen(schools))
     if draft.recurrence is not None:
-        await _ask_deadline(message, state, draft)
+        await _ask_deadline(message, state, draft, directory, now)
         return
     await state.set_state(CampaignWizard.opening)
     zone = _zone(directory, draft)
+    tomorrow = now.astimezone(zone).date() + timedelta(days=1)
     await message.answer(
-        texts.ASK_OPENING.format(zone=zone.key),
+        texts.ASK_OPENING.format(
+            local=_local(directory, draft), example=f"{tomorrow.strftime('%d.%m.%Y')} 09:00"
+        ),
         reply_markup=_one_button(texts.OPEN_NOW, CampaignOpenNow()),
     )
 
 
-async def _ask_deadline(message: Message, state: FSMContext, draft: CampaignDraft) -> None:
+async def _ask_deadline(
+    message: Message, state: FSMContext, draft: CampaignDraft, directory: Directory, now: datetime
+) -> None:
     await state.set_state(CampaignWizard.deadline)
     markup = None
     if draft.default_deadline is not None:
         day = draft.default_deadline.strftime("%d.%m.%Y")
         markup = _one_button(day, CampaignDefaultDeadline())
-    await message.answer(texts.ASK_DEADLINE, reply_markup=markup)
+    example = draft.default_deadline or now.astimezone(_zone(directory, draft)).date() + timedelta(
+        days=14
+    )
+    await message.answer(
+        texts.ASK_DEADLINE.format(
+            local=_local(directory, draft), example=example.strftime("%d.%m.%Y")
+        ),
+        reply_markup=markup,
+    )
 
 
-async def _ask_reminders(message: Message, state: FSMContext, draft: CampaignDraft) -> None:
+async def _ask_reminders(
+    message: Message, state: FSMContext, draft: CampaignDraft, directory: Directory, now: datetime
+) -> None:
     await _save(state, draft)
     await state.set_state(CampaignWizard.reminders)
     await message.answer(
         texts.CHOOSE_REMINDERS.format(
-            days=days_text(draft.days_before),
-            hour=DEFAULT_PLAN.hour,
+            reminders=_reminders(draft, _zone(directory, draft), now),
             quiet_start=DEFAULT_PLAN.quiet_start,
             quiet_end=DEFAULT_PLAN.quiet_end,
         ),
         reply_markup=_reminders_keyboard(),
     )
+
+
+def _opening_words(draft: CampaignDraft, zone: ZoneInfo, now: datetime) -> str:
+    """When the round opens, as the summary says it: a passed time is "сейчас", and why."""
+    assert draft.opens_at is not None
+    if draft.opens_now:
+        return texts.SUMMARY_OPENS_NOW
+    if draft.opens_at > now:
+        return local_datetime(draft.opens_at, zone)
+    if draft.recurrence is not None:
+        start = draft.opens_at.astimezone(zone).strftime("%d.%m.%Y")
+        return texts.SUMMARY_OPENS_NOW_PERIOD.format(start=start)
+    return texts.SUMMARY_OPENS_NOW_PASSED.format(opens=local_datetime(draft.opens_at, zone))
 
 
 async def _show_summary(
@@ -242,6 +332,7 @@ async def _show_summary(
     draft: CampaignDraft,
     directory: Directory,
     catalog: FormCatalog,
+    now: datetime,
 ) -> None:
     assert draft.municipality_id is not None
     assert draft.form_key is not None
@@ -261,11 +352,12 @@ async def _show_summary(
             municipality=escape(directory.municipalities[draft.municipality_id].name),
             period=escape(draft.period_label or ""),
             recurrence=recurrence,
-            schools=texts.SCHOOLS_CHOSEN.format(count=len(draft.school_ids)),
-            opens=local_datetime(draft.opens_at, zone),
+            count=len(draft.school_ids),
+            schools=school_names(_chosen(directory, draft)),
+            opens=_opening_words(draft, zone, now),
             deadline=local_datetime(draft.deadline_at, zone),
-            days=days_text(draft.days_before),
-            hour=DEFAULT_PLAN.hour,
+            local=_local(directory, draft),
+            reminders=_reminders(draft, zone, now),
         ),
         reply_markup=_confirm_keyboard(),
     )
@@ -292,8 +384,10 @@ class _WizardSchools(SchoolPicker):
     async def done(self, picking: Picking, school_ids: list[int]) -> None:
         draft = await _draft(picking.state)
         draft.school_ids = school_ids
-        await picking.message.answer(texts.SCHOOLS_CHOSEN.format(count=len(school_ids)))
-        await _after_schools(picking.message, picking.state, draft, picking.directory)
+        schools = _chosen(picking.directory, draft)
+        await _after_schools(
+            picking.message, picking.state, draft, picking.directory, schools, picking.now
+        )
 
 
 PICKER = _WizardSchools(CampaignWizard.picking)
@@ -382,28 +476,31 @@ def build_router() -> Router:
         await callback.answer()
         draft = await _draft(state)
         directory = await load_directory(database)
-        now = clock()
-        today = now.astimezone(_zone(directory, draft)).date()
+        today = clock().astimezone(_zone(directory, draft)).date()
         message = message_of(callback)
         recurrence = callback_data.value
+        draft.recurrence = recurrence
+        builder = InlineKeyboardBuilder()
         if recurrence is None:
-            await close_buttons(callback, texts.RECURRENCE_ONCE)
-            draft.recurrence = None
+            await close_buttons(callback, _pressed_label(callback, texts.RECURRENCE_ONCE))
             draft.suggestions = [first_period(r, today).label for r in PERIOD_SUGGESTIONS]
-            await _save(state, draft)
-            await state.set_state(CampaignWizard.period)
-            builder = InlineKeyboardBuilder()
-            for index, label in enumerate(draft.suggestions):
-                builder.button(text=label, callback_data=CampaignPeriod(index=index))
-            await message.answer(texts.ASK_PERIOD, reply_markup=builder.adjust(1).as_markup())
-            return
-        await close_buttons(callback, texts.RECURRENCE_LABELS[recurrence])
-        period = first_period(recurrence, today)
-        zone = _zone(directory, draft)
-        draft.recurrence, draft.period_label = recurrence, period.label
-        draft.opens_at = local_moment(period.opens_on, time(), zone.key)
-        draft.default_deadline = period.deadline_on
-        await _ask_schools(message, state, draft, directory)
+            question = texts.ASK_PERIOD
+        else:
+            await close_buttons(
+                callback, _pressed_label(callback, texts.RECURRENCE_LABELS[recurrence])
+            )
+            # Asked, not assumed: the schedule's current period is offered, another may be typed.
+            period = first_period(recurrence, today)
+            draft.suggestions = [period.label]
+            question = texts.ASK_RECURRING_PERIOD.format(
+                suggested=escape(period.label),
+                example=escape(next_period(recurrence, period).label),
+            )
+        await _save(state, draft)
+        await state.set_state(CampaignWizard.period)
+        for index, label in enumerate(draft.suggestions):
+            builder.button(text=label, callback_data=CampaignPeriod(index=index))
+        await message.answer(question, reply_markup=builder.adjust(1).as_markup())
 
     @router.callback_query(CampaignWizard.period, CampaignPeriod.filter())
     async def chose_period(
@@ -411,25 +508,57 @@ def build_router() -> Router:
         callback_data: CampaignPeriod,
         database: Database,
         state: FSMContext,
+        clock: Clock,
     ) -> None:
         draft = await _draft(state)
         if not 0 <= callback_data.index < len(draft.suggestions):
             await callback.answer(texts.STALE_WIZARD, show_alert=True)
             return
+        label = draft.suggestions[callback_data.index]
+        directory = await load_directory(database)
+        zone = _zone(directory, draft)
+        if draft.recurrence is not None:
+            today = clock().astimezone(zone).date()
+            period = recurring_period(draft.recurrence, today, label)
+            if period is None:  # the month turned while the question waited
+                await callback.answer(texts.STALE_WIZARD, show_alert=True)
+                return
+            _use_period(draft, period, zone)
+        else:
+            draft.period_label = label
         await callback.answer()
-        draft.period_label = draft.suggestions[callback_data.index]
-        await close_buttons(callback, draft.period_label)
-        await _ask_schools(message_of(callback), state, draft, await load_directory(database))
+        await close_buttons(callback, label)
+        await _ask_schools(message_of(callback), state, draft, directory)
 
     @router.message(CampaignWizard.period, TYPED_TEXT)
-    async def typed_period(message: Message, database: Database, state: FSMContext) -> None:
+    async def typed_period(
+        message: Message, database: Database, state: FSMContext, clock: Clock
+    ) -> None:
         label = " ".join((message.text or "").split())
         if not label or len(label) > 100:
             await message.answer(texts.PERIOD_TOO_LONG)
             return
         draft = await _draft(state)
-        draft.period_label = label
-        await _ask_schools(message, state, draft, await load_directory(database))
+        directory = await load_directory(database)
+        if draft.recurrence is not None:
+            # The schedule names and opens the next rounds from this one: it must know the label.
+            zone = _zone(directory, draft)
+            today = clock().astimezone(zone).date()
+            period = recurring_period(draft.recurrence, today, label)
+            if period is None:
+                current = first_period(draft.recurrence, today)
+                await message.answer(
+                    texts.RECURRING_PERIOD_UNKNOWN.format(
+                        recurrence=texts.RECURRENCE_LABELS[draft.recurrence],
+                        suggested=escape(current.label),
+                        example=escape(next_period(draft.recurrence, current).label),
+                    )
+                )
+                return
+            _use_period(draft, period, zone)
+        else:
+            draft.period_label = label
+        await _ask_schools(message, state, draft, directory)
 
     @router.callback_query(CampaignWizard.schools, CampaignSchools.filter())
     async def chose_schools(
@@ -446,7 +575,7 @@ def build_router() -> Router:
         message = message_of(callback)
         if callback_data.kind == SchoolChoice.PICKED:
             await callback.answer()
-            await close_buttons(callback, texts.SCHOOLS_PICK)
+            await close_buttons(callback, _pressed_label(callback, texts.SCHOOLS_PICK))
             await PICKER.start(actor, database, state, message, clock, selected=draft.school_ids)
             return
         chosen = choose_schools(
@@ -459,18 +588,21 @@ def build_router() -> Router:
             await callback.answer(texts.NO_SCHOOLS_IN_CHOICE, show_alert=True)
             return
         await callback.answer()
-        await close_buttons(callback, texts.SCHOOLS_CHOSEN.format(count=len(chosen)))
+        await close_buttons(callback, _pressed_label(callback, schools_chosen(chosen)))
         draft.school_ids = [school.id for school in chosen]
-        await _after_schools(message, state, draft, directory)
+        await _after_schools(message, state, draft, directory, chosen, clock())
 
     @router.callback_query(CampaignWizard.opening, CampaignOpenNow.filter())
-    async def open_now(callback: CallbackQuery, state: FSMContext, clock: Clock) -> None:
+    async def open_now(
+        callback: CallbackQuery, database: Database, state: FSMContext, clock: Clock
+    ) -> None:
         await callback.answer()
         await close_buttons(callback, texts.OPEN_NOW)
         draft = await _draft(state)
-        draft.opens_at = clock()
+        now = clock()
+        draft.opens_at, draft.opens_now = now, True
         await _save(state, draft)
-        await _ask_deadline(message_of(callback), state, draft)
+        await _ask_deadline(message_of(callback), state, draft, await load_directory(database), now)
 
     @router.message(CampaignWizard.opening, TYPED_TEXT)
     async def typed_opening(
@@ -484,16 +616,21 @@ def build_router() -> Router:
         if opens_at is None:
             await message.answer(texts.BAD_MOMENT)
             return
+        opens_now = False
         if opens_at < now:
-            await message.answer(texts.OPENING_IN_PAST)
-            return
-        draft.opens_at = opens_at
+            if opens_at.astimezone(zone).date() != now.astimezone(zone).date():
+                await message.answer(texts.OPENING_IN_PAST.format(now=local_datetime(now, zone)))
+                return
+            # Earlier today: there is nothing to wait for, the form opens now (and we say so).
+            await message.answer(texts.OPENING_PASSED_TODAY)
+            opens_at, opens_now = now, True
+        draft.opens_at, draft.opens_now = opens_at, opens_now
         await _save(state, draft)
-        await _ask_deadline(message, state, draft)
+        await _ask_deadline(message, state, draft, directory, now)
 
     @router.callback_query(CampaignWizard.deadline, CampaignDefaultDeadline.filter())
     async def default_deadline(
-        callback: CallbackQuery, database: Database, state: FSMContext
+        callback: CallbackQuery, database: Database, state: FSMContext, clock: Clock
     ) -> None:
         draft = await _draft(state)
         if draft.default_deadline is None:
@@ -501,9 +638,10 @@ def build_router() -> Router:
             return
         await callback.answer()
         await close_buttons(callback, draft.default_deadline.strftime("%d.%m.%Y"))
-        zone = _zone(await load_directory(database), draft)
+        directory = await load_directory(database)
+        zone = _zone(directory, draft)
         draft.deadline_at = local_deadline(draft.default_deadline, zone.key)
-        await _ask_reminders(message_of(callback), state, draft)
+        await _ask_reminders(message_of(callback), state, draft, directory, clock())
 
     @router.message(CampaignWizard.deadline, TYPED_TEXT)
     async def typed_deadline(
@@ -511,7 +649,8 @@ def build_router() -> Router:
     ) -> None:
         draft = await _draft(state)
         assert draft.opens_at is not None
-        zone = _zone(await load_directory(database), draft)
+        directory = await load_directory(database)
+        zone = _zone(directory, draft)
         now = clock()
         deadline_at = parse_local_moment(message.text or "", zone, now=now, end_of_day=True)
         if deadline_at is None:
@@ -525,7 +664,7 @@ def build_router() -> Router:
             await message.answer(texts.DEADLINE_BEFORE_OPENING.format(opens=opens))
             return
         draft.deadline_at = deadline_at
-        await _ask_reminders(message, state, draft)
+        await _ask_reminders(message, state, draft, directory, now)
 
     @router.callback_query(CampaignWizard.reminders, CampaignReminders.filter())
     async def chose_reminders(
@@ -534,6 +673,7 @@ def build_router() -> Router:
         database: Database,
         catalog: FormCatalog,
         state: FSMContext,
+        clock: Clock,
     ) -> None:
         await callback.answer()
         message = message_of(callback)
@@ -544,11 +684,16 @@ def build_router() -> Router:
             return
         await close_buttons(callback, texts.REMINDERS_DEFAULT)
         draft = await _draft(state)
-        await _show_summary(message, state, draft, await load_directory(database), catalog)
+        directory = await load_directory(database)
+        await _show_summary(message, state, draft, directory, catalog, clock())
 
     @router.message(CampaignWizard.reminder_days, TYPED_TEXT)
     async def typed_days(
-        message: Message, database: Database, catalog: FormCatalog, state: FSMContext
+        message: Message,
+        database: Database,
+        catalog: FormCatalog,
+        state: FSMContext,
+        clock: Clock,
     ) -> None:
         days = _reminder_days(message.text or "")
         if days is None:
@@ -556,7 +701,8 @@ def build_router() -> Router:
             return
         draft = await _draft(state)
         draft.days_before = days
-        await _show_summary(message, state, draft, await load_directory(database), catalog)
+        directory = await load_directory(database)
+        await _show_summary(message, state, draft, directory, catalog, clock())
 
     @router.callback_query(CampaignWizard.confirm, CampaignConfirm.filter())
     async def confirm(
@@ -580,17 +726,22 @@ def build_router() -> Router:
         assert draft.form_key is not None
         assert draft.opens_at is not None
         assert draft.deadline_at is not None
+        now = clock()
+        # A one-off whose opening passed while the wizard waited opens now (the summary said so);
+        # a recurring round keeps its period's start, which its next rounds follow.
+        opens_at = draft.opens_at
+        if draft.recurrence is None and (draft.opens_now or opens_at < now):
+            opens_at = now
         plan = CampaignPlan(
             form_key=draft.form_key,
             municipality_id=draft.municipality_id,
             period_label=draft.period_label or "",
-            opens_at=draft.opens_at,
+            opens_at=opens_at,
             deadline_at=draft.deadline_at,
             school_ids=tuple(draft.school_ids),
             reminder_plan=_reminder_plan(draft),
             recurrence=draft.recurrence,
         )
-        now = clock()
         try:
             campaign = await open_campaign(database, catalog, actor, plan, now=now)
         except CampaignRefused as refused:
@@ -608,7 +759,7 @@ def build_router() -> Router:
             texts.OPENED.format(
                 form=escape(catalog.current[draft.form_key].title),
                 period=escape(campaign.period_label),
-                count=len(draft.school_ids),
+                schools=counted(len(draft.school_ids), SCHOOLS),
                 deadline=local_datetime(campaign.deadline_at, zone),
                 when=when,
             )
