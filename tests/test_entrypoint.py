@@ -151,17 +151,18 @@ def test_the_demo_lets_a_respondent_answer_and_submit_a_form(tmp_path: Path) -> 
     assert "Вопрос 1 из 7" in out
     assert "Проверьте ответы" in out
     assert "Анкета «Внутренняя система оценки качества образования (ВСОКО)» отправлена" in out
-    assert "✅ ВСОКО — отправлена" in out
+    assert "✅ ВСОКО — демо: 1 полугодие: отправлена" in out
 
 
 def test_the_demo_shows_a_reminder_arriving_once(tmp_path: Path) -> None:
-    result = run_bot("demo", cwd=tmp_path, stdin=":tick\n:tick\n#1\n")
+    result = run_bot("demo", cwd=tmp_path, stdin=":tick\n:tick\n#7\n")
 
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "(напоминаний отправлено: 7)" in out  # one per open form, for the demo respondent
     assert "(напоминаний отправлено: 0)" in out  # the second tick finds them all sent
-    assert "Открыта анкета «Внутренняя система оценки качества образования (ВСОКО)»" in out
+    assert out.count("Для СОШ № 5 открыто 7 анкет:") == 1  # in one message, with a button each
+    assert "[#7 Открыть: ВСОКО]" in out
     assert "Есть ли в школе положение о ВСОКО?" in out  # the reminder's button opened the form
 
 

@@ -112,3 +112,7 @@ EDITED_MESSAGE = (
 PRIVATE_ONLY = "Я работаю только в личном чате: напишите мне напрямую."
 PRIVATE_ONLY_ALERT = "Я работаю только в личном чате. Откройте чат с ботом."
 OPEN_PRIVATE_CHAT = "Открыть чат с ботом"
+
+# --- local time, never an IANA zone name ---
+LOCAL_TIME = "по местному времени ({place})"
+LOCAL_TIME_PLAIN = "по местному времени"

@@ -15,7 +15,7 @@ NEXT_PAGE = "Вперёд »"
 ENTRY_BUTTON = "Проверить сданные ({count})"  # under the /status board
 
 CARD_HEADER = "<b>{title}</b> — {period}\n{school}"
-CARD_SUBMITTED = "Сдана {at} ({zone}), {timing}."
+CARD_SUBMITTED = "Сдана {at} {zone}, {timing}."
 CARD_LATE = "⚠️ с опозданием: срок был {deadline}"
 CARD_STATE = "Сейчас: {state}."
 ANSWERS_HEADER = "<b>Ответы</b>"

@@ -163,6 +163,8 @@ async def test_return_with_a_comment_resubmit_and_accept(
     assert card_text.startswith(f"{FORM.title} — 1 полугодие\nСОШ № 5")
     assert "Есть ли программа (план) ВСОКО на текущий учебный год? — да" in card_text
     assert "отправлена: Иванова Мария" in card_text
+    assert "по местному времени (Томск)" in card_text  # never an IANA name like Asia/Tomsk
+    assert "Asia/" not in card_text
     assert card.button_texts == [texts.ACCEPT_BUTTON, texts.RETURN_BUTTON, texts.BACK_BUTTON]
 
     # Return: an empty comment is refused and asked again, then the real one goes.

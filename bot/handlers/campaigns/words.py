@@ -5,8 +5,7 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from babel.dates import get_timezone_location
-
+from bot.handlers.shared.views import local_place
 from core.campaigns import ReminderPreview
 from core.schedule import DEADLINE, OPENING
 from storage.directory import School
@@ -36,18 +35,6 @@ def schools_chosen(schools: Sequence[School]) -> str:
         schools=counted(count, SCHOOLS),
         names=school_names(schools),
     )
-
-
-def local_place(zone: ZoneInfo, municipality: str) -> str:
-    """Whose local time it is, as people say it: "Томск" for Asia/Tomsk; the municipality's
-    name when the zone has no city of its own (UTC, Etc/GMT-7)."""
-    try:
-        city = get_timezone_location(zone.key, locale="ru", return_city=True)
-    except (LookupError, ValueError):
-        city = ""
-    if not city or "/" in city or not any("а" <= letter.lower() <= "я" for letter in city):
-        return municipality
-    return str(city)
 
 
 def local_time_phrase(zone: ZoneInfo, municipality: str) -> str:

@@ -22,7 +22,7 @@ from bot.handlers.review.states import Review
 from bot.handlers.shared.drafts import read_draft, save_draft
 from bot.handlers.shared.filters import NOT_A_COMMAND
 from bot.handlers.shared.messages import message_chunks
-from bot.handlers.shared.views import local_datetime
+from bot.handlers.shared.views import local_datetime, local_time_note
 from core.access import AccessDenied, Action, allows_somewhere
 from core.actors import Actor
 from core.clock import Clock
@@ -136,7 +136,7 @@ def _card_lines(card: ReviewCard) -> list[str]:
         )
         lines.append(
             texts.CARD_SUBMITTED.format(
-                at=local_datetime(submitted_at, zone), zone=view.timezone, timing=timing
+                at=local_datetime(submitted_at, zone), zone=local_time_note(zone), timing=timing
             )
         )
     if not card.awaiting:

@@ -5,8 +5,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import get_timezone_location
+
 from core.directory import Directory
 from storage.people import RoleGrant
+from texts import common as common_texts
 from texts import people as texts
 
 
@@ -54,3 +57,21 @@ def local_date(moment: datetime, zone: ZoneInfo) -> str:
 
 def local_datetime(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%d.%m.%Y %H:%M")
+
+
+def local_place(zone: ZoneInfo, municipality: str) -> str:
+    """Whose local time it is, as people say it: "Томск" for Asia/Tomsk; the municipality's
+    name when the zone has no city of its own (UTC, Etc/GMT-7)."""
+    try:
+        city = get_timezone_location(zone.key, locale="ru", return_city=True)
+    except (LookupError, ValueError):
+        city = ""
+    if not city or "/" in city or not any("а" <= letter.lower() <= "я" for letter in city):
+        return municipality
+    return str(city)
+
+
+def local_time_note(zone: ZoneInfo, municipality: str = "") -> str:
+    """ "по местному времени (Томск)": never an IANA name such as Asia/Tomsk."""
+    place = local_place(zone, municipality)
+    return common_texts.LOCAL_TIME.format(place=place) if place else common_texts.LOCAL_TIME_PLAIN
