@@ -83,7 +83,7 @@ INVITE_CREATED = (
     "Действует до {expires}, {uses}.\n\n"
     "Перешлите ссылку человеку, которого приглашаете:\n{link}"
 )
-USES_LIMIT = "можно использовать {count} раз(а)"
+USES_LIMIT = "можно использовать {count}"  # "3 раза", from texts.plurals
 USES_NO_LIMIT = "без ограничения числа использований"
 PREVIOUS = "◀"
 NEXT = "▶"
@@ -124,7 +124,7 @@ PERSON_NO_POSITION = "должность не указана"
 PERSON_ROLE_LINE = "• {role} — {scope}"
 MAKE_ROLE = "{scope}: сделать «{role}»"
 REMOVE_PERSON = "Удалить из бота"
-CONFIRM_REMOVE = "Удалить {name}? Ответы, которые он(а) дал(а), сохранятся."
+CONFIRM_REMOVE = "Удалить {name}? Ответы этого человека сохранятся."
 CONFIRM_YES = "Да, удалить"
 CONFIRM_NO = "Отмена"
 PERSON_REMOVED = "{name} больше не имеет доступа к боту. Ответы сохранены."

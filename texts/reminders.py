@@ -18,8 +18,8 @@ SUMMARY = (
     "Не сдали: {schools}."
 )
 UNREACHABLE = (
-    "Не удалось доставить напоминание: {name} ({school}) заблокировал(а) бота или удалил(а) "
-    "аккаунт. Свяжитесь, пожалуйста, другим способом."
+    "Не удалось доставить напоминание для {name} ({school}): бот заблокирован или аккаунт "
+    "удалён. Свяжитесь, пожалуйста, другим способом."
 )
 
 # One message per person per tick: every form that opened, and every deadline that is near,

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from core.forms.inputs import Accepted, Choice, Outcome, RawInput, Rejected, Selection, Text, Upload
 from core.forms.models import Comparison, Question, QuestionType
 from texts import forms as texts
+from texts.plurals import OPTIONS, OPTIONS_GENITIVE, counted
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # what a bot may download from Telegram
 MAX_NUMBER_CHARS = 15  # also keeps int() away from its 4300-digit limit
@@ -110,11 +111,11 @@ def _multi(question: Question, raw: RawInput, today: date) -> Outcome:
     count = len(chosen)
     low, high = question.min_selected or 1, question.max_selected
     if high is not None and low == high and count != low:
-        return Rejected(texts.SELECT_EXACTLY.format(count=texts.OPTION_COUNT.format(count=low)))
+        return Rejected(texts.SELECT_EXACTLY.format(count=counted(low, OPTIONS)))
     if count < low:
-        return Rejected(texts.SELECT_AT_LEAST.format(count=texts.OPTION_COUNT.format(count=low)))
+        return Rejected(texts.SELECT_AT_LEAST.format(count=counted(low, OPTIONS)))
     if high is not None and count > high:
-        return Rejected(texts.SELECT_AT_MOST.format(count=texts.OPTION_COUNT.format(count=high)))
+        return Rejected(texts.SELECT_AT_MOST.format(count=counted(high, OPTIONS_GENITIVE)))
     value = {"selected": known + (["other"] if wants_other else []), "other": other}
     return _limited(value, other or "", 300)
 

@@ -249,7 +249,7 @@ async def test_a_blocked_respondent_is_reported_to_the_coordinator_once(
     told = texts_to(emulator, 601)
     assert len(told) == 1
     assert "СОШ № 11" in told[0]
-    assert "заблокировал(а) бота" in told[0]
+    assert "бот заблокирован или аккаунт удалён" in told[0]
 
 
 async def test_a_failed_reminder_is_tried_again_later_and_then_visible(

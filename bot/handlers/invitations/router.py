@@ -51,6 +51,7 @@ from storage.directory import School
 from storage.people import Role
 from texts import common as common_texts
 from texts import people as texts
+from texts.plurals import TIMES, counted
 
 ROLE_ORDER = (Role.RESPONDENT, Role.COORDINATOR, Role.METHODIST, Role.ADMIN)
 USES_CHOICES = (1, 2, 5, 0)
@@ -277,7 +278,7 @@ def build_router() -> Router:
         me = await bot.me()
         invitation = created.invitation
         uses = (
-            texts.USES_LIMIT.format(count=invitation.max_uses)
+            texts.USES_LIMIT.format(count=counted(invitation.max_uses, TIMES))
             if invitation.max_uses
             else texts.USES_NO_LIMIT
         )
