@@ -1,5 +1,7 @@
 """Texts of the questionnaire screens: the list of forms, questions, review, submission."""
 
+from texts.plurals import Forms, counted
+
 MY_FORMS_BUTTON = "📋 Мои анкеты"
 COMMAND_FORMS = "Мои анкеты"
 NO_FORMS = (
@@ -13,7 +15,8 @@ PREVIOUS_PAGE = "◀️"
 NEXT_PAGE = "▶️"
 FORM_LINE = "{icon} {title} — {period}{school}: {progress}, до {deadline}"
 BUTTON_PERIOD = "{button} · {period}"  # when two rounds of one form are listed
-PROGRESS_LINE = "{answered} из {total}"
+PROGRESS_LINE = "отвечено {answered} из {total}"
+QUESTIONS_GENITIVE: Forms = ("вопроса", "вопросов", "вопросов")  # "из 1 вопроса", "из 5 вопросов"
 STATUS_SUBMITTED = "отправлена {at}"
 ICONS = {"not_started": "⏳", "draft": "✏️", "submitted": "✅", "returned": "↩️", "accepted": "✅"}
 BUTTON_START = "Заполнить: {title}"
@@ -22,7 +25,7 @@ BUTTON_VIEW = "Посмотреть: {title}"
 BUTTON_SCHOOL = "{button} · {school}"  # the same form of several schools: whose it is
 
 PAUSED = "Черновик сохранён. Продолжить можно в любой момент: «Мои анкеты» → «Продолжить»."
-OVERWRITTEN = "Этот ответ только что изменил(а) {name}: «{old}». Сохранён ваш ответ: «{new}»."
+OVERWRITTEN = "Этот ответ только что изменили ({name}): было «{old}». Сохранён ваш ответ: «{new}»."
 LOCKED = (
     "Срок сдачи прошёл, анкета уже отправлена — изменения не принимаются. "
     "Если нужно исправить ответ, напишите методисту."
@@ -55,3 +58,8 @@ CARRY_SAME = "✅ Без изменений"
 CARRY_REST = "⏩ Все ответы — без изменений"
 CARRY_GONE = "Прошлый ответ больше не подходит. Ответьте, пожалуйста, заново."
 CARRY_DONE = "Оставлено без изменений ответов: {count}."
+
+
+def progress_line(answered: int, total: int) -> str:
+    """ "отвечено 2 из 11 вопросов" in the list of forms."""
+    return PROGRESS_LINE.format(answered=answered, total=counted(total, QUESTIONS_GENITIVE))

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from core.forms.engine import group_items
+from core.forms.engine import group_items, shown_subs
 from core.forms.models import Question, QuestionType
 from core.forms.parsing import file_size_text
 from texts import forms as texts
@@ -87,7 +87,9 @@ def format_answer(question: Question, value: Any) -> str:
         items = group_items(value)
         parts = [
             ", ".join(
-                format_answer(sub, item[sub.id]) for sub in question.questions if sub.id in item
+                format_answer(sub, item[sub.id])
+                for sub in shown_subs(question, item)
+                if sub.id in item
             )
             for item in items
         ]
@@ -95,3 +97,27 @@ def format_answer(question: Question, value: Any) -> str:
             texts.ITEMS_VALUE.format(count=0)
         )
     return str(value)
+
+
+def item_summary(
+    group: Question, item: dict[str, Any], *, answers: int = 2, limit: int = 60
+) -> str:
+    """An item of a repeat group in a few words, from its first answers: "Математика, 5 класс"."""
+    given = [
+        format_answer(sub, item[sub.id])
+        for sub in shown_subs(group, item)
+        if sub.id in item and item[sub.id] is not None
+    ]
+    text = ", ".join(given[:answers]) or texts.ITEM_EMPTY
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def item_lines(group: Question, item: dict[str, Any]) -> list[str]:
+    """Every shown sub-question of an item with its answer ("Класс: 5 класс")."""
+    return [
+        texts.ITEM_ANSWER.format(
+            question=sub.text,
+            answer=format_answer(sub, item[sub.id]) if sub.id in item else texts.NOT_ANSWERED,
+        )
+        for sub in shown_subs(group, item)
+    ]

@@ -103,15 +103,93 @@ def possible_questions(form: FormDefinition, answers: Answers) -> list[Question]
     return possible
 
 
+class _Unmatched:
+    """An assumed answer that is given but matches no condition's value."""
+
+
+_UNMATCHED = _Unmatched()
+
+
+def _candidates(form: FormDefinition, target: Question) -> list[Any]:
+    """The answers to ``target`` that later conditions tell apart, as stored values."""
+
+    def stored(value: Any) -> Any:
+        return {"selected": value, "other": None} if target.type is QuestionType.SINGLE else value
+
+    found: list[Any] = []
+    included: list[Any] = []
+    for question in form.questions:
+        for condition in question.show_if:
+            if condition.question != target.id:
+                continue
+            if condition.equals is not None:
+                found.append(stored(condition.equals))
+            for value in condition.one_of or []:
+                found.append(stored(value))
+            if condition.includes is not None:
+                included.append(condition.includes)
+            if condition.answered is False:
+                found.append(None)
+    if included:
+        found.append(
+            {"selected": included, "other": None} if target.type is QuestionType.MULTI else included
+        )
+    return [*found, _UNMATCHED] if found else []
+
+
+def expected_questions(form: FormDefinition, answers: Answers) -> list[Question]:
+    """The questions this respondent is expected to see: the shown ones, and for every question
+    not answered yet, the branch that asks the most (its answer is assumed, only for counting).
+
+    So the count stays put while answers follow that branch, and changes only when an answer
+    actually hides (or shows) questions."""
+    expected: list[Question] = []
+    assumed: dict[str, Any] = {}
+    questions = form.questions
+    for position, question in enumerate(questions):
+        if not is_visible(question, assumed):
+            continue
+        expected.append(question)
+        if question.id in answers:
+            assumed[question.id] = answers[question.id]
+            continue
+        candidates = _candidates(form, question)
+        if not candidates:
+            continue
+
+        def shown_after(value: Any, asked: Question = question, start: int = position) -> int:
+            trial = {**assumed, asked.id: value}
+            return sum(
+                all(
+                    condition.question not in trial or condition_holds(condition, trial)
+                    for condition in later.show_if
+                )
+                for later in questions[start + 1 :]
+            )
+
+        assumed[question.id] = max(candidates, key=shown_after)
+    return expected
+
+
 def progress(form: FormDefinition, answers: Answers, question_id: str | None) -> Progress:
-    """ "Вопрос 3 из 9": the place among shown questions, out of those shown or still possible,
-    so the total only shrinks as answers close branches."""
+    """ "Вопрос 3 из 9": the place among the expected questions (``expected_questions``), out of
+    all of them, so the total changes only when an answer hides or shows questions."""
+    expected = expected_questions(form, answers)
+    ids = [q.id for q in expected]
     shown = visible_questions(form, answers)
-    ids = [q.id for q in shown]
     number = ids.index(question_id) + 1 if question_id in ids else len(shown)
     answered = sum(is_answered(q, answers) for q in shown)
-    total = len(possible_questions(form, answers))
-    return Progress(number=number, total=total, answered=answered)
+    return Progress(number=number, total=len(expected), answered=answered)
+
+
+def next_after(form: FormDefinition, answers: Answers, current: str) -> Question | None:
+    """The shown question after ``current`` (None after the last one)."""
+    shown = visible_questions(form, answers)
+    ids = [q.id for q in shown]
+    if current not in ids:
+        return next_question(form, answers)
+    index = ids.index(current)
+    return shown[index + 1] if index + 1 < len(shown) else None
 
 
 def effective_answers(form: FormDefinition, answers: Answers) -> dict[str, Any]:
@@ -138,12 +216,13 @@ class GroupStep:
 
 
 def group_step(group: Question, value: Any) -> GroupStep:
+    """The first item with a shown sub-question unanswered, else the "add or done" choice."""
     items = group_items(value)
-    if items:
-        last = items[-1]
-        pending = _next_sub(group, last)
+    for index, item in enumerate(items):
+        pending = _next_sub(group, item)
         if pending is not None:
-            return GroupStep(len(items) - 1, pending)
+            return GroupStep(index, pending)
+    if items:
         return GroupStep(len(items) - 1, None)
     return GroupStep(0, _next_sub(group, {}))
 
@@ -152,6 +231,51 @@ def _next_sub(group: Question, item: Answers) -> Question | None:
     return next(
         (sub for sub in group.questions if is_visible(sub, item) and sub.id not in item), None
     )
+
+
+def sub_question(group: Question, sub_id: str | None) -> Question | None:
+    return next((sub for sub in group.questions if sub.id == sub_id), None)
+
+
+def shown_subs(group: Question, item: Answers) -> list[Question]:
+    """The sub-questions shown for an item's answers, in order."""
+    return [sub for sub in group.questions if is_visible(sub, item)]
+
+
+def sub_after(group: Question, item: Answers, sub_id: str | None) -> Question | None:
+    """The shown sub-question after ``sub_id`` (the first one when None)."""
+    shown = shown_subs(group, item)
+    ids = [sub.id for sub in shown]
+    if sub_id is None:
+        return shown[0] if shown else None
+    index = ids.index(sub_id) if sub_id in ids else -1
+    return shown[index + 1] if index + 1 < len(shown) else None
+
+
+def sub_before(group: Question, item: Answers, sub_id: str) -> Question | None:
+    """The shown sub-question before ``sub_id`` (None before the first)."""
+    shown = shown_subs(group, item)
+    ids = [sub.id for sub in shown]
+    index = ids.index(sub_id) if sub_id in ids else len(shown)
+    return shown[index - 1] if index > 0 else None
+
+
+def with_item_answer(
+    group: Question, value: Any, index: int, sub_id: str, answer: Any
+) -> dict[str, Any]:
+    """The group value after changing a sub-answer of an existing item: a finished group stays
+    finished."""
+    items = [dict(item) for item in group_items(value)]
+    items[index][sub_id] = answer
+    return {"items": items, "done": bool(isinstance(value, dict) and value.get("done"))}
+
+
+def without_item(value: Any, index: int) -> dict[str, Any]:
+    """The group value with item ``index`` deleted (the others renumber); a group left without
+    items is no longer finished."""
+    items = [item for number, item in enumerate(group_items(value)) if number != index]
+    done = bool(isinstance(value, dict) and value.get("done")) and bool(items)
+    return {"items": items, "done": done}
 
 
 def with_sub_answer(

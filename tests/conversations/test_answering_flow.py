@@ -93,7 +93,7 @@ async def test_two_rounds_of_one_form_are_told_apart_and_a_far_deadline_has_its_
     text = listing.plain_text or ""
     near = (harness.clock() + timedelta(days=10)).astimezone(ZONE)
     far = (harness.clock() + timedelta(days=400)).astimezone(ZONE)
-    assert "ВСОКО — 1 полугодие 2026/27: 0 из" in text
+    assert "ВСОКО — 1 полугодие 2026/27: отвечено 0 из" in text
     assert f"до {near:%d.%m}" in text
     assert f"до {near:%d.%m.%Y}" not in text
     assert f"до {far:%d.%m.%Y}" in text

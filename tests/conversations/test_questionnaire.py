@@ -120,7 +120,7 @@ async def test_my_forms_lists_status_and_deadline(harness: BotHarness, town: Tow
 
     listing = await teacher.next_message()
     text = listing.plain_text or ""
-    assert "⏳ ВСОКО — 1 полугодие: 0 из" in text
+    assert "⏳ ВСОКО — 1 полугодие: отвечено 0 из" in text
     assert ", до " in text
     assert listing.button_texts == ["Заполнить: ВСОКО"]
 
@@ -253,7 +253,7 @@ async def test_back_pause_resume_and_restart_mid_form(harness: BotHarness, town:
     await harness.restart()
     await teacher.send("/forms")
     listing = await _last(teacher, harness)
-    assert "✏️ ВСОКО — 1 полугодие: 2 из" in (listing.plain_text or "")
+    assert "✏️ ВСОКО — 1 полугодие: отвечено 2 из" in (listing.plain_text or "")
     await teacher.press("Продолжить: ВСОКО", message=listing)
     await harness.settle()
     resumed = teacher.last_message()
@@ -379,7 +379,7 @@ async def test_two_representatives_share_one_response(harness: BotHarness, town:
 
     notices = [m.plain_text or "" for m in harness.emulator.messages(COLLEAGUE)]
     assert any(
-        "изменил(а) Иванова Мария" in text and "Да, положение о ВСОКО" in text for text in notices
+        "изменили (Иванова Мария)" in text and "Да, положение о ВСОКО" in text for text in notices
     )
     values = await stored_values(harness.database, response_id)
     assert values["regulation"]["selected"] == "vshk_only"  # last write wins
@@ -392,7 +392,9 @@ async def test_two_representatives_share_one_response(harness: BotHarness, town:
 
     await maria.send("/forms")
     listing = await _last(maria, harness)
-    assert "✏️ ВСОКО — 1 полугодие: 1 из" in (listing.plain_text or "")  # Maria sees Petr's answer counted
+    assert "✏️ ВСОКО — 1 полугодие: отвечено 1 из" in (
+        listing.plain_text or ""
+    )  # Maria sees Petr's answer counted
 
 
 async def test_another_schools_response_cannot_be_opened(harness: BotHarness, town: Town) -> None:
@@ -442,14 +444,15 @@ async def test_other_specify_and_skipping_an_optional_question(
     response_id = await start_form(teacher, form.short_title)
     screen = await answer_until(teacher, harness, form, response_id, multi.text)
 
-    await teacher.press(multi.options[0].label, message=screen)
+    await teacher.press(multi.options[0].button_text, message=screen)
     await teacher.press(form_texts.OTHER, message=screen)
-    await harness.settle()
-    assert form_texts.CHECKED + multi.options[0].label in screen.button_texts
-    await teacher.press(form_texts.DONE, message=screen)
-    prompt = await _last(teacher, harness)
+    prompt = await _last(teacher, harness)  # the text is asked at once
     assert prompt.plain_text == form_texts.OTHER_PROMPT
     await teacher.send("встречи с депутатом")
+    screen = await _last(teacher, harness)  # back to the options, both ticked
+    assert form_texts.CHECKED + multi.options[0].button_text in screen.button_texts
+    assert "✅ Другое: встречи с депутатом" in screen.button_texts
+    await teacher.press(form_texts.DONE, message=screen)
     await harness.settle()
     values = await stored_values(harness.database, response_id)
     assert values[multi.id] == {

@@ -165,14 +165,6 @@ async def test_a_deadline_reminder_while_on_a_question_then_the_answer_then_its_
     assert MECHANISMS in _last_text(teacher)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bot/handlers/questionnaire/router.py: open_form starts a fresh Place, so a person who "
-        "went back to an answered question is shown the first unanswered one (handler owned by "
-        "the questionnaire room; see the issue 11 point 8 report)"
-    ),
-)
 async def test_the_reminder_button_returns_to_the_question_the_person_went_back_to(
     harness: BotHarness, opened: datetime
 ) -> None:

@@ -124,7 +124,8 @@ async def test_picked_schools_and_a_recurring_round_are_counted_in_words(
 
 
 def test_the_words_of_the_wizard() -> None:
-    from bot.handlers.campaigns.words import days_before_phrase, local_place, school_names
+    from bot.handlers.campaigns.words import days_before_phrase, school_names
+    from bot.handlers.shared.views import local_place
 
     def school(number: int) -> School:
         return School(number, 1, None, f"МАОУ СОШ № {number}", f"СОШ № {number}")

@@ -19,12 +19,22 @@ class QuestionAct(StrEnum):
     PAUSE = "pause"
     ADD = "add"  # another item of a repeat group
     FINISH = "finish"  # no more items of the group
+    KEEP = "keep"  # leave the answer on screen as it is and go on
+    CANCEL = "cancel"  # back from "write your own option" to the options
 
 
 class ReviewAct(StrEnum):
     EDIT = "edit"  # question q
     SUBMIT = "submit"
     CLOSE = "close"
+
+
+class ItemAct(StrEnum):
+    OPEN = "open"  # the item's card, from the group's list
+    EDIT = "edit"  # walk the item's questions again
+    DELETE = "delete"  # ask to confirm deleting the item
+    CONFIRM = "confirm"  # delete it
+    CANCEL = "cancel"  # do not delete: the card again
 
 
 class OpenResponse(CallbackData, prefix="or"):
@@ -57,6 +67,15 @@ class QuestionAction(CallbackData, prefix="n"):
     r: Id
     q: Key
     act: QuestionAct
+
+
+class GroupItem(CallbackData, prefix="gi"):
+    """Item ``i`` (0-based) of repeat group q: open, change, delete."""
+
+    r: Id
+    q: Key
+    i: Page
+    act: ItemAct
 
 
 class ReviewAction(CallbackData, prefix="w"):

@@ -9,6 +9,8 @@ from bot.handlers.questionnaire.callbacks import (
     AnswerButton,
     CarryForward,
     FormsPage,
+    GroupItem,
+    ItemAct,
     OpenResponse,
     QuestionAction,
     ReviewAction,
@@ -65,9 +67,13 @@ def question_keyboard(
     selection: list[str],
     can_go_back: bool,
     can_skip: bool,
+    can_keep: bool = False,
+    other_text: str | None = None,
 ) -> InlineKeyboardMarkup:
     """Buttons for ``question``; ``key`` is the id the buttons answer (a group's id for its
-    sub-questions), so a press on an old question is recognised as stale."""
+    sub-questions), so a press on an old question is recognised as stale. ``can_keep``: the
+    question has an answer, "Оставить как есть" goes on with it; ``other_text``: the "other"
+    typed for a multiple choice, shown on its ticked button."""
     builder = InlineKeyboardBuilder()
     sizes: list[int] = []
 
@@ -88,17 +94,17 @@ def question_keyboard(
         sizes.append(2)
     elif kind is QuestionType.SINGLE:
         for option in question.options:
-            answer(option.label, option.id)
+            answer(option.button_text, option.id)
             sizes.append(1)
         if question.other:
             action(form_texts.OTHER, "other")
             sizes.append(1)
     elif kind is QuestionType.MULTI:
         for option in question.options:
-            toggle(option.label, option.id)
+            toggle(option.button_text, option.id)
             sizes.append(1)
         if question.other:
-            toggle(form_texts.OTHER, "other")
+            toggle(other_label(selection, other_text), "other")
             sizes.append(1)
         action(form_texts.DONE, "done")
         sizes.append(1)
@@ -112,6 +118,9 @@ def question_keyboard(
         answer(form_texts.TODAY, "today")
         sizes.append(1)
 
+    if can_keep:
+        action(form_texts.KEEP, "keep")
+        sizes.append(1)
     navigation = 0
     if can_go_back:
         action(form_texts.BACK, "back")
@@ -125,13 +134,40 @@ def question_keyboard(
     return builder.as_markup()
 
 
-def group_keyboard(response_id: int, group: Question, *, can_add: bool) -> InlineKeyboardMarkup:
+def other_label(selection: list[str], other_text: str | None) -> str:
+    """ "Другое…", or once its text is typed "Другое: встречи с …" (ticked by the caller)."""
+    if "other" not in selection or not other_text:
+        return form_texts.OTHER
+    limit = form_texts.OTHER_BUTTON_CHARS
+    text = " ".join(other_text.split())
+    if len(text) > limit:
+        cut = text[: limit - 1]
+        if " " in cut[limit // 2 :]:  # at a word's end when there is one near
+            cut = cut.rsplit(" ", 1)[0]
+        text = cut.rstrip(" ,.;:—-") + "…"
+    return form_texts.OTHER_CHOSEN.format(text=text)
+
+
+def group_keyboard(
+    response_id: int, group: Question, *, can_add: bool, items: int = 0
+) -> InlineKeyboardMarkup:
+    """The group's list: ✏️ per item (its card), then add, done, back, pause."""
     builder = InlineKeyboardBuilder()
+    shown = min(items, MAX_EDIT_BUTTONS - 4)
+    for index in range(shown):
+        builder.button(
+            text=form_texts.ITEM_BUTTON.format(number=index + 1),
+            callback_data=GroupItem(r=response_id, q=group.id, i=index, act=ItemAct.OPEN),
+        )
+    sizes = [EDIT_BUTTONS_PER_ROW] * (shown // EDIT_BUTTONS_PER_ROW)
+    if shown % EDIT_BUTTONS_PER_ROW:
+        sizes.append(shown % EDIT_BUTTONS_PER_ROW)
     if can_add:
         builder.button(
             text=form_texts.ADD_ITEM,
             callback_data=QuestionAction(r=response_id, q=group.id, act="add"),
         )
+        sizes.append(1)
     builder.button(
         text=form_texts.ITEMS_DONE,
         callback_data=QuestionAction(r=response_id, q=group.id, act="finish"),
@@ -142,10 +178,54 @@ def group_keyboard(response_id: int, group: Question, *, can_add: bool) -> Inlin
     builder.button(
         text=form_texts.PAUSE, callback_data=QuestionAction(r=response_id, q=group.id, act="pause")
     )
-    if can_add:
-        builder.adjust(1, 1, 2)
-    else:
-        builder.adjust(1, 2)
+    builder.adjust(*sizes, 1, 2)
+    return builder.as_markup()
+
+
+def item_keyboard(
+    response_id: int, group_id: str, index: int, *, complete: bool = True
+) -> InlineKeyboardMarkup:
+    """An item's card: change its answers, delete it, back to the list (to its next question
+    when it is not complete)."""
+    builder = InlineKeyboardBuilder()
+    for text, act in (
+        (form_texts.ITEM_EDIT, ItemAct.EDIT),
+        (form_texts.ITEM_DELETE, ItemAct.DELETE),
+    ):
+        builder.button(
+            text=text, callback_data=GroupItem(r=response_id, q=group_id, i=index, act=act)
+        )
+    builder.button(
+        text=form_texts.ITEM_TO_LIST if complete else form_texts.BACK,
+        callback_data=QuestionAction(r=response_id, q=group_id, act="back"),
+    )
+    builder.button(
+        text=form_texts.PAUSE, callback_data=QuestionAction(r=response_id, q=group_id, act="pause")
+    )
+    builder.adjust(2, 2)
+    return builder.as_markup()
+
+
+def delete_item_keyboard(response_id: int, group_id: str, index: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for text, act in (
+        (form_texts.DELETE_ITEM_YES, ItemAct.CONFIRM),
+        (form_texts.DELETE_ITEM_NO, ItemAct.CANCEL),
+    ):
+        builder.button(
+            text=text, callback_data=GroupItem(r=response_id, q=group_id, i=index, act=act)
+        )
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def other_prompt_keyboard(response_id: int, key: str) -> InlineKeyboardMarkup:
+    """Under "Напишите свой вариант": back to the options without it."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=form_texts.OTHER_CANCEL,
+        callback_data=QuestionAction(r=response_id, q=key, act="cancel"),
+    )
     return builder.as_markup()
 
 

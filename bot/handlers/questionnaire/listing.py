@@ -43,7 +43,7 @@ def _line_and_button(
         shown = texts.STATUS_SUBMITTED.format(at=local_date(submitted_at, zone))
         button = texts.BUTTON_VIEW
     else:
-        shown = texts.PROGRESS_LINE.format(answered=item.answered, total=item.total)
+        shown = texts.progress_line(item.answered, item.total)
         button = texts.BUTTON_START if status is Status.NOT_STARTED else texts.BUTTON_CONTINUE
     school = f" ({escape(item.school.short_name)})" if several_schools else ""
     line = texts.FORM_LINE.format(

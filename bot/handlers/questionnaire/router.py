@@ -19,6 +19,8 @@ from bot.handlers.questionnaire.callbacks import (
     AnswerButton,
     CarryForward,
     FormsPage,
+    GroupItem,
+    ItemAct,
     OpenResponse,
     QuestionAction,
     ReviewAction,
@@ -38,7 +40,7 @@ from bot.handlers.shared.menus import main_menu
 from bot.handlers.shared.views import local_datetime
 from core.clock import Clock
 from core.forms.display import format_answer
-from core.forms.engine import previous_question, with_group_done, with_new_item
+from core.forms.engine import group_items, with_group_done, with_new_item
 from core.forms.inputs import Choice, RawInput, Selection, Text, Unsupported, Upload
 from core.forms.models import QuestionType
 from core.questionnaires import AnswerLocked, Incomplete, forms_to_answer, submit_response
@@ -123,7 +125,10 @@ def build_router() -> Router:
         previous = await screen.place()
         if previous is not None:
             await screen.close(previous)
-        place = Place(response_id=view.response.id)
+        if previous is not None and previous.response_id == view.response.id:
+            place = previous  # the same form (a reminder's button): resume where the person was
+        else:
+            place = Place(response_id=view.response.id)
         note = await revision_note(screen.database, view)
         if note is not None:  # returned for revision: the methodist's comment comes first
             await screen.say(
@@ -160,8 +165,14 @@ def build_router() -> Router:
         if pressed is None:
             return
         place, view = pressed
+        asked = screen.asked(view, place)
         if callback_data.v in place.selection:
             place.selection.remove(callback_data.v)
+            if callback_data.v == "other":
+                place.other_text = None
+        elif callback_data.v == "other" and asked is not None and asked.type is QuestionType.MULTI:
+            await screen.ask_other(view, place)  # its text first, then it is ticked
+            return
         else:
             place.selection.append(callback_data.v)
         if isinstance(callback.message, Message):
@@ -185,23 +196,25 @@ def build_router() -> Router:
             await screen.state.clear()
             await screen.say(texts.PAUSED, main_menu())
         elif act == "back":
-            await screen.close(place)
-            previous = previous_question(view.form, view.values, question.id)
-            place.question_id = None if previous is None else previous.id
-            place.selection, place.awaiting_other = [], False
-            await screen.show(view, place)
+            await screen.back(view, place)
+        elif act == "keep":
+            await screen.keep(view, place)
         elif act == "skip":
             await screen.skip(view, place, question)
         elif act == "other":
-            place.selection, place.awaiting_other = ["other"], True
-            await screen.save(place)
-            await screen.say(form_texts.OTHER_PROMPT)
-        elif act == "done" and "other" in place.selection:
-            place.awaiting_other = True
-            await screen.save(place)
-            await screen.say(form_texts.OTHER_PROMPT)
+            place.selection = ["other"]
+            await screen.ask_other(view, place)
+        elif act == "cancel":
+            await screen.close(place)
+            place.awaiting_other = False
+            if place.other_text is None and "other" in place.selection:
+                place.selection.remove("other")
+            await screen.show(view, place)
+        elif act == "done" and "other" in place.selection and not place.other_text:
+            await screen.ask_other(view, place)
         elif act == "done":
-            await screen.answer(view, place, Selection(tuple(place.selection)))
+            selection = Selection(tuple(place.selection), other=place.other_text)
+            await screen.answer(view, place, selection)
         elif act == "add" and question.type is QuestionType.GROUP:
             value = view.values.get(question.id)
             await screen.store(
@@ -210,6 +223,32 @@ def build_router() -> Router:
         elif act == "finish" and question.type is QuestionType.GROUP:
             done = with_group_done(view.values.get(question.id))
             await screen.store(view, place, question, done, summary=format_answer(question, done))
+
+    @router.callback_query(GroupItem.filter())
+    async def pressed_item(
+        callback: CallbackQuery,
+        callback_data: GroupItem,
+        screen: Screen,
+    ) -> None:
+        """An item of a repeat group: its card from the list; change, delete, confirm on it."""
+        pressed = await screen.pressed(callback, callback_data.r, callback_data.q, answer=False)
+        if pressed is None:
+            return
+        place, view = pressed
+        group = view.form.question(callback_data.q)
+        index, act = callback_data.i, callback_data.act
+        opened = None if act is ItemAct.OPEN else index
+        if (
+            group is None
+            or group.type is not QuestionType.GROUP
+            or index >= len(group_items(view.values.get(group.id)))
+            or place.item != opened
+            or place.sub is not None
+        ):
+            await callback.answer(texts.STALE, show_alert=True)
+            return
+        await callback.answer()
+        await screen.item_action(view, place, group, index, act.value)
 
     @router.callback_query(ReviewAction.filter())
     async def pressed_review(
@@ -225,8 +264,8 @@ def build_router() -> Router:
         if callback_data.act == "edit" and view.form.question(callback_data.q) is not None:
             await callback.answer()
             await screen.close(place)
-            place.question_id, place.back_to_review = callback_data.q, True
-            await screen.show(view, place)
+            place.back_to_review = True
+            await screen.go_to(view, place, callback_data.q)
             return
         if callback_data.act == "submit":
             try:
@@ -287,6 +326,10 @@ def build_router() -> Router:
             return
         raw = _raw_input(message)
         if place.awaiting_other and isinstance(raw, Text):
+            asked = screen.asked(view, place)
+            if asked is not None and asked.type is QuestionType.MULTI:
+                await screen.other_text(view, place, raw.text)
+                return
             raw = Selection(tuple(place.selection), other=raw.text)
         await screen.answer(view, place, raw)
 

@@ -2,10 +2,10 @@
 FSM), showing a question or the review, and storing what they answer (``Screen``), built for
 each update of the questionnaire router by ``ScreenMiddleware``.
 
-The FSM keeps only where the person is (the response, the question on screen, an unfinished
-multiple selection); answers are in the database the moment they are accepted, so after a
-restart the conversation continues from there. Time comes from the injected clock, never from
-the wall clock.
+The FSM keeps only where the person is (the response, the question on screen, an item of a
+repeat group open, an unfinished multiple selection); answers are in the database the moment
+they are accepted, so after a restart the conversation continues from there. Time comes from
+the injected clock, never from the wall clock.
 """
 
 import logging
@@ -29,17 +29,24 @@ from core.access import Action
 from core.actors import Actor
 from core.carry_forward import confirm_rest, previous_answers
 from core.clock import Clock
-from core.forms.display import format_answer
+from core.forms.display import format_answer, item_lines, item_summary
 from core.forms.engine import (
     can_add_item,
     effective_answers,
     group_items,
     group_step,
+    next_after,
     next_question,
     previous_question,
     progress,
+    shown_subs,
+    sub_after,
+    sub_before,
+    sub_question,
     visible_questions,
+    with_item_answer,
     with_sub_answer,
+    without_item,
 )
 from core.forms.inputs import Accepted, RawInput
 from core.forms.models import Question, QuestionType
@@ -59,6 +66,7 @@ from texts import questionnaire as texts
 
 log = logging.getLogger(__name__)
 SUBMITTED_STATUSES = (Status.SUBMITTED, Status.ACCEPTED)
+OTHER_LIMIT = 300  # characters of a typed "other", as the parser allows
 
 
 class Place(BaseModel):
@@ -69,8 +77,30 @@ class Place(BaseModel):
     seen: str | None = None  # stamp of the stored answer when the question was shown
     selection: list[str] = []  # ticked options not yet confirmed with "Готово"
     awaiting_other: bool = False  # the next text is the "other" of this question
+    other_text: str | None = None  # a multiple choice's "other", typed, not yet confirmed
     back_to_review: bool = False  # editing one answer from the review screen
     message_id: int | None = None  # the message on screen, to take its buttons away
+    # A repeat group: the item whose card is open (0-based), and the sub-question of it asked
+    # again while its answers are walked through (None: the card).
+    item: int | None = None
+    sub: str | None = None
+    total: int | None = None  # the question count last shown: a change is said on screen
+
+
+_MISSING = object()
+
+
+def selection_of(question: Question, value: Any) -> tuple[list[str], str | None]:
+    """A stored multiple choice (or grades) answer as ticks and the "other" text, so that a
+    question shown again starts from its answer."""
+    if question.type is QuestionType.GRADES and isinstance(value, list):
+        return [str(grade) for grade in value], None
+    if question.type is QuestionType.MULTI and isinstance(value, dict):
+        selected = value.get("selected")
+        if isinstance(selected, list):
+            other = value.get("other")
+            return [str(option) for option in selected], other if isinstance(other, str) else None
+    return [], None
 
 
 class Screen:
@@ -161,22 +191,30 @@ class Screen:
         if question is None or not may_change(view, self.clock()):
             await self.review(view, place)
             return
+        if question.id != place.question_id:
+            place.item = place.sub = None
         place.question_id = question.id
         stored = view.answers.get(question.id)
         place.seen = None if stored is None else stored.stamp
         number = progress(view.form, view.values, question.id)
+        template = form_texts.PROGRESS
+        if place.total is not None and number.total != place.total:
+            template = (
+                form_texts.PROGRESS_FEWER
+                if number.total < place.total
+                else form_texts.PROGRESS_MORE
+            )
+        place.total = number.total
         lines = [
-            form_texts.PROGRESS.format(number=number.number, total=number.total),
+            template.format(number=number.number, total=number.total),
             f"<i>{escape(view.form.section_of(question.id).title)}</i>",
             f"<b>{escape(question.text)}</b>",
         ]
         if question.type is QuestionType.GROUP:
             markup = self._group_screen(view, question, place, lines)
         else:
-            markup = self._question_screen(view, question, question, place, lines)
-            if stored is not None:
-                current = format_answer(question, stored.value)
-                lines.append(form_texts.CURRENT_ANSWER.format(answer=escape(current)))
+            current = _MISSING if stored is None else stored.value
+            markup = self._question_screen(view, question, question, place, lines, current=current)
         if stored is None:
             markup = await self._offer_carry(view, question, markup, lines)
         sent = await self.say_lines(lines, markup)
@@ -190,7 +228,9 @@ class Screen:
         if question.type is QuestionType.GROUP:
             markup = self._group_screen(view, question, place, [])
         else:
-            markup = self._question_screen(view, question, question, place, [])
+            stored = view.answers.get(question.id)
+            current = _MISSING if stored is None else stored.value
+            markup = self._question_screen(view, question, question, place, [], current=current)
         if question.id not in view.answers:
             markup = await self._offer_carry(view, question, markup, [])
         await self.save(place)
@@ -249,37 +289,273 @@ class Screen:
         lines: list[str],
         *,
         skippable: bool = False,
+        can_go_back: bool | None = None,
+        current: Any = _MISSING,
     ) -> InlineKeyboardMarkup:
+        """A question's lines (hint, the answer it has now) and buttons; ``current``: its
+        stored answer, which "Оставить как есть" keeps."""
+        # Options whose buttons show a short label: the full labels, numbered, in the text.
+        lines.extend(escape(line) for line in question.option_legend())
         if question.hint:
             lines.append(escape(question.hint))
+        if current is not _MISSING:
+            answer = format_answer(question, current)
+            lines.append(form_texts.CURRENT_ANSWER.format(answer=escape(answer)))
+        if can_go_back is None:
+            can_go_back = previous_question(view.form, view.values, owner.id) is not None
         return keyboards.question_keyboard(
             view.response.id,
             question,
             key=owner.id,
             selection=place.selection,
-            can_go_back=previous_question(view.form, view.values, owner.id) is not None,
+            can_go_back=can_go_back,
             can_skip=skippable or not question.required,
+            can_keep=current is not _MISSING,
+            other_text=place.other_text,
         )
 
     def _group_screen(
         self, view: ResponseView, group: Question, place: Place, lines: list[str]
     ) -> InlineKeyboardMarkup:
         value = view.values.get(group.id)
+        items = group_items(value)
+        name = escape(group.item_name or group.text)
+        if place.item is not None and place.item < len(items):
+            item = items[place.item]
+            lines.append(form_texts.ITEM_HEADER.format(name=name, number=place.item + 1))
+            sub = sub_question(group, place.sub)
+            if sub is not None:  # walking the item's answers again
+                lines.append(escape(sub.text))
+                return self._question_screen(
+                    view,
+                    group,
+                    sub,
+                    place,
+                    lines,
+                    can_go_back=True,
+                    current=item.get(sub.id, _MISSING),
+                )
+            lines.extend(escape(line) for line in item_lines(group, item))
+            complete = all(sub.id in item for sub in shown_subs(group, item))
+            return keyboards.item_keyboard(
+                view.response.id, group.id, place.item, complete=complete
+            )
+        place.item = place.sub = None
         step = group_step(group, value)
         if step.question is None:
-            lines.append(escape(format_answer(group, value)))
+            for number, item in enumerate(items, start=1):
+                summary = escape(item_summary(group, item))
+                lines.append(form_texts.ITEM_LINE.format(number=number, summary=summary))
             lines.append(form_texts.ASK_ANOTHER_ITEM)
+            lines.append(form_texts.ITEMS_HINT)
             return keyboards.group_keyboard(
-                view.response.id, group, can_add=can_add_item(group, value)
+                view.response.id, group, can_add=can_add_item(group, value), items=len(items)
             )
-        name = group.item_name or group.text
-        lines.append(form_texts.ITEM_HEADER.format(name=escape(name), number=step.index + 1))
+        lines.append(form_texts.ITEM_HEADER.format(name=name, number=step.index + 1))
         lines.append(escape(step.question.text))
         # An optional group with no items yet can be skipped as a whole.
         empty = not any(group_items(value))
+        started = step.index < len(items) and bool(items[step.index])
         return self._question_screen(
-            view, group, step.question, place, lines, skippable=empty and not group.required
+            view,
+            group,
+            step.question,
+            place,
+            lines,
+            skippable=empty and not group.required,
+            can_go_back=started
+            or step.index > 0
+            or previous_question(view.form, view.values, group.id) is not None,
         )
+
+    def asked(self, view: ResponseView, place: Place) -> Question | None:
+        """The question whose answer buttons are on screen: a top-level one, or a group's
+        sub-question (of the item walked again, or of the item being filled in); None on a
+        group's list or an item's card."""
+        question = view.form.question(place.question_id or "")
+        if question is None or question.type is not QuestionType.GROUP:
+            return question
+        value = view.values.get(question.id)
+        if place.item is not None:  # gone when a colleague deleted it: none
+            return (
+                sub_question(question, place.sub) if place.item < len(group_items(value)) else None
+            )
+        return group_step(question, value).question
+
+    def prefill(self, view: ResponseView, place: Place) -> None:
+        """Ticks of the question about to be shown, from its stored answer."""
+        place.selection, place.other_text, place.awaiting_other = [], None, False
+        question = view.form.question(place.question_id or "")
+        if question is None:
+            return
+        if question.type is not QuestionType.GROUP:
+            value = view.values.get(question.id)
+            place.selection, place.other_text = selection_of(question, value)
+            return
+        sub = sub_question(question, place.sub)
+        items = group_items(view.values.get(question.id))
+        if sub is not None and place.item is not None and place.item < len(items):
+            place.selection, place.other_text = selection_of(sub, items[place.item].get(sub.id))
+
+    async def go_to(self, view: ResponseView, place: Place, question_id: str | None) -> None:
+        """Show question ``question_id`` (None: the next unanswered one), starting from its
+        answer."""
+        place.question_id, place.item, place.sub = question_id, None, None
+        self.prefill(view, place)
+        await self.show(view, place)
+
+    async def back(self, view: ResponseView, place: Place) -> None:
+        """ "« Назад": the step before this one. Inside a repeat group that is the item's
+        previous question, its card, the list of items; before the group, the question before."""
+        await self.close(place)
+        question = view.form.question(place.question_id or "")
+        assert question is not None
+        place.awaiting_other = False
+        if question.type is QuestionType.GROUP:
+            value = view.values.get(question.id)
+            items = group_items(value)
+            if place.item is not None and place.item < len(items):
+                if place.sub is not None:
+                    previous = sub_before(question, items[place.item], place.sub)
+                    place.sub = None if previous is None else previous.id
+                else:
+                    place.item = None
+                self.prefill(view, place)
+                await self.show(view, place)
+                return
+            step = group_step(question, value)
+            if step.question is not None and step.index < len(items):
+                item = items[step.index]
+                previous = sub_before(question, item, step.question.id)
+                if previous is not None:  # the item being filled in: its previous answer
+                    place.item, place.sub = step.index, previous.id
+                    self.prefill(view, place)
+                    await self.show(view, place)
+                    return
+                if not item and len(items) > 1:  # "Добавить ещё" pressed by mistake
+                    recorded = await self.record(
+                        view, place, question, without_item(value, step.index), summary=None
+                    )
+                    if recorded is not None:
+                        await self.go_to(recorded, place, question.id)
+                    return
+        previous_one = previous_question(view.form, view.values, question.id)
+        await self.go_to(view, place, None if previous_one is None else previous_one.id)
+
+    async def keep(self, view: ResponseView, place: Place) -> None:
+        """ "Оставить как есть": the answer stays; on to the next question (of the item)."""
+        question = view.form.question(place.question_id or "")
+        assert question is not None
+        if question.type is QuestionType.GROUP:
+            items = group_items(view.values.get(question.id))
+            sub = sub_question(question, place.sub)
+            if place.item is None or place.item >= len(items) or sub is None:
+                return
+            item = items[place.item]
+            if sub.id not in item:
+                return
+            await self.close(place, format_answer(sub, item[sub.id]))
+            await self.walk_on(view, place, question, sub.id)
+            return
+        stored = view.answers.get(question.id)
+        if stored is None:
+            return
+        await self.close(place, format_answer(question, stored.value))
+        if place.back_to_review:
+            await self.review(view, place)
+            return
+        following = next_after(view.form, view.values, question.id)
+        if following is None:
+            await self.go_to(view, place, None)  # the first unanswered one, or the review
+        else:
+            await self.go_to(view, place, following.id)
+
+    async def walk_on(
+        self, view: ResponseView, place: Place, group: Question, after: str | None
+    ) -> None:
+        """The item's next shown question after ``after``; after its last, the list."""
+        items = group_items(view.values.get(group.id))
+        following = None
+        if place.item is not None and place.item < len(items):
+            following = sub_after(group, items[place.item], after)
+        if following is None:
+            place.item = place.sub = None
+        else:
+            place.sub = following.id
+        place.question_id = group.id
+        self.prefill(view, place)
+        await self.show(view, place)
+
+    async def item_action(
+        self, view: ResponseView, place: Place, group: Question, index: int, act: str
+    ) -> None:
+        """A button of a group's list, an item's card or the delete confirmation."""
+        value = view.values.get(group.id)
+        items = group_items(value)
+        name = group.item_name or group.text
+        if act == "open":
+            await self.close(place)
+            place.item, place.sub = index, None
+            await self.show(view, place)
+        elif act == "edit":
+            await self.close(place)
+            await self.walk_on(view, place, group, None)
+        elif act == "delete":
+            await self.close(place)
+            sent = await self.say(
+                form_texts.DELETE_ITEM_CONFIRM.format(
+                    name=escape(name),
+                    number=index + 1,
+                    summary=escape(item_summary(group, items[index])),
+                ),
+                keyboards.delete_item_keyboard(view.response.id, group.id, index),
+            )
+            place.message_id = sent.message_id
+            await self.save(place)
+        elif act == "cancel":
+            await self.close(place)
+            await self.show(view, place)
+        elif act == "confirm":
+            summary = item_summary(group, items[index])
+            recorded = await self.record(
+                view, place, group, without_item(value, index), summary=form_texts.ITEM_DELETED_MARK
+            )
+            if recorded is None:
+                return
+            await self.say(
+                form_texts.ITEM_DELETED.format(
+                    name=escape(name), number=index + 1, summary=escape(summary)
+                )
+            )
+            place.item = place.sub = None
+            await self.show(recorded, place)
+
+    async def other_text(self, view: ResponseView, place: Place, text: str) -> None:
+        """The typed "other" of a multiple choice: ticked, shown on its button, back to the
+        options (confirmed with "Готово" as the rest)."""
+        other = text.strip()
+        if not other:
+            await self.say(form_texts.OTHER_TEXT_EXPECTED)
+            return
+        if len(other) > OTHER_LIMIT:
+            await self.say(form_texts.TEXT_TOO_LONG.format(length=len(other), limit=OTHER_LIMIT))
+            return
+        await self.close(place)
+        if "other" not in place.selection:
+            place.selection.append("other")
+        place.other_text, place.awaiting_other = other, False
+        await self.show(view, place)
+
+    async def ask_other(self, view: ResponseView, place: Place) -> None:
+        """ "Другое…" pressed: the text is asked at once."""
+        await self.close(place)
+        place.awaiting_other = True
+        sent = await self.say(
+            form_texts.OTHER_PROMPT,
+            keyboards.other_prompt_keyboard(view.response.id, place.question_id or ""),
+        )
+        place.message_id = sent.message_id
+        await self.save(place)
 
     async def review(self, view: ResponseView, place: Place) -> None:
         zone = ZoneInfo(view.timezone)
@@ -315,6 +591,7 @@ class Screen:
         sent = await self.say_lines(lines, markup)
         place.question_id, place.seen, place.selection = None, None, []
         place.awaiting_other = place.back_to_review = False
+        place.item = place.sub = place.other_text = place.total = None
         place.message_id = sent.message_id
         await self.save(place)
 
@@ -323,13 +600,16 @@ class Screen:
         assert place.question_id is not None
         question = view.form.question(place.question_id)
         assert question is not None
-        asked = question
-        if question.type is QuestionType.GROUP:
-            step = group_step(question, view.values.get(question.id))
-            if step.question is None:
+        asked = self.asked(view, place)
+        if question.type is QuestionType.GROUP and asked is None:
+            if place.item is not None:  # an item's card: its buttons
+                await self.close(place)
+                await self.say(form_texts.ITEM_USE_BUTTONS)
+                await self.show(view, place)
+            else:
                 await self.say(form_texts.ASK_ANOTHER_ITEM)
-                return
-            asked = step.question
+            return
+        assert asked is not None
         today = self.clock().astimezone(ZoneInfo(view.timezone)).date()
         # Checks compare with shown answers only: a hidden question's old answer does not count.
         shown = effective_answers(view.form, view.values)
@@ -341,6 +621,16 @@ class Screen:
             await self.show(view, place)
             return
         stored = outcome.value
+        if question.type is QuestionType.GROUP and place.item is not None:
+            changed = with_item_answer(
+                question, view.values.get(question.id), place.item, asked.id, stored
+            )
+            recorded = await self.record(
+                view, place, question, changed, summary=format_answer(asked, stored)
+            )
+            if recorded is not None:
+                await self.walk_on(recorded, place, question, asked.id)
+            return
         if question.type is QuestionType.GROUP:
             step = group_step(question, view.values.get(question.id))
             assert step.question is not None
@@ -351,6 +641,16 @@ class Screen:
 
     async def skip(self, view: ResponseView, place: Place, question: Question) -> None:
         value = view.values.get(question.id)
+        if question.type is QuestionType.GROUP and place.item is not None:
+            sub = sub_question(question, place.sub)
+            if sub is not None and not sub.required and place.item < len(group_items(value)):
+                changed = with_item_answer(question, value, place.item, sub.id, None)
+                recorded = await self.record(
+                    view, place, question, changed, summary=form_texts.SKIPPED
+                )
+                if recorded is not None:
+                    await self.walk_on(recorded, place, question, sub.id)
+            return
         if question.type is QuestionType.GROUP:
             step = group_step(question, value)
             if not any(group_items(value)) and not question.required:
@@ -362,9 +662,17 @@ class Screen:
         if not question.required:
             await self.store(view, place, question, None, summary=form_texts.SKIPPED)
 
-    async def store(
-        self, view: ResponseView, place: Place, question: Question, value: Any, *, summary: str
-    ) -> None:
+    async def record(
+        self,
+        view: ResponseView,
+        place: Place,
+        question: Question,
+        value: Any,
+        *,
+        summary: str | None,
+    ) -> ResponseView | None:
+        """Write the answer and mark the message on screen with ``summary``; the response as it
+        is now, or None when it can no longer change (then the review is on screen)."""
         try:
             recorded = await record_answer(
                 self.database,
@@ -379,7 +687,7 @@ class Screen:
             await self.close(place)
             await self.say(texts.LOCKED)
             await self.review(view, place)
-            return
+            return None
         await self.close(place, summary)
         if recorded.overwritten is not None:
             await self.say(
@@ -389,14 +697,24 @@ class Screen:
                     new=escape(format_answer(question, value)),
                 )
             )
-        place.selection, place.awaiting_other = [], False
+        place.selection, place.awaiting_other, place.other_text = [], False, None
+        stored = recorded.view.answers.get(question.id)
+        place.seen = None if stored is None else stored.stamp
+        return recorded.view
+
+    async def store(
+        self, view: ResponseView, place: Place, question: Question, value: Any, *, summary: str
+    ) -> None:
+        recorded = await self.record(view, place, question, value, summary=summary)
+        if recorded is None:
+            return
         group_open = question.type is QuestionType.GROUP and isinstance(value, dict)
         group_open = group_open and not value.get("done")
         if place.back_to_review and not group_open:
-            await self.review(recorded.view, place)
+            await self.review(recorded, place)
             return
         place.question_id = question.id if group_open else None
-        await self.show(recorded.view, place)
+        await self.show(recorded, place)
 
 
 def _shortened(text: str, limit: int = 70) -> str:
