@@ -7,6 +7,7 @@ from core.forms.engine import group_items, shown_subs
 from core.forms.models import Question, QuestionType
 from core.forms.parsing import file_size_text
 from texts import forms as texts
+from texts.plurals import word
 
 
 def grade_ranges(grades: list[int]) -> str:
@@ -41,14 +42,27 @@ def unit_for(unit: str, number: float) -> str:
     forms = unit.split("|")
     if len(forms) != 3:
         return unit
-    if number != int(number):
-        return forms[1]  # 2,5 мероприятия
-    whole = abs(int(number))
-    if whole % 10 == 1 and whole % 100 != 11:
-        return forms[0]
-    if 2 <= whole % 10 <= 4 and not 12 <= whole % 100 <= 14:
-        return forms[1]
-    return forms[2]
+    return word(abs(number), (forms[0], forms[1], forms[2]))  # 2,5 мероприятия
+
+
+def format_chosen(question: Question, value: Any) -> str:
+    """What an answered question's mark shows: a pressed button's label as written on it ("Да",
+    a short option label), any other answer as ``format_answer`` words it."""
+    kind = question.type
+    if kind is QuestionType.YES_NO and isinstance(value, bool):
+        return texts.YES if value else texts.NO
+    if kind in (QuestionType.SINGLE, QuestionType.MULTI) and isinstance(value, dict):
+        selected = value.get("selected")
+        chosen = [selected] if isinstance(selected, str) else list(selected or [])
+        labels = []
+        for option_id in chosen:
+            option = question.option(option_id)
+            if option is not None:
+                labels.append(option.button_text)
+            elif option_id == "other":
+                labels.append(texts.OTHER_VALUE.format(text=value.get("other") or ""))
+        return "; ".join(labels)
+    return format_answer(question, value)
 
 
 def format_answer(question: Question, value: Any) -> str:

@@ -101,3 +101,20 @@ async def test_two_rounds_of_one_form_are_told_apart_and_a_far_deadline_has_its_
         "Заполнить: ВСОКО · 1 полугодие 2026/27",
         "Заполнить: ВСОКО · 2026/27 учебный год",
     ]
+
+
+async def test_a_pressed_button_is_echoed_as_written_on_it(harness: BotHarness, town: Town) -> None:
+    await open_round(harness, town, "extra_classes", "1 полугодие 2026/27", days=10)
+    teacher = harness.user(TEACHER)
+    await teacher.send(texts.MY_FORMS_BUTTON)
+    listing = await teacher.next_message()
+    await teacher.press(listing.button_texts[0], message=listing)
+    await teacher.next_message()
+    await teacher.send("12")
+    question = await teacher.next_message()
+    await teacher.press("Да", message=question)
+    await harness.settle()
+    answered = next(
+        m for m in harness.emulator.messages(TEACHER) if m.message_id == question.message_id
+    )
+    assert answered.button_texts == ["✅ Да"]  # not "✅ да"

@@ -39,7 +39,7 @@ from bot.handlers.shared.filters import NOT_A_COMMAND
 from bot.handlers.shared.menus import main_menu
 from bot.handlers.shared.views import local_datetime
 from core.clock import Clock
-from core.forms.display import format_answer
+from core.forms.display import format_chosen
 from core.forms.engine import group_items, with_group_done, with_new_item
 from core.forms.inputs import Choice, RawInput, Selection, Text, Unsupported, Upload
 from core.forms.models import QuestionType
@@ -222,7 +222,7 @@ def build_router() -> Router:
             )
         elif act == "finish" and question.type is QuestionType.GROUP:
             done = with_group_done(view.values.get(question.id))
-            await screen.store(view, place, question, done, summary=format_answer(question, done))
+            await screen.store(view, place, question, done, summary=format_chosen(question, done))
 
     @router.callback_query(GroupItem.filter())
     async def pressed_item(

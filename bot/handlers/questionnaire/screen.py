@@ -29,7 +29,7 @@ from core.access import Action
 from core.actors import Actor
 from core.carry_forward import confirm_rest, previous_answers
 from core.clock import Clock
-from core.forms.display import format_answer, item_lines, item_summary
+from core.forms.display import format_answer, format_chosen, item_lines, item_summary
 from core.forms.engine import (
     can_add_item,
     effective_answers,
@@ -260,7 +260,7 @@ class Screen:
             return False
         value = carried[question.id]
         if not rest:
-            await self.store(view, place, question, value, summary=format_answer(question, value))
+            await self.store(view, place, question, value, summary=format_chosen(question, value))
             return True
         try:
             view, count = await confirm_rest(
@@ -454,13 +454,13 @@ class Screen:
             item = items[place.item]
             if sub.id not in item:
                 return
-            await self.close(place, format_answer(sub, item[sub.id]))
+            await self.close(place, format_chosen(sub, item[sub.id]))
             await self.walk_on(view, place, question, sub.id)
             return
         stored = view.answers.get(question.id)
         if stored is None:
             return
-        await self.close(place, format_answer(question, stored.value))
+        await self.close(place, format_chosen(question, stored.value))
         if place.back_to_review:
             await self.review(view, place)
             return
@@ -626,7 +626,7 @@ class Screen:
                 question, view.values.get(question.id), place.item, asked.id, stored
             )
             recorded = await self.record(
-                view, place, question, changed, summary=format_answer(asked, stored)
+                view, place, question, changed, summary=format_chosen(asked, stored)
             )
             if recorded is not None:
                 await self.walk_on(recorded, place, question, asked.id)
@@ -637,7 +637,7 @@ class Screen:
             stored = with_sub_answer(
                 question, view.values.get(question.id), step.index, step.question.id, stored
             )
-        await self.store(view, place, question, stored, summary=format_answer(asked, outcome.value))
+        await self.store(view, place, question, stored, summary=format_chosen(asked, outcome.value))
 
     async def skip(self, view: ResponseView, place: Place, question: Question) -> None:
         value = view.values.get(question.id)
