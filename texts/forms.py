@@ -22,6 +22,7 @@ PROGRESS_MORE = "Вопрос {number} из {total} — после вашего 
 CURRENT_ANSWER = "Сейчас: {answer}"
 ITEM_HEADER = "{name} № {number}"
 ASK_ANOTHER_ITEM = "Добавить ещё один пункт?"
+GROUP_USE_BUTTONS = "Ответьте кнопкой под списком пунктов."
 ITEMS_HINT = "Чтобы изменить или удалить пункт, нажмите его номер."
 ITEM_LINE = "{number}. {summary}"
 ITEM_BUTTON = "✏️ {number}"

@@ -320,3 +320,19 @@ async def test_the_count_does_not_jump_and_says_when_an_answer_changes_it(
     await teacher.send("/forms")
     listing = await last(teacher, harness)
     assert "1 полугодие: отвечено 3 из 10 вопросов, до " in text_of(listing)
+
+
+async def test_text_typed_on_the_list_shows_the_list_again_with_its_buttons(
+    harness: BotHarness, town: Town
+) -> None:
+    """Typing on the list used to get a bare "Добавить ещё один пункт?" with no buttons."""
+    teacher, _ = await start(harness, town, "vpr")
+    await send(teacher, harness, "весна 2021")
+    await add_result(teacher, harness, "Математика", "5 класс", "24", "8")
+    await harness.settle()
+    await teacher.send("10")
+    await harness.settle()
+    hint, listing = harness.emulator.messages(TEACHER)[-2:]
+    assert hint.plain_text == form_texts.GROUP_USE_BUTTONS
+    assert "1. Математика, 5 класс" in text_of(listing)
+    assert form_texts.ITEMS_DONE in listing.button_texts

@@ -602,12 +602,14 @@ class Screen:
         assert question is not None
         asked = self.asked(view, place)
         if question.type is QuestionType.GROUP and asked is None:
-            if place.item is not None:  # an item's card: its buttons
-                await self.close(place)
-                await self.say(form_texts.ITEM_USE_BUTTONS)
-                await self.show(view, place)
-            else:
-                await self.say(form_texts.ASK_ANOTHER_ITEM)
+            # The list or an item's card is answered with its buttons: say so, show them again.
+            await self.close(place)
+            await self.say(
+                form_texts.ITEM_USE_BUTTONS
+                if place.item is not None
+                else form_texts.GROUP_USE_BUTTONS
+            )
+            await self.show(view, place)
             return
         assert asked is not None
         today = self.clock().astimezone(ZoneInfo(view.timezone)).date()
