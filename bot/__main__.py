@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from aiogram.exceptions import TelegramUnauthorizedError
+from aiogram.exceptions import AiogramError, TelegramUnauthorizedError
 
 from bot.config import ConfigError, load_settings
 from bot.demo.terminal import run_demo
@@ -109,6 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         DatabaseUnreachable,
     ) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except AiogramError as error:  # e.g. a Bot API URL that answers with a web page
+        print(f"error: the Telegram Bot API answered unexpectedly: {error}", file=sys.stderr)
+        print("check TELEGRAM_API_URL (unset it to use Telegram itself)", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

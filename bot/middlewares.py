@@ -109,6 +109,8 @@ class ActorMiddleware(BaseMiddleware):
         sender: User | None = data.get("event_from_user")
         if sender is not None and not sender.is_bot:
             actor = await resolve_actor(self._database, sender.id, self._admin_ids)
-            await note_contact(self._database, actor)
+            # A change of the bot's membership (a block, in particular) is not a sign of life.
+            if not (isinstance(event, Update) and event.my_chat_member is not None):
+                await note_contact(self._database, actor)
             data["actor"] = actor
         return await handler(event, data)

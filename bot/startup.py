@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
@@ -35,6 +36,7 @@ MIGRATE_HINT = "run `python -m bot migrate` to create one"
 
 # Failures that say nothing about the token: the network, DNS, a timeout, or Telegram's side.
 _TRANSIENT = (
+    ClientDecodeError,  # an HTML error page from a proxy in front of the Bot API
     TelegramNetworkError,
     TelegramServerError,
     ClientConnectionError,

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from aiogram.exceptions import TelegramNetworkError
+from aiogram.exceptions import ClientDecodeError, TelegramNetworkError
 
 from bot.startup import (
     DatabaseMissing,
@@ -124,6 +124,35 @@ async def test_server_errors_at_start_are_waited_out_too(emulator: BotAPIEmulato
     assert me.id == emulator.bot_id
     assert sleep.waits == [1, 2]
     assert [call.status for call in emulator.calls_of("getMe")] == [502, 502, 200]
+
+
+async def test_an_html_error_page_from_a_proxy_is_waited_out_too() -> None:
+    """nginx in front of a Bot API server answers 502 with a web page, not JSON."""
+    from aiohttp import web
+
+    pages = 0
+
+    async def proxy(request: web.Request) -> web.Response:
+        nonlocal pages
+        pages += 1
+        return web.Response(status=502, text="<h1>502 Bad Gateway</h1>", content_type="text/html")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", proxy)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    sleep = FakeSleep()
+    try:
+        async with create_bot(TEST_TOKEN, f"http://127.0.0.1:{port}", retry=False) as bot:
+            with pytest.raises(ClientDecodeError):
+                await check_token(bot, sleep=sleep, max_attempts=3)
+    finally:
+        await runner.cleanup()
+    assert pages == 3
+    assert sleep.waits == [1, 2]
 
 
 async def test_stopping_while_it_waits_is_not_swallowed() -> None:

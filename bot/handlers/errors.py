@@ -26,7 +26,7 @@ from texts import people as people_texts
 log = logging.getLogger(__name__)
 
 
-async def _tell(bot: Bot, update: Update, alert: str, message: str) -> None:
+async def tell(bot: Bot, update: Update, alert: str, message: str) -> None:
     """Answer the button with an alert; if it cannot be answered any more, write in the chat."""
     try:
         if update.callback_query is not None:
@@ -66,7 +66,7 @@ async def _refuse(event: ErrorEvent, bot: Bot) -> bool:
         (data or "")[:80],
         event.exception,
     )
-    await _tell(bot, update, people_texts.ACCESS_DENIED, people_texts.ACCESS_DENIED)
+    await tell(bot, update, people_texts.ACCESS_DENIED, people_texts.ACCESS_DENIED)
     return True
 
 
@@ -82,7 +82,7 @@ async def _stale(event: ErrorEvent, bot: Bot, state: FSMContext | None = None) -
     )
     if state is not None:
         await state.clear()
-    await _tell(bot, event.update, texts.STALE_CONVERSATION, texts.STALE_CONVERSATION)
+    await tell(bot, event.update, texts.STALE_CONVERSATION, texts.STALE_CONVERSATION)
     return True
 
 
@@ -119,7 +119,7 @@ def _is_gone(event: ErrorEvent) -> bool:
 
 async def _too_old(event: ErrorEvent, bot: Bot) -> bool:
     """A button under a message Telegram no longer lets the bot read or edit."""
-    await _tell(bot, event.update, texts.STALE_BUTTON, texts.STALE_BUTTON)
+    await tell(bot, event.update, texts.STALE_BUTTON, texts.STALE_BUTTON)
     return True
 
 
@@ -130,7 +130,7 @@ async def _unexpected(event: ErrorEvent, bot: Bot) -> bool:
         _sender(event.update),
         exc_info=event.exception,
     )
-    await _tell(bot, event.update, texts.UNEXPECTED_ERROR_ALERT, texts.UNEXPECTED_ERROR)
+    await tell(bot, event.update, texts.UNEXPECTED_ERROR_ALERT, texts.UNEXPECTED_ERROR)
     return True
 
 

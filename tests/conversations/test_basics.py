@@ -7,6 +7,7 @@ from aiogram.fsm.storage.base import StorageKey
 
 from bot.commands import MENU
 from bot.handlers.review.callbacks import ReviewCancel
+from botapi_emulator import objects
 from storage.people import Role, get_user_by_telegram_id
 from storage.reminders import mark_unreachable
 from storage.types import utcnow
@@ -213,3 +214,29 @@ async def test_a_person_who_writes_again_is_reachable_again(harness: BotHarness)
         refreshed = await get_user_by_telegram_id(conn, 565)
     assert refreshed is not None
     assert refreshed.unreachable_since is None
+
+
+async def test_blocking_the_bot_is_not_a_sign_of_life(harness: BotHarness) -> None:
+    """A private my_chat_member "kicked" update keeps the unreachable mark a failed send set."""
+    town = await make_town(harness.database)
+    user = await make_person(harness.database, 565, Role.RESPONDENT, school_id=town.schools[0].id)
+    async with harness.database.write() as conn:
+        await mark_unreachable(conn, user.id, utcnow())
+    teacher = harness.user(565)
+    bot = harness.emulator.bot_user
+    harness.emulator.push_update(
+        {
+            "my_chat_member": {
+                "chat": teacher.chat,
+                "from": teacher.user,
+                "date": objects.now(),
+                "old_chat_member": {"status": "member", "user": bot},
+                "new_chat_member": {"status": "kicked", "user": bot, "until_date": 0},
+            }
+        }
+    )
+    await harness.settle()
+    async with harness.database.read() as conn:
+        refreshed = await get_user_by_telegram_id(conn, 565)
+    assert refreshed is not None
+    assert refreshed.unreachable_since is not None

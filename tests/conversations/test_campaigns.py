@@ -631,3 +631,22 @@ async def test_a_recurring_round_takes_a_typed_period_the_schedule_knows(
     assert campaign.recurrence == Recurrence.MONTHLY
     assert campaign.opens_at == datetime(2027, 1, 1, tzinfo=ZONE)
     assert campaign.deadline_at.astimezone(ZONE).date() == datetime(2027, 1, 31).date()
+
+
+async def test_a_round_closed_before_done_is_said_even_after_the_button_was_answered(
+    harness: BotHarness, towns: tuple[Town, Town], opened: Campaign
+) -> None:
+    methodist = harness.user(METHODIST)
+    await methodist.send("/campaigns")
+    await methodist.press((await methodist.next_message()).button_texts[0])
+    card = await methodist.next_message()
+    await methodist.press(texts.ADD_SCHOOLS, message=card)
+    picker = await methodist.next_message()
+    await methodist.press("ООШ № 66", message=picker)
+    await harness.settle()
+    organiser = Actor(telegram_id=0, user=None, bootstrap_admin=True)
+    await close_early(harness.database, organiser, opened.id, now=utcnow())
+    await methodist.press("Готово (1)")
+    await harness.settle()
+    # "Готово" was answered before the refusal: the refusal comes as a message, not silence.
+    assert harness.emulator.messages(METHODIST)[-1].plain_text == texts.PROBLEMS["closed"]

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from bot.handlers.invitations.callbacks import InviteRole, RevokeInvitation
+from bot.handlers.invitations.callbacks import InviteRole, InviteScope, RevokeInvitation, ScopeKind
 from bot.handlers.people.callbacks import ChangeRole, OpenPerson, RemovePerson
 from bot.handlers.shared.callbacks import PickSchool
 from botapi_emulator import FakeUser
@@ -19,7 +19,7 @@ from storage.people import Role, get_user_by_telegram_id, list_grants
 from storage.schema import invitations, role_grants, users
 from storage.types import utcnow
 from tests.factories import Town, make_person, make_town
-from tests.harness import BotHarness
+from tests.harness import ADMIN_TELEGRAM_ID, BotHarness
 from texts import common as common_texts
 from texts import people as texts
 
@@ -383,3 +383,27 @@ async def test_forged_buttons_naming_another_municipality_are_refused_and_logged
     refusals = [r.getMessage() for r in caplog.records if "refused button" in r.getMessage()]
     assert len(refusals) == len(forged) + 2
     assert all("telegram_id=50" in line for line in refusals)
+
+
+@pytest.mark.parametrize(
+    ("role", "kind"),
+    [
+        (Role.COORDINATOR, ScopeKind.EVERYTHING),
+        (Role.COORDINATOR, ScopeKind.MUNICIPALITY),
+        (Role.METHODIST, ScopeKind.PICK),
+        (Role.METHODIST, ScopeKind.DISTRICT),
+    ],
+)
+async def test_a_scope_the_role_is_never_offered_is_refused_at_once(
+    harness: BotHarness, town: Town, role: Role, kind: ScopeKind
+) -> None:
+    """Used to pass, then fail as an unexpected error at every later press."""
+    admin = harness.user(ADMIN_TELEGRAM_ID)
+    await admin.send("/invite")
+    roles = await admin.next_message()
+    await admin.press(texts.ROLE_BUTTONS[role], message=roles)
+    scopes = await admin.next_message()
+    pressed = await admin.press_data(scopes, InviteScope(kind=kind, id=1).pack())
+    await harness.settle()
+    assert (admin.callback_answer(pressed) or {}).get("text") == texts.ACCESS_DENIED
+    assert harness.emulator.messages(ADMIN_TELEGRAM_ID)[-1].message_id == scopes.message_id

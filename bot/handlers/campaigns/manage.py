@@ -3,7 +3,7 @@
 from html import escape
 from zoneinfo import ZoneInfo
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
@@ -25,6 +25,7 @@ from bot.handlers.campaigns.callbacks import (
     ManageCampaign,
 )
 from bot.handlers.campaigns.states import CampaignEdit
+from bot.handlers.errors import tell
 from bot.handlers.shared.buttons import close_buttons, message_of
 from bot.handlers.shared.drafts import read_draft, save_draft
 from bot.handlers.shared.filters import TYPED_TEXT
@@ -125,7 +126,7 @@ class _AddedSchools(SchoolPicker):
 PICKER = _AddedSchools(CampaignEdit.schools)
 
 
-async def _refused(event: ErrorEvent, state: FSMContext) -> bool:
+async def _refused(event: ErrorEvent, bot: Bot, state: FSMContext) -> bool:
     """Every refusal of a campaign change, answered in one place. A round closed (or gone) ends
     a /campaigns step in progress; any other problem leaves it for a second try."""
     assert isinstance(event.exception, CampaignRefused)
@@ -134,10 +135,8 @@ async def _refused(event: ErrorEvent, state: FSMContext) -> bool:
     if problem in (Problem.CLOSED, Problem.NOT_FOUND) and step in CampaignEdit.__all_states_names__:
         await state.clear()
     text = texts.PROBLEMS[problem.value]
-    if event.update.callback_query is not None:
-        await event.update.callback_query.answer(text, show_alert=True)
-    elif event.update.message is not None:
-        await event.update.message.answer(text)
+    # As an alert, or in the chat when the button was already answered before the refusal.
+    await tell(bot, event.update, text, text)
     return True
 
 

@@ -55,6 +55,12 @@ from texts.plurals import TIMES, counted
 
 ROLE_ORDER = (Role.RESPONDENT, Role.COORDINATOR, Role.METHODIST, Role.ADMIN)
 USES_CHOICES = (1, 2, 5, 0)
+# The scopes each role's step offers (a respondent picks its school without this step).
+SCOPE_KINDS: dict[Role, tuple[ScopeKind, ...]] = {
+    Role.ADMIN: (),
+    Role.METHODIST: (ScopeKind.MUNICIPALITY, ScopeKind.EVERYTHING),
+    Role.COORDINATOR: (ScopeKind.DISTRICT, ScopeKind.PICK),
+}
 BULK_MAX_USES = 3
 
 
@@ -215,6 +221,8 @@ def build_router() -> Router:
     ) -> None:
         draft = await _draft(state)
         assert draft.role is not None
+        if callback_data.kind not in SCOPE_KINDS.get(draft.role, ()):
+            raise AccessDenied(Action.INVITE)  # a scope this role is never offered: forged
         directory = await load_directory(database)
         message = message_of(callback)
         if callback_data.kind is ScopeKind.PICK:
