@@ -22,6 +22,10 @@ PROGRESS_MORE = "Вопрос {number} из {total} — после вашего 
 CURRENT_ANSWER = "Сейчас: {answer}"
 ITEM_HEADER = "{name} № {number}"
 ASK_ANOTHER_ITEM = "Добавить ещё один пункт?"
+ITEMS_CHANGED = (
+    "Пока список был открыт, его изменили (возможно, коллега из вашей школы). Вот он сейчас — "
+    "выберите пункт заново."
+)
 GROUP_USE_BUTTONS = "Ответьте кнопкой под списком пунктов."
 ITEMS_HINT = "Чтобы изменить или удалить пункт, нажмите его номер."
 ITEM_LINE = "{number}. {summary}"

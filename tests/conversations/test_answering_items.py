@@ -336,3 +336,85 @@ async def test_text_typed_on_the_list_shows_the_list_again_with_its_buttons(
     assert hint.plain_text == form_texts.GROUP_USE_BUTTONS
     assert "1. Математика, 5 класс" in text_of(listing)
     assert form_texts.ITEMS_DONE in listing.button_texts
+
+
+# --- found in review ---
+
+
+async def test_an_item_a_colleague_moved_is_not_deleted_by_its_old_number(
+    harness: BotHarness, town: Town
+) -> None:
+    colleague_id = 654
+    await make_person(
+        harness.database,
+        colleague_id,
+        Role.RESPONDENT,
+        full_name="Петров Пётр",
+        school_id=town.schools[0].id,
+    )
+    teacher, response_id = await start(harness, town, "vpr")
+    await send(teacher, harness, "весна 2021")
+    await add_result(teacher, harness, "Математика", "5 класс", "24", "8")
+    await press(teacher, harness, form_texts.ADD_ITEM)
+    await add_result(teacher, harness, "Русский язык", "4 класс", "10", "12")
+    await press(teacher, harness, form_texts.ADD_ITEM)
+    await add_result(teacher, harness, "История", "6 класс", "11", "13")
+    await press(teacher, harness, "✏️ 2")
+    confirm = await press(teacher, harness, form_texts.ITEM_DELETE)
+    # Meanwhile a colleague deletes item 1: "Русский язык" becomes item 1, "История" item 2.
+    colleague = harness.user(colleague_id)
+    await colleague.send(texts.MY_FORMS_BUTTON)
+    listing = await colleague.next_message()
+    await colleague.press(listing.button_texts[0], message=listing)
+    await harness.settle()
+    await press(colleague, harness, "✏️ 1")
+    await press(colleague, harness, form_texts.ITEM_DELETE)
+    await press(colleague, harness, form_texts.DELETE_ITEM_YES)
+
+    await teacher.press(form_texts.DELETE_ITEM_YES, message=confirm)
+    await harness.settle()
+    items = (await stored_values(harness.database, response_id))["results"]["items"]
+    assert [item["subject"]["selected"] for item in items] == ["russian", "history"]
+    said = [m.plain_text for m in harness.emulator.messages(TEACHER)[-2:]]
+    assert said[0] == form_texts.ITEMS_CHANGED
+
+
+async def test_a_meaningless_other_text_is_asked_again_not_a_loop(
+    harness: BotHarness, town: Town
+) -> None:
+    teacher, _ = await start(harness, town, "extra_classes")
+    await send(teacher, harness, "24")
+    await press(teacher, harness, form_texts.YES)
+    await send(teacher, harness, "5-9")
+    await press(teacher, harness, form_texts.OTHER)
+    refused = await send(teacher, harness, "...")
+    assert text_of(refused) == form_texts.TEXT_NO_LETTERS
+    subjects = await send(teacher, harness, "Технология")  # the prompt is still open
+    assert "✅ Другое: Технология" in subjects.button_texts
+
+
+async def test_reopening_the_form_drops_a_half_given_other(harness: BotHarness, town: Town) -> None:
+    now = harness.clock()
+    plan = CampaignPlan(
+        form_key="vpr",
+        municipality_id=town.municipality.id,
+        period_label="1 полугодие",
+        opens_at=now,
+        deadline_at=now + timedelta(days=10),
+        school_ids=(town.schools[0].id,),
+    )
+    await open_campaign(harness.database, harness.catalog, ORGANISER, plan, now=now)
+    teacher = harness.user(TEACHER)
+    await teacher.send(texts.MY_FORMS_BUTTON)
+    listing = await teacher.next_message()
+    label = listing.button_texts[0]
+    await teacher.press(label, message=listing)
+    await harness.settle()
+    await send(teacher, harness, "весна 2021")
+    await press(teacher, harness, form_texts.OTHER)
+    await teacher.press(label, message=listing)  # the form's button again: the prompt is gone
+    await harness.settle()
+    await send(teacher, harness, "Математика")  # typed as an option's label, not as "Другое"
+    response_id = int((listing.button(label).callback_data or "").split(":")[1])
+    items = (await stored_values(harness.database, response_id))["results"]["items"]
+    assert items[0]["subject"] == {"selected": "math", "other": None}

@@ -126,7 +126,11 @@ def build_router() -> Router:
         if previous is not None:
             await screen.close(previous)
         if previous is not None and previous.response_id == view.response.id:
-            place = previous  # the same form (a reminder's button): resume where the person was
+            # The same form (a reminder's button): resume where the person was, but drop a
+            # half-given "Другое" — the prompt for it is gone from the screen.
+            place = previous.model_copy(update={"awaiting_other": False})
+            if "other" in place.selection and place.other_text is None:
+                place.selection = [tick for tick in place.selection if tick != "other"]
         else:
             place = Place(response_id=view.response.id)
         note = await revision_note(screen.database, view)
@@ -248,6 +252,8 @@ def build_router() -> Router:
             await callback.answer(texts.STALE, show_alert=True)
             return
         await callback.answer()
+        if await screen.group_changed(view, place, group):
+            return
         await screen.item_action(view, place, group, index, act.value)
 
     @router.callback_query(ReviewAction.filter())

@@ -50,7 +50,7 @@ from core.forms.engine import (
 )
 from core.forms.inputs import Accepted, RawInput
 from core.forms.models import Question, QuestionType
-from core.forms.parsing import parse
+from core.forms.parsing import has_letter_or_digit, parse, visible_trim
 from core.questionnaires import (
     AnswerLocked,
     FormCatalog,
@@ -442,11 +442,26 @@ class Screen:
         previous_one = previous_question(view.form, view.values, question.id)
         await self.go_to(view, place, None if previous_one is None else previous_one.id)
 
+    async def group_changed(self, view: ResponseView, place: Place, group: Question) -> bool:
+        """Items are addressed by position: if a colleague changed the group since it was shown
+        (an item deleted, say), position N may be another item now. Then nothing is done to it:
+        the person is told and the list is shown as it is now."""
+        stored = view.answers.get(group.id)
+        if (None if stored is None else stored.stamp) == place.seen:
+            return False
+        await self.close(place)
+        await self.say(form_texts.ITEMS_CHANGED)
+        place.item = place.sub = None
+        await self.show(view, place)
+        return True
+
     async def keep(self, view: ResponseView, place: Place) -> None:
         """ "Оставить как есть": the answer stays; on to the next question (of the item)."""
         question = view.form.question(place.question_id or "")
         assert question is not None
         if question.type is QuestionType.GROUP:
+            if await self.group_changed(view, place, question):
+                return
             items = group_items(view.values.get(question.id))
             sub = sub_question(question, place.sub)
             if place.item is None or place.item >= len(items) or sub is None:
@@ -533,9 +548,12 @@ class Screen:
     async def other_text(self, view: ResponseView, place: Place, text: str) -> None:
         """The typed "other" of a multiple choice: ticked, shown on its button, back to the
         options (confirmed with "Готово" as the rest)."""
-        other = text.strip()
+        other = visible_trim(text)
         if not other:
             await self.say(form_texts.OTHER_TEXT_EXPECTED)
+            return
+        if not has_letter_or_digit(other):  # the prompt stays open for a second try
+            await self.say(form_texts.TEXT_NO_LETTERS)
             return
         if len(other) > OTHER_LIMIT:
             await self.say(form_texts.TEXT_TOO_LONG.format(length=len(other), limit=OTHER_LIMIT))
@@ -624,6 +642,8 @@ class Screen:
             return
         stored = outcome.value
         if question.type is QuestionType.GROUP and place.item is not None:
+            if await self.group_changed(view, place, question):
+                return
             changed = with_item_answer(
                 question, view.values.get(question.id), place.item, asked.id, stored
             )
@@ -644,6 +664,8 @@ class Screen:
     async def skip(self, view: ResponseView, place: Place, question: Question) -> None:
         value = view.values.get(question.id)
         if question.type is QuestionType.GROUP and place.item is not None:
+            if await self.group_changed(view, place, question):
+                return
             sub = sub_question(question, place.sub)
             if sub is not None and not sub.required and place.item < len(group_items(value)):
                 changed = with_item_answer(question, value, place.item, sub.id, None)
