@@ -330,63 +330,33 @@ class Methods:
         return True
 
     async def send_document(self, params: Params, files: Files) -> Any:
-        chat_id = _int_param(params, "chat_id")
-        document = files.get("document")
-        reference = params.get("document")
-        if document is not None:
-            if not document.content:
-                raise bad_request("file must be non-empty")
-            self._files.register(document)
-        elif isinstance(reference, str) and reference and "://" not in reference:
-            document = self._files.get(reference)
-            if document is None:
-                raise bad_request("wrong file identifier/HTTP URL specified")
-        elif reference:
-            raise bad_request("wrong file identifier/HTTP URL specified")
-        else:
-            raise bad_request("there is no document in the request")
-        caption = _optional_str(params, "caption")
-        plain: str | None = None
-        entities: list[dict[str, Any]] = []
-        if caption:
-            plain, entities = self._render(
-                caption,
-                _optional_str(params, "parse_mode"),
-                params.get("caption_entities"),
-                limit=MAX_CAPTION_LENGTH,
-                too_long="message caption is too long",
-            )
-        markup = validate_reply_markup(params.get("reply_markup"))
-        message = self._new_message(
-            chat_id,
-            "sendDocument",
-            text=caption or None,
-            parse_mode=_optional_str(params, "parse_mode"),
-            reply_markup=markup,
-            document=document,
-            plain_text=plain,
-            entities=entities,
-        )
-        return message.as_telegram()
+        return self._send_media(params, files, "sendDocument", "document", folder="documents")
 
     async def send_photo(self, params: Params, files: Files) -> Any:
+        return self._send_media(params, files, "sendPhoto", "photo", folder="photos")
+
+    def _send_media(
+        self, params: Params, files: Files, method: str, field: str, *, folder: str
+    ) -> Any:
+        """A file uploaded in ``field`` or referenced by a file id, with an optional caption.
+        A photo may only reference a photo ("type of file mismatch"), as in Telegram."""
         chat_id = _int_param(params, "chat_id")
-        photo = files.get("photo")
-        reference = params.get("photo")
-        if photo is not None:
-            if not photo.content:
+        media = files.get(field)
+        reference = params.get(field)
+        if media is not None:
+            if not media.content:
                 raise bad_request("file must be non-empty")
-            self._files.register(photo, folder="photos")
+            self._files.register(media, folder=folder)
         elif isinstance(reference, str) and reference and "://" not in reference:
-            photo = self._files.get(reference)
-            if photo is None:
+            media = self._files.get(reference)
+            if media is None:
                 raise bad_request("wrong file identifier/HTTP URL specified")
-            if self._files.folder_of(reference) != "photos":
+            if folder == "photos" and self._files.folder_of(reference) != folder:
                 raise bad_request("type of file mismatch")
         elif reference:
             raise bad_request("wrong file identifier/HTTP URL specified")
         else:
-            raise bad_request("there is no photo in the request")
+            raise bad_request(f"there is no {field} in the request")
         caption = _optional_str(params, "caption")
         plain: str | None = None
         entities: list[dict[str, Any]] = []
@@ -398,16 +368,15 @@ class Methods:
                 limit=MAX_CAPTION_LENGTH,
                 too_long="message caption is too long",
             )
-        markup = validate_reply_markup(params.get("reply_markup"))
         message = self._new_message(
             chat_id,
-            "sendPhoto",
+            method,
             text=caption or None,
             parse_mode=_optional_str(params, "parse_mode"),
-            reply_markup=markup,
-            photo=photo,
+            reply_markup=validate_reply_markup(params.get("reply_markup")),
             plain_text=plain,
             entities=entities,
+            **{field: media},
         )
         return message.as_telegram()
 
