@@ -12,7 +12,9 @@ from bot.handlers.questionnaire.callbacks import (
     GroupItem,
     ItemAct,
     OpenResponse,
+    QuestionAct,
     QuestionAction,
+    ReviewAct,
     ReviewAction,
     ToggleButton,
 )
@@ -80,7 +82,7 @@ def question_keyboard(
     def answer(text: str, value: str) -> None:
         builder.button(text=text, callback_data=AnswerButton(r=response_id, q=key, v=value))
 
-    def action(text: str, act: str) -> None:
+    def action(text: str, act: QuestionAct) -> None:
         builder.button(text=text, callback_data=QuestionAction(r=response_id, q=key, act=act))
 
     def toggle(text: str, value: str) -> None:
@@ -97,7 +99,7 @@ def question_keyboard(
             answer(option.button_text, option.id)
             sizes.append(1)
         if question.other:
-            action(form_texts.OTHER, "other")
+            action(form_texts.OTHER, QuestionAct.OTHER)
             sizes.append(1)
     elif kind is QuestionType.MULTI:
         for option in question.options:
@@ -106,29 +108,29 @@ def question_keyboard(
         if question.other:
             toggle(other_label(selection, other_text), "other")
             sizes.append(1)
-        action(form_texts.DONE, "done")
+        action(form_texts.DONE, QuestionAct.DONE)
         sizes.append(1)
     elif kind is QuestionType.GRADES:
         for grade in GRADES:
             toggle(str(grade), str(grade))
         sizes.extend([4, 4, 3])
-        action(form_texts.DONE, "done")
+        action(form_texts.DONE, QuestionAct.DONE)
         sizes.append(1)
     elif kind is QuestionType.DATE:
         answer(form_texts.TODAY, "today")
         sizes.append(1)
 
     if can_keep:
-        action(form_texts.KEEP, "keep")
+        action(form_texts.KEEP, QuestionAct.KEEP)
         sizes.append(1)
     navigation = 0
     if can_go_back:
-        action(form_texts.BACK, "back")
+        action(form_texts.BACK, QuestionAct.BACK)
         navigation += 1
     if can_skip:
-        action(form_texts.SKIP, "skip")
+        action(form_texts.SKIP, QuestionAct.SKIP)
         navigation += 1
-    action(form_texts.PAUSE, "pause")
+    action(form_texts.PAUSE, QuestionAct.PAUSE)
     sizes.append(navigation + 1)
     builder.adjust(*sizes)
     return builder.as_markup()
@@ -165,18 +167,20 @@ def group_keyboard(
     if can_add:
         builder.button(
             text=form_texts.ADD_ITEM,
-            callback_data=QuestionAction(r=response_id, q=group.id, act="add"),
+            callback_data=QuestionAction(r=response_id, q=group.id, act=QuestionAct.ADD),
         )
         sizes.append(1)
     builder.button(
         text=form_texts.ITEMS_DONE,
-        callback_data=QuestionAction(r=response_id, q=group.id, act="finish"),
+        callback_data=QuestionAction(r=response_id, q=group.id, act=QuestionAct.FINISH),
     )
     builder.button(
-        text=form_texts.BACK, callback_data=QuestionAction(r=response_id, q=group.id, act="back")
+        text=form_texts.BACK,
+        callback_data=QuestionAction(r=response_id, q=group.id, act=QuestionAct.BACK),
     )
     builder.button(
-        text=form_texts.PAUSE, callback_data=QuestionAction(r=response_id, q=group.id, act="pause")
+        text=form_texts.PAUSE,
+        callback_data=QuestionAction(r=response_id, q=group.id, act=QuestionAct.PAUSE),
     )
     builder.adjust(*sizes, 1, 2)
     return builder.as_markup()
@@ -197,10 +201,11 @@ def item_keyboard(
         )
     builder.button(
         text=form_texts.ITEM_TO_LIST if complete else form_texts.BACK,
-        callback_data=QuestionAction(r=response_id, q=group_id, act="back"),
+        callback_data=QuestionAction(r=response_id, q=group_id, act=QuestionAct.BACK),
     )
     builder.button(
-        text=form_texts.PAUSE, callback_data=QuestionAction(r=response_id, q=group_id, act="pause")
+        text=form_texts.PAUSE,
+        callback_data=QuestionAction(r=response_id, q=group_id, act=QuestionAct.PAUSE),
     )
     builder.adjust(2, 2)
     return builder.as_markup()
@@ -224,7 +229,7 @@ def other_prompt_keyboard(response_id: int, key: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=form_texts.OTHER_CANCEL,
-        callback_data=QuestionAction(r=response_id, q=key, act="cancel"),
+        callback_data=QuestionAction(r=response_id, q=key, act=QuestionAct.CANCEL),
     )
     return builder.as_markup()
 
@@ -238,7 +243,7 @@ def review_keyboard(
         for number, question_id in enumerate(question_ids, start=1):
             builder.button(
                 text=texts.EDIT_BUTTON.format(number=number),
-                callback_data=ReviewAction(r=response_id, act="edit", q=question_id),
+                callback_data=ReviewAction(r=response_id, act=ReviewAct.EDIT, q=question_id),
             )
     edits = len(question_ids) if can_change else 0
     sizes = [EDIT_BUTTONS_PER_ROW] * (edits // EDIT_BUTTONS_PER_ROW)
@@ -247,10 +252,10 @@ def review_keyboard(
     if can_change:
         builder.button(
             text=texts.RESUBMIT if submitted else texts.SUBMIT,
-            callback_data=ReviewAction(r=response_id, act="submit"),
+            callback_data=ReviewAction(r=response_id, act=ReviewAct.SUBMIT),
         )
         sizes.append(1)
-    builder.button(text=texts.CLOSE, callback_data=ReviewAction(r=response_id, act="close"))
+    builder.button(text=texts.CLOSE, callback_data=ReviewAction(r=response_id, act=ReviewAct.CLOSE))
     sizes.append(1)
     builder.adjust(*sizes)
     return builder.as_markup()

@@ -22,7 +22,9 @@ from bot.handlers.questionnaire.callbacks import (
     GroupItem,
     ItemAct,
     OpenResponse,
+    QuestionAct,
     QuestionAction,
+    ReviewAct,
     ReviewAction,
     ToggleButton,
 )
@@ -195,36 +197,36 @@ def build_router() -> Router:
         question = view.form.question(callback_data.q)
         assert question is not None
         act = callback_data.act
-        if act == "pause":
+        if act is QuestionAct.PAUSE:
             await screen.close(place)
             await screen.state.clear()
             await screen.say(texts.PAUSED, main_menu())
-        elif act == "back":
+        elif act is QuestionAct.BACK:
             await screen.back(view, place)
-        elif act == "keep":
+        elif act is QuestionAct.KEEP:
             await screen.keep(view, place)
-        elif act == "skip":
+        elif act is QuestionAct.SKIP:
             await screen.skip(view, place, question)
-        elif act == "other":
+        elif act is QuestionAct.OTHER:
             place.selection = ["other"]
             await screen.ask_other(view, place)
-        elif act == "cancel":
+        elif act is QuestionAct.CANCEL:
             await screen.close(place)
             place.awaiting_other = False
             if place.other_text is None and "other" in place.selection:
                 place.selection.remove("other")
             await screen.show(view, place)
-        elif act == "done" and "other" in place.selection and not place.other_text:
+        elif act is QuestionAct.DONE and "other" in place.selection and not place.other_text:
             await screen.ask_other(view, place)
-        elif act == "done":
+        elif act is QuestionAct.DONE:
             selection = Selection(tuple(place.selection), other=place.other_text)
             await screen.answer(view, place, selection)
-        elif act == "add" and question.type is QuestionType.GROUP:
+        elif act is QuestionAct.ADD and question.type is QuestionType.GROUP:
             value = view.values.get(question.id)
             await screen.store(
                 view, place, question, with_new_item(value), summary=form_texts.ADD_ITEM
             )
-        elif act == "finish" and question.type is QuestionType.GROUP:
+        elif act is QuestionAct.FINISH and question.type is QuestionType.GROUP:
             done = with_group_done(view.values.get(question.id))
             await screen.store(view, place, question, done, summary=format_chosen(question, done))
 
@@ -254,7 +256,7 @@ def build_router() -> Router:
         await callback.answer()
         if await screen.group_changed(view, place, group):
             return
-        await screen.item_action(view, place, group, index, act.value)
+        await screen.item_action(view, place, group, index, act)
 
     @router.callback_query(ReviewAction.filter())
     async def pressed_review(
@@ -267,13 +269,13 @@ def build_router() -> Router:
         if pressed is None:
             return
         place, view = pressed
-        if callback_data.act == "edit" and view.form.question(callback_data.q) is not None:
+        if callback_data.act is ReviewAct.EDIT and view.form.question(callback_data.q) is not None:
             await callback.answer()
             await screen.close(place)
             place.back_to_review = True
             await screen.go_to(view, place, callback_data.q)
             return
-        if callback_data.act == "submit":
+        if callback_data.act is ReviewAct.SUBMIT:
             try:
                 submitted = await submit_response(
                     screen.database, screen.catalog, screen.actor, view.response.id, now=clock()

@@ -21,6 +21,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, Telegram
 from pydantic import BaseModel
 
 from bot.handlers.questionnaire import keyboards
+from bot.handlers.questionnaire.callbacks import ItemAct
 from bot.handlers.questionnaire.states import Questionnaire
 from bot.handlers.shared.drafts import read_draft, save_draft
 from bot.handlers.shared.messages import message_chunks, split_html
@@ -502,20 +503,20 @@ class Screen:
         await self.show(view, place)
 
     async def item_action(
-        self, view: ResponseView, place: Place, group: Question, index: int, act: str
+        self, view: ResponseView, place: Place, group: Question, index: int, act: ItemAct
     ) -> None:
         """A button of a group's list, an item's card or the delete confirmation."""
         value = view.values.get(group.id)
         items = group_items(value)
         name = group.item_name or group.text
-        if act == "open":
+        if act is ItemAct.OPEN:
             await self.close(place)
             place.item, place.sub = index, None
             await self.show(view, place)
-        elif act == "edit":
+        elif act is ItemAct.EDIT:
             await self.close(place)
             await self.walk_on(view, place, group, None)
-        elif act == "delete":
+        elif act is ItemAct.DELETE:
             await self.close(place)
             sent = await self.say(
                 form_texts.DELETE_ITEM_CONFIRM.format(
@@ -527,10 +528,10 @@ class Screen:
             )
             place.message_id = sent.message_id
             await self.save(place)
-        elif act == "cancel":
+        elif act is ItemAct.CANCEL:
             await self.close(place)
             await self.show(view, place)
-        elif act == "confirm":
+        elif act is ItemAct.CONFIRM:
             summary = item_summary(group, items[index])
             recorded = await self.record(
                 view, place, group, without_item(value, index), summary=form_texts.ITEM_DELETED_MARK

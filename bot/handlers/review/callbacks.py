@@ -7,7 +7,7 @@ from aiogram.filters.callback_data import CallbackData
 from bot.handlers.shared.fields import Flag, Id, Page
 
 
-class Decision(StrEnum):
+class Verdict(StrEnum):
     ACCEPT = "a"
     RETURN = "r"  # asks for a comment first
 
@@ -27,7 +27,7 @@ class ReviewOpen(CallbackData, prefix="rwo"):
 
 class ReviewDecide(CallbackData, prefix="rwd"):
     r: Id
-    act: Decision
+    act: Verdict
 
 
 class ReviewCancel(CallbackData, prefix="rwc"):

@@ -17,7 +17,13 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import BaseModel
 
 from bot.commands import Cmd
-from bot.handlers.review.callbacks import ReviewCancel, ReviewDecide, ReviewOpen, ReviewQueue
+from bot.handlers.review.callbacks import (
+    ReviewCancel,
+    ReviewDecide,
+    ReviewOpen,
+    ReviewQueue,
+    Verdict,
+)
 from bot.handlers.review.states import Review
 from bot.handlers.shared.drafts import read_draft, save_draft
 from bot.handlers.shared.filters import NOT_A_COMMAND
@@ -167,8 +173,12 @@ def _card_keyboard(card: ReviewCard) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     response_id = card.view.response.id
     if card.awaiting:
-        builder.button(text=texts.ACCEPT_BUTTON, callback_data=ReviewDecide(r=response_id, act="a"))
-        builder.button(text=texts.RETURN_BUTTON, callback_data=ReviewDecide(r=response_id, act="r"))
+        builder.button(
+            text=texts.ACCEPT_BUTTON, callback_data=ReviewDecide(r=response_id, act=Verdict.ACCEPT)
+        )
+        builder.button(
+            text=texts.RETURN_BUTTON, callback_data=ReviewDecide(r=response_id, act=Verdict.RETURN)
+        )
     builder.button(text=texts.BACK_BUTTON, callback_data=ReviewQueue())
     builder.adjust(1)
     return builder.as_markup()
@@ -255,7 +265,7 @@ def build_router() -> Router:
             await query.message.answer(chunk)
         await query.message.answer(chunks[-1], reply_markup=_card_keyboard(card))
 
-    @router.callback_query(ReviewDecide.filter(F.act == "a"))
+    @router.callback_query(ReviewDecide.filter(F.act == Verdict.ACCEPT))
     async def accept_pressed(
         query: CallbackQuery,
         callback_data: ReviewDecide,
@@ -281,7 +291,7 @@ def build_router() -> Router:
         )
         await query.message.answer(f"{done}\n{_outcome(decision)}")
 
-    @router.callback_query(ReviewDecide.filter(F.act == "r"))
+    @router.callback_query(ReviewDecide.filter(F.act == Verdict.RETURN))
     async def return_pressed(
         query: CallbackQuery,
         callback_data: ReviewDecide,
