@@ -43,7 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     exporting.add_argument(
         "--campaign", type=int, action="append", default=[], metavar="ID", dest="campaigns"
     )
-    exporting.add_argument("--form", metavar="KEY", help="every period of this form (Динамика)")
+    exporting.add_argument(
+        "--form",
+        metavar="KEY",
+        help="every period of the monitoring of this form, or forms joined by + (Динамика)",
+    )
     exporting.add_argument("--district", type=int, metavar="ID", help="one educational district")
     exporting.add_argument("--output", "-o", type=Path, metavar="FILE")
     return parser
@@ -94,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: no such campaign", file=sys.stderr)
         return 2
     except MixedForms:
-        print("error: the campaigns are of different forms", file=sys.stderr)
+        print("error: the campaigns are rounds of different monitorings", file=sys.stderr)
         return 2
     except TelegramUnauthorizedError as error:
         # check_token turns a 401 into TokenRefused; this covers one from any other call.

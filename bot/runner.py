@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.startup import check_token
 from core.actors import Actor
 from core.directory_import import format_report, import_directory
-from core.export import build_export, campaigns_of_form, export_filename, list_exportable
+from core.export import build_export, campaigns_of_series, export_filename, list_exportable
 from exports.workbook import render_workbook
 from storage import Database
 from storage.migrate import upgrade
@@ -59,12 +59,12 @@ async def export_workbook(
     try:
         catalog = await prepare(database)
         choices = await list_exportable(database, catalog, DEPLOYMENT_ADMIN)
-        chosen = list(campaign_ids) + (campaigns_of_form(choices, form_key) if form_key else [])
+        chosen = list(campaign_ids) + (campaigns_of_series(choices, form_key) if form_key else [])
         if not chosen:
             for choice in choices:
                 closed = " (closed)" if choice.closed else ""
                 print(
-                    f"{choice.campaign_id}\t{choice.form_key}\t{choice.label}\t{choice.municipality}{closed}"
+                    f"{choice.campaign_id}\t{choice.series}\t{choice.label}\t{choice.municipality}{closed}"
                 )
             return None
         export = await build_export(

@@ -31,6 +31,7 @@ from storage import Database
 from storage.campaigns import (
     Campaign,
     CampaignCounts,
+    CampaignForm,
     add_campaign,
     add_campaign_schools,
     campaign_school_ids,
@@ -47,6 +48,7 @@ class Problem(StrEnum):
     """Why a campaign cannot be opened or changed as asked (the chat words each one)."""
 
     UNKNOWN_FORM = "unknown_form"
+    NO_FORMS = "no_forms"
     NO_SCHOOLS = "no_schools"
     FOREIGN_SCHOOL = "foreign_school"  # a school outside the campaign's municipality
     DEADLINE_PASSED = "deadline_passed"
@@ -70,9 +72,9 @@ class SchoolChoice(StrEnum):
 
 @dataclass(frozen=True)
 class CampaignPlan:
-    """What the methodist chose in the wizard."""
+    """What the methodist chose in the wizard: a monitoring of one or several forms."""
 
-    form_key: str
+    form_keys: tuple[str, ...]
     municipality_id: int
     period_label: str
     opens_at: datetime
@@ -80,6 +82,7 @@ class CampaignPlan:
     school_ids: tuple[int, ...]
     reminder_plan: ReminderPlan = field(default_factory=ReminderPlan)
     recurrence: Recurrence | None = None
+    title: str | None = None  # a monitoring's own title; None: its forms' titles
 
 
 def local_deadline(day: date, timezone: str) -> datetime:
@@ -219,7 +222,9 @@ async def open_campaign(
     """Opens a round for the plan's schools. An opening in the past is kept (a recurring round
     opens with its period, and its next rounds keep that time of day): the round is open at once."""
     authorize(actor, Action.RUN_CAMPAIGNS, Target.municipality(plan.municipality_id))
-    if plan.form_key not in catalog.current:
+    if not plan.form_keys:
+        raise CampaignRefused(Problem.NO_FORMS)
+    if any(key not in catalog.current for key in plan.form_keys):
         raise CampaignRefused(Problem.UNKNOWN_FORM)
     if not plan.school_ids:
         raise CampaignRefused(Problem.NO_SCHOOLS)
@@ -237,7 +242,8 @@ async def open_campaign(
     async with database.write() as conn:
         return await add_campaign(
             conn,
-            form_id=catalog.row_id(plan.form_key),
+            forms=[CampaignForm(key, catalog.row_id(key)) for key in dict.fromkeys(plan.form_keys)],
+            title=plan.title,
             municipality_id=plan.municipality_id,
             period_label=plan.period_label,
             opens_at=plan.opens_at,
@@ -253,20 +259,23 @@ async def open_form_for_schools(
     database: Database,
     catalog: FormCatalog,
     actor: Actor,
-    form_key: str,
+    form_keys: str | Sequence[str],
     *,
     deadline: date,
     period_label: str,
     now: datetime,
     reminder_plan: ReminderPlan | None = None,
+    title: str | None = None,
 ) -> list[tuple[Campaign, int]]:
     """One campaign per municipality where the actor runs campaigns, for all its schools, open
     now until the end of ``deadline`` local (the demo's and the tests' shortcut).
 
     Returns each campaign with its number of schools.
     """
-    if form_key not in catalog.current:
-        raise LookupError(form_key)
+    keys = (form_keys,) if isinstance(form_keys, str) else tuple(form_keys)
+    for key in keys:
+        if key not in catalog.current:
+            raise LookupError(key)
     directory = await load_directory(database)
     opened: list[tuple[Campaign, int]] = []
     for municipality_id in runnable_municipalities(actor, directory):
@@ -274,7 +283,8 @@ async def open_form_for_schools(
         if not schools:
             continue
         plan = CampaignPlan(
-            form_key=form_key,
+            form_keys=keys,
+            title=title,
             municipality_id=municipality_id,
             period_label=period_label,
             opens_at=now,

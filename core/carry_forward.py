@@ -165,7 +165,9 @@ async def previous_round(
         return None
     authorize(actor, Action.ANSWER, Target.school(view.school))
     async with database.read() as conn:
-        response_id = await response_id_of(conn, previous_campaign_id, view.school.id)
+        response_id = await response_id_of(
+            conn, previous_campaign_id, view.school.id, view.response.form_key
+        )
         response = None if response_id is None else await get_response(conn, response_id)
         stored = {} if response is None else await load_answers(conn, response.id)
     if response is None or not stored:

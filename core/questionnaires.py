@@ -4,7 +4,7 @@ Every call checks access through ``core.access``; answers are written the moment
 are accepted, so a conversation can always be rebuilt from the database.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -28,6 +28,7 @@ from storage.responses import (
     load_answers,
     save_answer,
 )
+from texts import questionnaire as texts
 
 
 class AnswerLocked(Exception):
@@ -70,6 +71,25 @@ class FormCatalog:
         return self._by_row[form_row_id]
 
 
+async def monitoring_title(
+    database: Database, catalog: FormCatalog, title: str | None, form_ids: Sequence[int]
+) -> str:
+    """What a monitoring is called: its own title; else its one form's title; else
+    "Мониторинг: <short titles>"."""
+    if title:
+        return title
+    forms = [await catalog.definition(database, form_id) for form_id in form_ids]
+    if len(forms) == 1:
+        return forms[0].title
+    return texts.MONITORING_OF.format(forms=", ".join(form.short_title for form in forms))
+
+
+async def campaign_title(database: Database, catalog: FormCatalog, campaign: Campaign) -> str:
+    return await monitoring_title(
+        database, catalog, campaign.title, [form.form_id for form in campaign.forms]
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ResponseView:
     response: Response
@@ -97,12 +117,14 @@ class FormToAnswer:
     answered: int
     total: int
     timezone: str
+    monitoring: str | None = None  # a monitoring of several forms: its title
 
 
 async def forms_to_answer(
     database: Database, catalog: FormCatalog, actor: Actor, *, now: datetime
 ) -> list[FormToAnswer]:
-    """Every open campaign of every school the actor answers for, with its progress."""
+    """Every form of every open monitoring of every school the actor answers for, with its
+    progress, in the monitoring's order."""
     directory = await load_directory(database)
     schools = [
         s for s in directory.schools.values() if allows(actor, Action.ANSWER, Target.school(s))
@@ -110,24 +132,31 @@ async def forms_to_answer(
     found: list[FormToAnswer] = []
     async with database.write() as conn:
         pairs = await open_campaigns_for_schools(conn, [s.id for s in schools], now)
+        titles = {
+            campaign.id: await campaign_title(database, catalog, campaign)
+            for _, campaign in pairs
+            if len(campaign.forms) > 1
+        }
         for school_id, campaign in pairs:
-            response = await get_or_create_response(
-                conn, campaign.id, school_id, campaign.form_id, now
-            )
-            form = await catalog.definition(database, response.form_id)
-            values = {q: a.value for q, a in (await load_answers(conn, response.id)).items()}
-            shown = progress(form, values, None)
-            found.append(
-                FormToAnswer(
-                    response,
-                    campaign,
-                    directory.schools[school_id],
-                    form,
-                    shown.answered,
-                    shown.total,
-                    directory.municipalities[campaign.municipality_id].timezone,
+            for campaign_form in campaign.forms:
+                response = await get_or_create_response(
+                    conn, campaign.id, school_id, campaign_form.key, campaign_form.form_id, now
                 )
-            )
+                form = await catalog.definition(database, response.form_id)
+                values = {q: a.value for q, a in (await load_answers(conn, response.id)).items()}
+                shown = progress(form, values, None)
+                found.append(
+                    FormToAnswer(
+                        response,
+                        campaign,
+                        directory.schools[school_id],
+                        form,
+                        shown.answered,
+                        shown.total,
+                        directory.municipalities[campaign.municipality_id].timezone,
+                        titles.get(campaign.id),
+                    )
+                )
     return found
 
 

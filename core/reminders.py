@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from core.access import Action, Target, allows
 from core.actors import Actor
-from core.questionnaires import FormCatalog
+from core.questionnaires import FormCatalog, monitoring_title
 from core.schedule import (
     OPENING,
     ReminderPlan,
@@ -33,6 +33,7 @@ from core.schedule import (
     summary_slot,
 )
 from storage import Database
+from storage.campaigns import forms_of
 from storage.directory import get_school
 from storage.people import Person, Role, list_people
 from storage.reminders import (
@@ -42,11 +43,12 @@ from storage.reminders import (
     claim,
     late_schools,
     mark_unreachable,
+    owed_forms,
     record_delivery,
     reminder_targets,
     sent_kinds,
 )
-from storage.responses import get_or_create_response
+from storage.responses import Response, get_or_create_response
 from texts import reminders as texts
 from texts.plurals import DAYS, FORMS, counted, word
 
@@ -130,22 +132,48 @@ FORMS_PER_MESSAGE = 10
 
 
 @dataclass(frozen=True, slots=True)
+class _Owed:
+    """A form the school has not handed in yet: its response and its short title."""
+
+    response_id: int
+    short_title: str
+
+
+@dataclass(frozen=True, slots=True)
 class _Due:
-    """One respondent reminder claimed in this tick, with what its line and button need."""
+    """One respondent reminder claimed in this tick, with what its lines and buttons need: the
+    monitoring's title and the forms of it the school still owes."""
 
     target: ReminderTarget
     kind: str
     reminder_id: int
-    response_id: int
     title: str
-    short_title: str
+    owed: tuple[_Owed, ...]
+    forms: int  # in the monitoring: with several, the owed ones are named
+
+    @property
+    def several(self) -> bool:
+        return self.forms > 1
+
+    @property
+    def all_owed(self) -> bool:
+        return len(self.owed) == self.forms
 
     @property
     def opening(self) -> bool:
         return self.kind == OPENING
 
+    @property
+    def response_id(self) -> int:
+        return self.owed[0].response_id
 
-def reminder_text(target: ReminderTarget, kind: str, title: str) -> str:
+    @property
+    def owed_names(self) -> str:
+        return ", ".join(f"«{escape(form.short_title)}»" for form in self.owed)
+
+
+def reminder_text(target: ReminderTarget, kind: str, title: str, *, several: bool = False) -> str:
+    """A reminder of a form, or of a monitoring of ``several`` forms."""
     zone = ZoneInfo(target.timezone)
     values = {
         "title": escape(title),
@@ -154,10 +182,11 @@ def reminder_text(target: ReminderTarget, kind: str, title: str) -> str:
         "deadline": target.deadline_at.astimezone(zone).strftime("%d.%m.%Y %H:%M"),
     }
     if kind == OPENING:
-        return texts.OPENING.format(**values)
+        return (texts.OPENING_MONITORING if several else texts.OPENING).format(**values)
     if kind.startswith("before:"):
-        return texts.BEFORE.format(**values, days=kind.removeprefix("before:").removesuffix("d"))
-    return texts.DEADLINE.format(**values)
+        days = kind.removeprefix("before:").removesuffix("d")
+        return (texts.BEFORE_MONITORING if several else texts.BEFORE).format(**values, days=days)
+    return (texts.DEADLINE_MONITORING if several else texts.DEADLINE).format(**values)
 
 
 async def run_tick(
@@ -218,7 +247,7 @@ async def _claim_all(
 ) -> list[_Due]:
     """Claim one person's due reminders, each under its own key, in one transaction (a replica
     ticking at the same moment finds them all claimed, or claims them all itself)."""
-    claimed: list[tuple[ReminderTarget, str, int, int]] = []
+    claimed: list[tuple[ReminderTarget, str, int, list[Response], list[int]]] = []
     async with database.write() as conn:
         for target, kind in reminders:
             reminder_id = await claim(
@@ -231,14 +260,27 @@ async def _claim_all(
             )
             if reminder_id is None:
                 continue  # another tick or replica has it
-            response = await get_or_create_response(
-                conn, target.campaign_id, target.school_id, target.form_id, now
-            )
-            claimed.append((target, kind, reminder_id, response.id))
+            owed = [
+                await get_or_create_response(
+                    conn, target.campaign_id, target.school_id, form.key, form.form_id, now
+                )
+                for form in await owed_forms(conn, target.campaign_id, target.school_id)
+            ]
+            every = [
+                form.form_id
+                for form in (await forms_of(conn, [target.campaign_id]))[target.campaign_id]
+            ]
+            claimed.append((target, kind, reminder_id, owed, every))
     found: list[_Due] = []
-    for target, kind, reminder_id, response_id in claimed:
-        form = await catalog.definition(database, target.form_id)
-        found.append(_Due(target, kind, reminder_id, response_id, form.title, form.short_title))
+    for target, kind, reminder_id, owed, every in claimed:
+        if not owed:  # handed in between the read and the claim: nothing left to remind of
+            continue
+        title = await monitoring_title(database, catalog, target.title, every)
+        forms: list[_Owed] = []
+        for response in owed:
+            form = await catalog.definition(database, response.form_id)
+            forms.append(_Owed(response.id, form.short_title))
+        found.append(_Due(target, kind, reminder_id, title, tuple(forms), len(every)))
     return found
 
 
@@ -268,14 +310,19 @@ def _notice(batch: list[_Due]) -> Notice:
     first, *others = batch
     target = first.target
     if not others:
+        text = reminder_text(target, first.kind, first.title, several=first.several)
+        if first.several:
+            owed = texts.MONITORING_FORMS if first.all_owed else texts.OWED_FORMS
+            text += " " + owed.format(forms=first.owed_names)
         return Notice(
             reminder_id=first.reminder_id,
             user_id=target.user_id,
             telegram_id=target.telegram_id,
-            text=reminder_text(target, first.kind, first.title),
+            text=text,
             response_id=first.response_id,
             school_id=target.school_id,
             campaign_id=target.campaign_id,
+            buttons=_buttons(batch) if len(first.owed) > 1 else (),
         )
     return Notice(
         reminder_id=first.reminder_id,
@@ -305,20 +352,33 @@ def _combined_text(batch: list[_Due]) -> str:
     near = [due for due in batch if not due.opening]
     sections: list[str] = []
     if opened:
-        count = counted(len(opened), FORMS) if len(opened) > 1 else word(1, FORMS)
+        # Forms, not monitorings: a monitoring of six forms and one form make seven.
+        forms = sum(len(due.owed) for due in opened)
+        count = counted(forms, FORMS) if forms > 1 else word(1, FORMS)
         if school is None:
-            heading = word(len(opened), texts.OPENED_HEADER).format(count=count)
+            heading = word(forms, texts.OPENED_HEADER).format(count=count)
         else:
-            heading = word(len(opened), texts.OPENED_HEADER_FOR).format(school=school, count=count)
+            heading = word(forms, texts.OPENED_HEADER_FOR).format(school=school, count=count)
         lines = [
             texts.ITEM_OPENED.format(item=_item(due, school), deadline=_deadline(due.target))
+            + _owed_line(due)
             for due in opened
         ]
         sections.append("\n".join([heading, *lines]))
     if near:
         heading = texts.DUE_HEADER if school is None else texts.DUE_HEADER_FOR.format(school=school)
-        sections.append("\n".join([heading, *(_near_line(due, school) for due in near)]))
+        sections.append(
+            "\n".join([heading, *(_near_line(due, school) + _owed_line(due) for due in near)])
+        )
     return "\n\n".join(sections)
+
+
+def _owed_line(due: _Due) -> str:
+    """Under a monitoring's line: its forms (none handed in yet) or those still owed."""
+    if not due.several:
+        return ""
+    line = texts.MONITORING_FORMS_LINE if due.all_owed else texts.OWED_FORMS_LINE
+    return "\n" + line.format(forms=due.owed_names)
 
 
 def _item(due: _Due, school: str | None) -> str:
@@ -337,19 +397,21 @@ def _near_line(due: _Due, school: str | None) -> str:
 
 
 def _buttons(batch: list[_Due]) -> tuple[OpenButton, ...]:
-    """ "Открыть: <form>" per form; the period, then the school, added where a label repeats."""
-    forms = [due.short_title for due in batch]
-    periods = [(due.short_title, due.target.period_label) for due in batch]
+    """ "Открыть: <form>" per owed form; the period, then the school, added where a label
+    repeats."""
+    owed = [(due, form) for due in batch for form in due.owed]
+    forms = [form.short_title for _, form in owed]
+    periods = [(form.short_title, due.target.period_label) for due, form in owed]
     buttons: list[OpenButton] = []
-    for due in batch:
-        values = {"form": due.short_title, "period": due.target.period_label}
-        if forms.count(due.short_title) == 1:
+    for due, form in owed:
+        values = {"form": form.short_title, "period": due.target.period_label}
+        if forms.count(form.short_title) == 1:
             label = texts.OPEN_FORM_BUTTON.format(**values)
-        elif periods.count((due.short_title, due.target.period_label)) == 1:
+        elif periods.count((form.short_title, due.target.period_label)) == 1:
             label = texts.OPEN_FORM_PERIOD_BUTTON.format(**values)
         else:
             label = texts.OPEN_FORM_SCHOOL_BUTTON.format(**values, school=due.target.school_name)
-        buttons.append(OpenButton(label, due.response_id))
+        buttons.append(OpenButton(label, form.response_id))
     return tuple(buttons)
 
 
@@ -403,7 +465,11 @@ async def _digests(
     for campaign_id, schools in by_campaign.items():
         first = schools[0]
         plan = ReminderPlan.from_json(first.reminder_plan)
-        title = (await catalog.definition(database, first.form_id)).title
+        async with database.read() as conn:
+            every = (await forms_of(conn, [campaign_id]))[campaign_id]
+        title = await monitoring_title(
+            database, catalog, first.title, [form.form_id for form in every]
+        )
         for person in people:
             sent = already.get((campaign_id, None, person.user.id), set())
             for role, slots in (
@@ -435,14 +501,16 @@ async def _digests(
                         now=now,
                     )
                 if reminder_id is not None:
-                    text = _digest_text(role, title, mine, first)
+                    text = _digest_text(role, title, mine, first, several=len(every) > 1)
                     notices.append(
                         Notice(reminder_id, person.user.id, person.user.telegram_id, text)
                     )
     return notices
 
 
-def _digest_text(role: Role, title: str, late: list[LateSchool], first: LateSchool) -> str:
+def _digest_text(
+    role: Role, title: str, late: list[LateSchool], first: LateSchool, *, several: bool
+) -> str:
     values = {
         "title": escape(title),
         "period": escape(first.period_label),
@@ -452,8 +520,9 @@ def _digest_text(role: Role, title: str, late: list[LateSchool], first: LateScho
         "total": first.total_schools,
         "done": first.total_schools - len(late),
     }
-    template = texts.SUMMARY if role is Role.METHODIST else texts.DIGEST
-    return template.format(**values)
+    if role is Role.METHODIST:
+        return (texts.SUMMARY_MONITORING if several else texts.SUMMARY).format(**values)
+    return (texts.DIGEST_MONITORING if several else texts.DIGEST).format(**values)
 
 
 async def _tell_coordinators(

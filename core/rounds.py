@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from core.questionnaires import FormCatalog
 from core.schedule import Period, Recurrence, next_period
 from storage import Database
-from storage.campaigns import Campaign, campaign_school_ids
+from storage.campaigns import Campaign, CampaignForm, campaign_school_ids
 from storage.rounds import ChainHead, chain_heads, insert_next_round, is_closed
 
 log = logging.getLogger(__name__)
@@ -104,11 +104,12 @@ async def open_next_rounds(
                 continue
             if found is None:
                 continue
-            if head.form_key not in catalog.current:
+            gone = [key for key in head.campaign.form_keys if key not in catalog.current]
+            if gone:
                 log.warning(
                     "campaign %s: form %r is no longer loaded; its chain stops",
                     head.campaign.id,
-                    head.form_key,
+                    gone[0],
                 )
                 continue
             due.append((head, found))
@@ -118,7 +119,7 @@ async def open_next_rounds(
             campaign = await _create(database, catalog, head, next_round)
             if campaign is not None:
                 created.append(campaign)
-                heads.append(ChainHead(campaign, head.form_key, head.timezone))
+                heads.append(ChainHead(campaign, head.timezone))
     return created
 
 
@@ -132,7 +133,7 @@ async def _create(
         campaign = await insert_next_round(
             conn,
             head.campaign,
-            form_id=catalog.row_id(head.form_key),
+            forms=[CampaignForm(key, catalog.row_id(key)) for key in head.campaign.form_keys],
             period_label=next_round.label,
             opens_at=next_round.opens_at,
             deadline_at=next_round.deadline_at,

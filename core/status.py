@@ -18,7 +18,7 @@ from core.access import AccessDenied, Action, Target, authorize, visible_schools
 from core.actors import Actor
 from core.directory import load_directory, natural_key
 from core.forms.engine import progress
-from core.questionnaires import FormCatalog
+from core.questionnaires import FormCatalog, campaign_title
 from core.reminders import Deliver, Notice, NoticeResult, Outcome, record_result
 from storage import Database
 from storage.campaigns import (
@@ -35,8 +35,10 @@ from storage.reminders import (
     claim,
     last_nudges,
     nudge_targets,
+    owed_forms,
 )
 from storage.responses import Status, get_or_create_response, load_answer_values
+from texts import reminders as reminder_texts
 from texts import status as texts
 
 NUDGE_INTERVAL = timedelta(hours=1)
@@ -52,18 +54,37 @@ class CellKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Cell:
-    school: School
+class FormCell:
+    """One form of the monitoring for one school: the drill-down's line."""
+
+    short_title: str
     kind: CellKind
-    status: Status  # the response's own status (a late school is still a draft, ...)
+    status: Status
     answered: int
     total: int
 
 
 @dataclass(frozen=True, slots=True)
+class Cell:
+    """A school in a monitoring: its forms together (``status`` is the least advanced of them:
+    returned, then not started or in progress, then submitted, then accepted)."""
+
+    school: School
+    kind: CellKind
+    status: Status
+    answered: int  # questions, over all forms
+    total: int
+    forms: tuple[FormCell, ...] = ()
+
+    @property
+    def forms_done(self) -> int:
+        return sum(form.status in (Status.SUBMITTED, Status.ACCEPTED) for form in self.forms)
+
+
+@dataclass(frozen=True, slots=True)
 class CampaignBoard:
     campaign: Campaign
-    form_title: str  # the form's short title
+    form_title: str  # the monitoring's title: its one form's short title, or its own
     municipality: str
     timezone: str
     cells: list[Cell]
@@ -71,6 +92,10 @@ class CampaignBoard:
     @property
     def title(self) -> str:
         return f"{self.form_title} — {self.campaign.period_label}"
+
+    @property
+    def several_forms(self) -> bool:
+        return len(self.campaign.forms) > 1
 
     @property
     def deadline_at(self) -> datetime:
@@ -102,6 +127,19 @@ _DONE = (CellKind.SUBMITTED, CellKind.ACCEPTED)
 _SUBMITTED = (Status.SUBMITTED.value, Status.ACCEPTED.value)
 
 
+def school_status(statuses: Sequence[Status]) -> Status:
+    """A school's status over the forms of a monitoring."""
+    if all(status is Status.ACCEPTED for status in statuses):
+        return Status.ACCEPTED
+    if all(status in (Status.SUBMITTED, Status.ACCEPTED) for status in statuses):
+        return Status.SUBMITTED
+    if Status.RETURNED in statuses:
+        return Status.RETURNED
+    if any(status is not Status.NOT_STARTED for status in statuses):
+        return Status.DRAFT
+    return Status.NOT_STARTED
+
+
 def _kind(status: Status, deadline_at: datetime, now: datetime) -> CellKind:
     if status is Status.SUBMITTED:
         return CellKind.SUBMITTED
@@ -131,29 +169,44 @@ async def completion_board(
         drafts = {key: values[response_id] for key, response_id in started.items()}
     by_campaign: dict[int, tuple[Campaign, list[Cell]]] = {}
     for school_id, campaign in pairs:
-        found = stored.get((campaign.id, school_id))
-        status = Status.NOT_STARTED if found is None else Status(found.status)
-        form = await catalog.definition(
-            database, campaign.form_id if found is None else found.form_id
-        )
-        shown = progress(form, drafts.get((campaign.id, school_id), {}), None)
+        parts: list[FormCell] = []
+        for campaign_form in campaign.forms:
+            key = (campaign.id, school_id, campaign_form.key)
+            found = stored.get(key)
+            status = Status.NOT_STARTED if found is None else Status(found.status)
+            form = await catalog.definition(
+                database, campaign_form.form_id if found is None else found.form_id
+            )
+            shown = progress(form, drafts.get(key, {}), None)
+            parts.append(
+                FormCell(
+                    form.short_title,
+                    _kind(status, campaign.deadline_at, now),
+                    status,
+                    shown.answered,
+                    shown.total,
+                )
+            )
+        status = school_status([part.status for part in parts])
         cell = Cell(
             directory.schools[school_id],
             _kind(status, campaign.deadline_at, now),
             status,
-            shown.answered,
-            shown.total,
+            sum(part.answered for part in parts),
+            sum(part.total for part in parts),
+            tuple(parts),
         )
         by_campaign.setdefault(campaign.id, (campaign, []))[1].append(cell)
     boards: list[CampaignBoard] = []
     for campaign, cells in by_campaign.values():
         municipality = directory.municipalities[campaign.municipality_id]
-        form = await catalog.definition(database, campaign.form_id)
+        if len(campaign.forms) == 1 and not campaign.title:
+            title = (await catalog.definition(database, campaign.forms[0].form_id)).short_title
+        else:
+            title = await campaign_title(database, catalog, campaign)
         cells.sort(key=lambda cell: natural_key(cell.school.short_name))
         boards.append(
-            CampaignBoard(
-                campaign, form.short_title, municipality.name, municipality.timezone, cells
-            )
+            CampaignBoard(campaign, title, municipality.name, municipality.timezone, cells)
         )
     boards.sort(key=lambda b: (b.deadline_at, natural_key(b.title), b.campaign.id))
     return Board(boards)
@@ -181,7 +234,8 @@ def nudge_kind(now: datetime) -> str:
     return f"{NUDGE_PREFIX}{now.astimezone(ZoneInfo('UTC')):%Y-%m-%dT%H}"
 
 
-def nudge_text(target: ReminderTarget, title: str, now: datetime) -> str:
+def nudge_text(target: ReminderTarget, title: str, now: datetime, *, several: bool = False) -> str:
+    """A nudge about a form, or about a monitoring of ``several`` forms."""
     values = {
         "title": escape(title),
         "period": escape(target.period_label),
@@ -190,8 +244,11 @@ def nudge_text(target: ReminderTarget, title: str, now: datetime) -> str:
             "%d.%m.%Y %H:%M"
         ),
     }
-    template = texts.NUDGE_LATE if now > target.deadline_at else texts.NUDGE
-    return template.format(**values)
+    if several:
+        late, ahead = texts.NUDGE_MONITORING_LATE, texts.NUDGE_MONITORING
+    else:
+        late, ahead = texts.NUDGE_LATE, texts.NUDGE
+    return (late if now > target.deadline_at else ahead).format(**values)
 
 
 async def nudge(
@@ -230,13 +287,13 @@ async def nudge(
         recent = await last_nudges(conn, campaign_id, [s.id for s in chosen])
         targets = await nudge_targets(conn, campaign_id, [s.id for s in chosen])
         stored = await board_responses(conn, [campaign_id])
-    title = (await catalog.definition(database, campaign.form_id)).title
+    title = await campaign_title(database, catalog, campaign)
     kind = nudge_kind(now)
     notices: list[Notice] = []
     claimed_schools: list[School] = []
     for school in chosen:
-        found = stored.get((campaign_id, school.id))
-        if found is not None and found.status in _SUBMITTED:
+        statuses = [stored.get((campaign_id, school.id, form.key)) for form in campaign.forms]
+        if all(found is not None and found.status in _SUBMITTED for found in statuses):
             report.submitted.append(school)
             continue
         last = recent.get(school.id)
@@ -256,8 +313,16 @@ async def nudge(
                 )
                 if reminder_id is None:
                     continue  # a simultaneous press claimed it
+                owed = await owed_forms(conn, campaign_id, school.id)
+                first = owed[0] if owed else campaign.forms[0]
                 response = await get_or_create_response(
-                    conn, campaign_id, school.id, target.form_id, now
+                    conn, campaign_id, school.id, first.key, first.form_id, now
+                )
+            text = nudge_text(target, title, now, several=len(campaign.forms) > 1)
+            if len(campaign.forms) > 1 and owed:
+                names = [(await catalog.definition(database, f.form_id)).short_title for f in owed]
+                text += " " + reminder_texts.OWED_FORMS.format(
+                    forms=", ".join(f"«{escape(name)}»" for name in names)
                 )
             claimed += 1
             notices.append(
@@ -265,7 +330,7 @@ async def nudge(
                     reminder_id=reminder_id,
                     user_id=target.user_id,
                     telegram_id=target.telegram_id,
-                    text=nudge_text(target, title, now),
+                    text=text,
                     response_id=response.id,
                     school_id=school.id,
                     campaign_id=campaign_id,

@@ -31,6 +31,8 @@ class Column:
     subtitle: str = ""  # the second header row: a question id, or what a number counts
     format: Format = Format.TEXT
     width: int = 14
+    wrap: bool = False  # long texts wrap inside the column (and its cells align to the top)
+    hidden: bool = False  # machine keys: kept in the file, out of sight and out of print
 
 
 class ChartKind(StrEnum):
@@ -63,6 +65,7 @@ class Sheet:
     frozen_columns: int = 0  # columns kept in view when scrolling right
     autofilter: bool = True
     charts: list[Chart] = field(default_factory=list)
+    bold_rows: frozenset[int] = frozenset()  # indexes into ``rows``: headings inside the table
 
     @property
     def header_rows(self) -> int:

@@ -3,10 +3,10 @@ by ``core.export``) into .xlsx bytes.
 
 openpyxl's write-only mode streams each row to the file as it is appended, so a workbook of
 thousands of schools never holds its cells as objects. What that mode allows, and is used here:
-column widths and frozen panes set before the first row, the autofilter range and charts at any
-time, styled cells through ``WriteOnlyCell``. What it does not (merged cells, editing a cell
-already written) the layout does without: repeated titles over a two-row header instead of a
-merged one.
+column widths (and hidden columns) and frozen panes set before the first row, the autofilter
+range and charts at any time, styled cells through ``WriteOnlyCell`` (wrapped columns, bold
+heading rows). What it does not (merged cells, editing a cell already written) the layout does
+without: repeated titles over a two-row header instead of a merged one.
 
 Safety: every ``str`` is written as text. A text Excel could take for a formula, a command or an
 error value (starting with ``=``, ``+``, ``-``, ``@``, tab or CR, or such as ``#N/A``) is forced
@@ -66,6 +66,7 @@ def _write_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
         # (column_dimensions and auto_filter exist at run time; the stubs do not declare them)
         dimension = ws.column_dimensions[get_column_letter(index)]  # type: ignore[attr-defined]
         dimension.width = column.width
+        dimension.hidden = column.hidden
     header_row = len(sheet.preamble) + (1 if sheet.preamble else 0) + 1
     last_header = header_row + sheet.header_rows - 1
     ws.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}{last_header + 1}"
@@ -79,8 +80,12 @@ def _write_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
         ws.append([_header(ws, column.subtitle) for column in sheet.columns])
 
     formats = [NUMBER_FORMATS.get(column.format) for column in sheet.columns]
-    for row in sheet.rows:
-        ws.append(list(_cells(ws, row, formats)))
+    wraps = [column.wrap for column in sheet.columns]
+    for index, row in enumerate(sheet.rows):
+        cells = _cells(ws, row, formats)
+        if index in sheet.bold_rows or any(wraps):
+            cells = _restyled(ws, cells, wraps, bold=index in sheet.bold_rows)
+        ws.append(list(cells))
 
     if sheet.autofilter and sheet.columns:
         last = get_column_letter(len(sheet.columns))
@@ -115,6 +120,30 @@ def _cells(
             yield _formatted(ws, value, number_format)
         else:
             yield value
+
+
+def _restyled(
+    ws: WriteOnlyWorksheet, cells: Iterator[Any], wraps: Sequence[bool], *, bold: bool
+) -> Iterator[Any]:
+    """The cells of a wrapping column wrapped and top-aligned (a long answer reads as a
+    paragraph, its neighbours beside its first line), and a heading row's in bold."""
+    for index, cell in enumerate(cells):
+        wrap = index < len(wraps) and wraps[index]
+        if cell is None or not (wrap or bold):
+            yield cell
+            continue
+        styled = cell if isinstance(cell, Cell) else _plain_cell(ws, cell)
+        if wrap:
+            styled.alignment = _WRAP
+        if bold:
+            styled.font = _BOLD
+        yield styled
+
+
+def _plain_cell(ws: WriteOnlyWorksheet, value: Any) -> Cell:
+    if isinstance(value, str):
+        return _text_cell(ws, value)
+    return WriteOnlyCell(ws, value)
 
 
 def _text(ws: WriteOnlyWorksheet, value: str) -> Any:

@@ -1,21 +1,30 @@
-"""Campaigns: a form, a reporting period, a set of schools, an opening time and a deadline."""
+"""Campaigns (monitorings): their forms, a reporting period, a set of schools, an opening time and
+a deadline."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.schema import campaign_schools, campaigns, responses
+from storage.schema import campaign_forms, campaign_schools, campaigns, responses
 from storage.types import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignForm:
+    """A questionnaire of a monitoring: its key, and the version new responses start with."""
+
+    key: str
+    form_id: int
 
 
 @dataclass(frozen=True, slots=True)
 class Campaign:
     id: int
-    form_id: int
+    forms: tuple[CampaignForm, ...]  # in the order schools see them; at least one
     municipality_id: int
     period_label: str
     opens_at: datetime
@@ -25,13 +34,21 @@ class Campaign:
     previous_campaign_id: int | None = None  # the round this one follows, in a recurring chain
     reminder_plan: dict[str, object] | None = None
     created_by: int | None = None
+    title: str | None = None  # the monitoring's own title; None: its forms' titles
+
+    @property
+    def form_keys(self) -> tuple[str, ...]:
+        return tuple(form.key for form in self.forms)
+
+    def form(self, key: str) -> CampaignForm | None:
+        return next((form for form in self.forms if form.key == key), None)
 
 
-def campaign_from_row(row: Row[tuple[object, ...]]) -> Campaign:
+def campaign_from_row(row: Row[tuple[object, ...]], forms: tuple[CampaignForm, ...]) -> Campaign:
     """A campaign from a row that selects the whole campaigns table (and maybe more)."""
     return Campaign(
         id=row.id,
-        form_id=row.form_id,
+        forms=forms,
         municipality_id=row.municipality_id,
         period_label=row.period_label,
         opens_at=row.opens_at,
@@ -41,13 +58,56 @@ def campaign_from_row(row: Row[tuple[object, ...]]) -> Campaign:
         previous_campaign_id=row.previous_campaign_id,
         reminder_plan=row.reminder_plan,
         created_by=row.created_by,
+        title=row.title,
+    )
+
+
+async def forms_of(
+    conn: AsyncConnection, campaign_ids: Sequence[int]
+) -> dict[int, tuple[CampaignForm, ...]]:
+    """The forms of these campaigns, in position order, by campaign id."""
+    found: dict[int, list[CampaignForm]] = {campaign_id: [] for campaign_id in campaign_ids}
+    if not found:
+        return {}
+    rows = await conn.execute(
+        select(campaign_forms)
+        .where(campaign_forms.c.campaign_id.in_(list(found)))
+        .order_by(campaign_forms.c.campaign_id, campaign_forms.c.position)
+    )
+    for row in rows:
+        found[row.campaign_id].append(CampaignForm(row.form_key, row.form_id))
+    return {campaign_id: tuple(forms) for campaign_id, forms in found.items()}
+
+
+async def campaigns_from_rows(
+    conn: AsyncConnection, rows: Sequence[Row[tuple[object, ...]]]
+) -> list[Campaign]:
+    """Campaigns from rows that select the whole campaigns table, their forms read in one query."""
+    forms = await forms_of(conn, sorted({row.id for row in rows}))
+    return [campaign_from_row(row, forms[row.id]) for row in rows]
+
+
+async def insert_forms(
+    conn: AsyncConnection, campaign_id: int, forms: Sequence[CampaignForm]
+) -> None:
+    await conn.execute(
+        insert(campaign_forms),
+        [
+            {
+                "campaign_id": campaign_id,
+                "position": position,
+                "form_key": form.key,
+                "form_id": form.form_id,
+            }
+            for position, form in enumerate(forms)
+        ],
     )
 
 
 async def add_campaign(
     conn: AsyncConnection,
     *,
-    form_id: int,
+    forms: Sequence[CampaignForm],
     municipality_id: int,
     period_label: str,
     opens_at: datetime,
@@ -57,11 +117,14 @@ async def add_campaign(
     reminder_plan: dict[str, object] | None = None,
     recurrence: str | None = None,
     previous_campaign_id: int | None = None,
+    title: str | None = None,
 ) -> Campaign:
+    if not forms:
+        raise ValueError("a monitoring needs at least one form")
     result = await conn.execute(
         insert(campaigns)
         .values(
-            form_id=form_id,
+            title=title,
             municipality_id=municipality_id,
             period_label=period_label,
             opens_at=opens_at,
@@ -75,6 +138,7 @@ async def add_campaign(
         .returning(campaigns.c.id)
     )
     campaign_id = result.scalar_one()
+    await insert_forms(conn, campaign_id, forms)
     if school_ids:
         await conn.execute(
             insert(campaign_schools),
@@ -82,7 +146,7 @@ async def add_campaign(
         )
     return Campaign(
         campaign_id,
-        form_id,
+        tuple(forms),
         municipality_id,
         period_label,
         opens_at,
@@ -92,12 +156,15 @@ async def add_campaign(
         previous_campaign_id=previous_campaign_id,
         reminder_plan=reminder_plan,
         created_by=created_by,
+        title=title,
     )
 
 
 async def get_campaign(conn: AsyncConnection, campaign_id: int) -> Campaign | None:
     row = (await conn.execute(select(campaigns).where(campaigns.c.id == campaign_id))).one_or_none()
-    return None if row is None else campaign_from_row(row)
+    if row is None:
+        return None
+    return campaign_from_row(row, (await forms_of(conn, [row.id]))[row.id])
 
 
 async def open_campaigns_for_schools(
@@ -116,7 +183,9 @@ async def open_campaigns_for_schools(
         )
         .order_by(campaigns.c.deadline_at, campaigns.c.id)
     )
-    return [(row.school_id, campaign_from_row(row)) for row in rows]
+    found = rows.all()
+    forms = await forms_of(conn, sorted({row.id for row in found}))
+    return [(row.school_id, campaign_from_row(row, forms[row.id])) for row in found]
 
 
 async def campaign_has_school(conn: AsyncConnection, campaign_id: int, school_id: int) -> bool:
@@ -133,11 +202,11 @@ async def campaign_has_school(conn: AsyncConnection, campaign_id: int, school_id
 
 @dataclass(frozen=True, slots=True)
 class CampaignCounts:
-    """A campaign with how many schools it covers and how many have handed in."""
+    """A campaign with how many schools it covers and how many have handed in every form."""
 
     campaign: Campaign
     schools: int
-    submitted: int  # submitted or accepted
+    submitted: int  # schools with every form submitted or accepted
 
 
 async def list_open_campaigns(
@@ -153,9 +222,10 @@ async def list_open_campaigns(
     )
     submitted_count = (
         select(func.count())
+        .select_from(campaign_schools)
         .where(
-            responses.c.campaign_id == campaigns.c.id,
-            responses.c.status.in_(("submitted", "accepted")),
+            campaign_schools.c.campaign_id == campaigns.c.id,
+            done_forms(campaigns.c.id, campaign_schools.c.school_id) >= form_count(campaigns.c.id),
         )
         .scalar_subquery()
     )
@@ -167,7 +237,12 @@ async def list_open_campaigns(
         )
         .order_by(campaigns.c.deadline_at, campaigns.c.id)
     )
-    return [CampaignCounts(campaign_from_row(row), row.school_count, row.done) for row in rows]
+    found = rows.all()
+    forms = await forms_of(conn, [row.id for row in found])
+    return [
+        CampaignCounts(campaign_from_row(row, forms[row.id]), row.school_count, row.done)
+        for row in found
+    ]
 
 
 async def campaign_school_ids(conn: AsyncConnection, campaign_id: int) -> set[int]:
@@ -175,6 +250,30 @@ async def campaign_school_ids(conn: AsyncConnection, campaign_id: int) -> set[in
         select(campaign_schools.c.school_id).where(campaign_schools.c.campaign_id == campaign_id)
     )
     return {row.school_id for row in rows}
+
+
+def form_count(campaign_id: ColumnElement[int]) -> ScalarSelect[int]:
+    """How many forms a campaign has (a correlated subquery)."""
+    return (
+        select(func.count())
+        .select_from(campaign_forms)
+        .where(campaign_forms.c.campaign_id == campaign_id)
+        .scalar_subquery()
+    )
+
+
+def done_forms(campaign_id: ColumnElement[int], school_id: ColumnElement[int]) -> ScalarSelect[int]:
+    """How many forms of a campaign a school has submitted (or had accepted)."""
+    return (
+        select(func.count())
+        .select_from(responses)
+        .where(
+            responses.c.campaign_id == campaign_id,
+            responses.c.school_id == school_id,
+            responses.c.status.in_(("submitted", "accepted")),
+        )
+        .scalar_subquery()
+    )
 
 
 async def add_campaign_schools(
@@ -211,7 +310,7 @@ async def later_rounds(conn: AsyncConnection, campaign_id: int) -> list[Campaign
         ).one_or_none()
         if row is None:
             return found
-        found.append(campaign_from_row(row))
+        found.append(campaign_from_row(row, (await forms_of(conn, [row.id]))[row.id]))
         current = row.id
 
 

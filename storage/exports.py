@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.campaigns import CampaignForm, forms_of
 from storage.schema import (
     answers,
     campaign_schools,
     campaigns,
-    forms,
     response_events,
     responses,
     role_grants,
@@ -43,20 +43,28 @@ def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
 @dataclass(frozen=True, slots=True)
 class ExportCampaign:
     id: int
-    form_id: int
-    form_key: str
+    forms: tuple[CampaignForm, ...]
+    title: str | None
     municipality_id: int
     period_label: str
     opens_at: datetime
     deadline_at: datetime
     closed_at: datetime | None
 
+    def form(self, key: str) -> CampaignForm | None:
+        return next((form for form in self.forms if form.key == key), None)
 
-def _export_campaign(row: Any) -> ExportCampaign:
+    @property
+    def series(self) -> str:
+        """Rounds with the same forms are periods of one monitoring: "vsoko", "parents+vsoko"."""
+        return "+".join(form.key for form in self.forms)
+
+
+def _export_campaign(row: Any, forms: dict[int, tuple[CampaignForm, ...]]) -> ExportCampaign:
     return ExportCampaign(
         id=row.id,
-        form_id=row.form_id,
-        form_key=row.key,
+        forms=forms[row.id],
+        title=row.title,
         municipality_id=row.municipality_id,
         period_label=row.period_label,
         opens_at=row.opens_at,
@@ -67,8 +75,7 @@ def _export_campaign(row: Any) -> ExportCampaign:
 
 _CAMPAIGN_COLUMNS = (
     campaigns.c.id,
-    campaigns.c.form_id,
-    forms.c.key,
+    campaigns.c.title,
     campaigns.c.municipality_id,
     campaigns.c.period_label,
     campaigns.c.opens_at,
@@ -80,15 +87,14 @@ _CAMPAIGN_COLUMNS = (
 async def export_campaigns(
     conn: AsyncConnection, campaign_ids: Sequence[int]
 ) -> list[ExportCampaign]:
-    """These campaigns with their form's key, by opening time (unknown ids are left out)."""
+    """These campaigns with their forms, by opening time (unknown ids are left out)."""
     found: list[ExportCampaign] = []
     for chunk in _chunks(campaign_ids):
-        rows = await conn.execute(
-            select(*_CAMPAIGN_COLUMNS)
-            .join(forms, forms.c.id == campaigns.c.form_id)
-            .where(campaigns.c.id.in_(chunk))
-        )
-        found.extend(_export_campaign(row) for row in rows)
+        rows = (
+            await conn.execute(select(*_CAMPAIGN_COLUMNS).where(campaigns.c.id.in_(chunk)))
+        ).all()
+        forms = await forms_of(conn, [row.id for row in rows])
+        found.extend(_export_campaign(row, forms) for row in rows)
     return sorted(found, key=lambda c: (c.opens_at, c.id))
 
 
@@ -102,13 +108,15 @@ async def campaigns_of_schools(
     for chunk in _chunks(school_ids):
         rows = await conn.execute(
             select(*_CAMPAIGN_COLUMNS, func.count().label("schools"))
-            .join(forms, forms.c.id == campaigns.c.form_id)
             .join(campaign_schools, campaign_schools.c.campaign_id == campaigns.c.id)
             .where(campaign_schools.c.school_id.in_(chunk))
             .group_by(*_CAMPAIGN_COLUMNS)
         )
-        for row in rows:
-            found[row.id] = _export_campaign(row)
+        listed = rows.all()
+        forms = await forms_of(conn, [row.id for row in listed if row.id not in found])
+        for row in listed:
+            if row.id not in found:
+                found[row.id] = _export_campaign(row, forms)
             counts[row.id] = counts.get(row.id, 0) + int(row.schools)
     return [(campaign, counts[campaign.id]) for campaign in found.values()]
 
@@ -136,6 +144,7 @@ class ExportResponse:
     id: int
     campaign_id: int
     school_id: int
+    form_key: str
     form_id: int
     status: str
     submitted_at: datetime | None  # the latest submission
@@ -173,6 +182,7 @@ async def export_responses(
                 responses.c.id,
                 responses.c.campaign_id,
                 responses.c.school_id,
+                responses.c.form_key,
                 responses.c.form_id,
                 responses.c.status,
                 responses.c.submitted_at,
@@ -188,6 +198,7 @@ async def export_responses(
                 id=row.id,
                 campaign_id=row.campaign_id,
                 school_id=row.school_id,
+                form_key=row.form_key,
                 form_id=row.form_id,
                 status=row.status,
                 submitted_at=row.submitted_at,

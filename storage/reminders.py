@@ -14,7 +14,9 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.campaigns import CampaignForm, done_forms, form_count
 from storage.schema import (
+    campaign_forms,
     campaign_schools,
     campaigns,
     municipalities,
@@ -168,10 +170,10 @@ async def list_reminders(
 
 @dataclass(frozen=True, slots=True)
 class ReminderTarget:
-    """A respondent of a school that still owes an answer to an open campaign."""
+    """A respondent of a school that still owes a form of an open monitoring."""
 
     campaign_id: int
-    form_id: int
+    title: str | None  # the monitoring's own title, if it has one
     period_label: str
     opens_at: datetime
     deadline_at: datetime
@@ -181,22 +183,25 @@ class ReminderTarget:
     school_name: str
     user_id: int
     telegram_id: int
-    response_id: int | None
-    # When the school's response was last returned for revision (None: never): reminders due
-    # before it are not sent (see ``core.schedule.reminders``).
+    # When one of the school's responses was last returned for revision (None: never):
+    # reminders due before it are not sent (see ``core.schedule.reminders``).
     returned_at: datetime | None = None
 
 
-# A school still owes its answer while its response is in one of these states (or absent).
-OWING_STATUSES = ("not_started", "draft", "returned")
+def _owes() -> ColumnElement[bool]:
+    """The school has not submitted every form of the campaign."""
+    return done_forms(campaigns.c.id, schools.c.id) < form_count(campaigns.c.id)
 
 
 async def _targets(conn: AsyncConnection, *conditions: ColumnElement[bool]) -> list[ReminderTarget]:
-    """Reachable respondents of schools that have not submitted, in campaigns not closed."""
+    """Reachable respondents of schools that still owe a form, in campaigns not closed."""
     returned_at = (
         select(func.max(response_events.c.at))
+        .select_from(response_events)
+        .join(responses, responses.c.id == response_events.c.response_id)
         .where(
-            response_events.c.response_id == responses.c.id,
+            responses.c.campaign_id == campaigns.c.id,
+            responses.c.school_id == schools.c.id,
             response_events.c.to_status == "returned",
         )
         .scalar_subquery()
@@ -204,7 +209,7 @@ async def _targets(conn: AsyncConnection, *conditions: ColumnElement[bool]) -> l
     query = (
         select(
             campaigns.c.id.label("campaign_id"),
-            campaigns.c.form_id,
+            campaigns.c.title,
             campaigns.c.period_label,
             campaigns.c.opens_at,
             campaigns.c.deadline_at,
@@ -214,7 +219,6 @@ async def _targets(conn: AsyncConnection, *conditions: ColumnElement[bool]) -> l
             schools.c.short_name,
             users.c.id.label("user_id"),
             users.c.telegram_id,
-            responses.c.id.label("response_id"),
             returned_at.label("returned_at"),
         )
         .select_from(campaigns)
@@ -226,15 +230,11 @@ async def _targets(conn: AsyncConnection, *conditions: ColumnElement[bool]) -> l
             (role_grants.c.school_id == schools.c.id) & (role_grants.c.role == "respondent"),
         )
         .join(users, users.c.id == role_grants.c.user_id)
-        .outerjoin(
-            responses,
-            (responses.c.campaign_id == campaigns.c.id) & (responses.c.school_id == schools.c.id),
-        )
         .where(
             campaigns.c.closed_at.is_(None),
             users.c.removed_at.is_(None),
             users.c.unreachable_since.is_(None),
-            or_(responses.c.id.is_(None), responses.c.status.in_(OWING_STATUSES)),
+            _owes(),
             *conditions,
         )
         .order_by(campaigns.c.id, schools.c.id, users.c.id)
@@ -242,7 +242,7 @@ async def _targets(conn: AsyncConnection, *conditions: ColumnElement[bool]) -> l
     return [
         ReminderTarget(
             campaign_id=row.campaign_id,
-            form_id=row.form_id,
+            title=row.title,
             period_label=row.period_label,
             opens_at=row.opens_at,
             deadline_at=row.deadline_at,
@@ -252,11 +252,30 @@ async def _targets(conn: AsyncConnection, *conditions: ColumnElement[bool]) -> l
             school_name=row.short_name,
             user_id=row.user_id,
             telegram_id=row.telegram_id,
-            response_id=row.response_id,
             returned_at=row.returned_at,
         )
         for row in await conn.execute(query)
     ]
+
+
+async def owed_forms(conn: AsyncConnection, campaign_id: int, school_id: int) -> list[CampaignForm]:
+    """The forms of a campaign a school has not submitted, in the monitoring's order."""
+    done = (
+        select(responses.c.id)
+        .where(
+            responses.c.campaign_id == campaign_id,
+            responses.c.school_id == school_id,
+            responses.c.form_key == campaign_forms.c.form_key,
+            responses.c.status.in_(("submitted", "accepted")),
+        )
+        .exists()
+    )
+    rows = await conn.execute(
+        select(campaign_forms.c.form_key, campaign_forms.c.form_id)
+        .where(campaign_forms.c.campaign_id == campaign_id, ~done)
+        .order_by(campaign_forms.c.position)
+    )
+    return [CampaignForm(row.form_key, row.form_id) for row in rows]
 
 
 async def reminder_targets(conn: AsyncConnection, now: datetime) -> list[ReminderTarget]:
@@ -295,10 +314,11 @@ async def mark_unreachable(conn: AsyncConnection, user_id: int, now: datetime) -
 
 @dataclass(frozen=True, slots=True)
 class LateSchool:
-    """A school that had not submitted when its campaign's deadline passed (campaign open)."""
+    """A school that had not submitted every form when its campaign's deadline passed (campaign
+    open)."""
 
     campaign_id: int
-    form_id: int
+    title: str | None
     period_label: str
     deadline_at: datetime
     reminder_plan: dict[str, object] | None
@@ -312,7 +332,7 @@ class LateSchool:
 
 async def late_schools(conn: AsyncConnection, now: datetime, since: datetime) -> list[LateSchool]:
     """Schools of open campaigns whose deadline passed between ``since`` and ``now`` and which
-    have not submitted (no response, a draft, or one returned for revision)."""
+    still owe a form (no response, a draft, or one returned for revision)."""
     totals = (
         select(campaign_schools.c.campaign_id, func.count().label("total"))
         .group_by(campaign_schools.c.campaign_id)
@@ -321,7 +341,7 @@ async def late_schools(conn: AsyncConnection, now: datetime, since: datetime) ->
     query = (
         select(
             campaigns.c.id.label("campaign_id"),
-            campaigns.c.form_id,
+            campaigns.c.title,
             campaigns.c.period_label,
             campaigns.c.deadline_at,
             campaigns.c.reminder_plan,
@@ -337,22 +357,18 @@ async def late_schools(conn: AsyncConnection, now: datetime, since: datetime) ->
         .join(totals, totals.c.campaign_id == campaigns.c.id)
         .join(campaign_schools, campaign_schools.c.campaign_id == campaigns.c.id)
         .join(schools, schools.c.id == campaign_schools.c.school_id)
-        .outerjoin(
-            responses,
-            (responses.c.campaign_id == campaigns.c.id) & (responses.c.school_id == schools.c.id),
-        )
         .where(
             campaigns.c.deadline_at <= now,
             campaigns.c.deadline_at > since,
             campaigns.c.closed_at.is_(None),
-            or_(responses.c.id.is_(None), responses.c.status.in_(OWING_STATUSES)),
+            _owes(),
         )
         .order_by(campaigns.c.id, schools.c.short_name)
     )
     return [
         LateSchool(
             campaign_id=row.campaign_id,
-            form_id=row.form_id,
+            title=row.title,
             period_label=row.period_label,
             deadline_at=row.deadline_at,
             reminder_plan=row.reminder_plan,
@@ -403,6 +419,7 @@ async def last_nudges(
 class BoardResponse:
     campaign_id: int
     school_id: int
+    form_key: str
     response_id: int
     form_id: int
     status: str
@@ -410,8 +427,8 @@ class BoardResponse:
 
 async def board_responses(
     conn: AsyncConnection, campaign_ids: Sequence[int]
-) -> dict[tuple[int, int], BoardResponse]:
-    """The existing responses of these campaigns, by (campaign, school)."""
+) -> dict[tuple[int, int, str], BoardResponse]:
+    """The existing responses of these campaigns, by (campaign, school, form key)."""
     if not campaign_ids:
         return {}
     rows = await conn.execute(
@@ -419,13 +436,14 @@ async def board_responses(
             responses.c.id,
             responses.c.campaign_id,
             responses.c.school_id,
+            responses.c.form_key,
             responses.c.form_id,
             responses.c.status,
         ).where(responses.c.campaign_id.in_(list(campaign_ids)))
     )
     return {
-        (row.campaign_id, row.school_id): BoardResponse(
-            row.campaign_id, row.school_id, row.id, row.form_id, row.status
+        (row.campaign_id, row.school_id, row.form_key): BoardResponse(
+            row.campaign_id, row.school_id, row.form_key, row.id, row.form_id, row.status
         )
         for row in rows
     }

@@ -1,4 +1,4 @@
-"""Responses (campaign × school), their answers, the history of every change, status events."""
+"""Responses (campaign × school × form), their answers, every change, status events."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,7 +27,8 @@ class Response:
     id: int
     campaign_id: int
     school_id: int
-    form_id: int
+    form_key: str  # which questionnaire of the monitoring
+    form_id: int  # the version it was started with
     status: Status
     started_at: datetime | None
     submitted_at: datetime | None
@@ -61,6 +62,7 @@ def _response(row: Row[Any]) -> Response:
         id=row.id,
         campaign_id=row.campaign_id,
         school_id=row.school_id,
+        form_key=row.form_key,
         form_id=row.form_id,
         status=Status(row.status),
         started_at=row.started_at,
@@ -70,28 +72,49 @@ def _response(row: Row[Any]) -> Response:
 
 
 async def get_or_create_response(
-    conn: AsyncConnection, campaign_id: int, school_id: int, form_id: int, now: datetime
+    conn: AsyncConnection,
+    campaign_id: int,
+    school_id: int,
+    form_key: str,
+    form_id: int,
+    now: datetime,
 ) -> Response:
+    """A school's response to one form of a campaign; a new one starts with version ``form_id``."""
     await insert_ignore(
         conn,
         responses,
         {
             "campaign_id": campaign_id,
             "school_id": school_id,
+            "form_key": form_key,
             "form_id": form_id,
             "status": Status.NOT_STARTED.value,
             "updated_at": now,
         },
-        conflict_columns=["campaign_id", "school_id"],
+        conflict_columns=["campaign_id", "school_id", "form_key"],
     )
     row = (
         await conn.execute(
             select(responses).where(
-                responses.c.campaign_id == campaign_id, responses.c.school_id == school_id
+                responses.c.campaign_id == campaign_id,
+                responses.c.school_id == school_id,
+                responses.c.form_key == form_key,
             )
         )
     ).one()
     return _response(row)
+
+
+async def school_responses(
+    conn: AsyncConnection, campaign_id: int, school_id: int
+) -> dict[str, Response]:
+    """A school's existing responses in a campaign, by form key."""
+    rows = await conn.execute(
+        select(responses).where(
+            responses.c.campaign_id == campaign_id, responses.c.school_id == school_id
+        )
+    )
+    return {row.form_key: _response(row) for row in rows}
 
 
 async def get_response(conn: AsyncConnection, response_id: int) -> Response | None:

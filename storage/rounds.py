@@ -8,8 +8,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.campaigns import Campaign, campaign_from_row
-from storage.schema import campaign_schools, campaigns, forms, municipalities, responses
+from storage.campaigns import Campaign, CampaignForm, campaigns_from_rows, insert_forms
+from storage.schema import campaign_schools, campaigns, municipalities, responses
 from storage.types import utcnow
 
 
@@ -17,8 +17,7 @@ from storage.types import utcnow
 class ChainHead:
     """The latest round of a recurring chain that is still running (no successor, not closed)."""
 
-    campaign: Campaign
-    form_key: str  # the key of the round's form: its successor takes that form's current version
+    campaign: Campaign  # its successor takes the current version of each of its forms' keys
     timezone: str  # the municipality's
 
 
@@ -28,8 +27,7 @@ async def chain_heads(conn: AsyncConnection) -> list[ChainHead]:
         select(following.c.id).where(following.c.previous_campaign_id == campaigns.c.id).exists()
     )
     rows = await conn.execute(
-        select(campaigns, forms.c.key.label("form_key"), municipalities.c.timezone)
-        .join(forms, forms.c.id == campaigns.c.form_id)
+        select(campaigns, municipalities.c.timezone)
         .join(municipalities, municipalities.c.id == campaigns.c.municipality_id)
         .where(
             campaigns.c.recurrence.is_not(None),
@@ -38,14 +36,9 @@ async def chain_heads(conn: AsyncConnection) -> list[ChainHead]:
         )
         .order_by(campaigns.c.id)
     )
-    return [
-        ChainHead(
-            campaign_from_row(row),
-            row.form_key,
-            row.timezone,
-        )
-        for row in rows
-    ]
+    found = rows.all()
+    heads = await campaigns_from_rows(conn, found)
+    return [ChainHead(campaign, row.timezone) for campaign, row in zip(heads, found, strict=True)]
 
 
 async def is_closed(conn: AsyncConnection, campaign_id: int) -> bool:
@@ -61,7 +54,7 @@ async def insert_next_round(
     conn: AsyncConnection,
     previous: Campaign,
     *,
-    form_id: int,
+    forms: Sequence[CampaignForm],
     period_label: str,
     opens_at: datetime,
     deadline_at: datetime,
@@ -76,7 +69,7 @@ async def insert_next_round(
     statement = (
         dialect_insert(campaigns)
         .values(
-            form_id=form_id,
+            title=previous.title,
             municipality_id=previous.municipality_id,
             period_label=period_label,
             opens_at=opens_at,
@@ -93,6 +86,7 @@ async def insert_next_round(
     campaign_id = (await conn.execute(statement)).scalar_one_or_none()
     if campaign_id is None:
         return None
+    await insert_forms(conn, campaign_id, forms)
     if school_ids:
         await conn.execute(
             insert(campaign_schools),
@@ -100,7 +94,7 @@ async def insert_next_round(
         )
     return Campaign(
         id=campaign_id,
-        form_id=form_id,
+        forms=tuple(forms),
         municipality_id=previous.municipality_id,
         period_label=period_label,
         opens_at=opens_at,
@@ -110,14 +104,19 @@ async def insert_next_round(
         previous_campaign_id=previous.id,
         reminder_plan=previous.reminder_plan,
         created_by=previous.created_by,
+        title=previous.title,
     )
 
 
-async def response_id_of(conn: AsyncConnection, campaign_id: int, school_id: int) -> int | None:
-    """The id of a school's response in a campaign, if it has one."""
+async def response_id_of(
+    conn: AsyncConnection, campaign_id: int, school_id: int, form_key: str
+) -> int | None:
+    """The id of a school's response to one form of a campaign, if it has one."""
     found: int | None = await conn.scalar(
         select(responses.c.id).where(
-            responses.c.campaign_id == campaign_id, responses.c.school_id == school_id
+            responses.c.campaign_id == campaign_id,
+            responses.c.school_id == school_id,
+            responses.c.form_key == form_key,
         )
     )
     return found

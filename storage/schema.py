@@ -161,7 +161,8 @@ campaigns = Table(
     "campaigns",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("form_id", ForeignKey("forms.id"), nullable=False),
+    # A monitoring's own title ("Мониторинг выполнения программы …"); null: its forms' titles.
+    Column("title", String(300), nullable=True),
     Column("municipality_id", ForeignKey("municipalities.id"), nullable=False),
     Column("period_label", String(100), nullable=False),
     Column("opens_at", UTCDateTime, nullable=False),
@@ -179,6 +180,18 @@ campaigns = Table(
     Index("ix_campaigns_previous_campaign_id", "previous_campaign_id", unique=True),
 )
 
+# The questionnaires of a monitoring, in the order schools see them. ``form_id`` is the version
+# a new response starts with; a recurring round takes each key's current version.
+campaign_forms = Table(
+    "campaign_forms",
+    metadata,
+    Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("form_key", String(100), nullable=False),
+    Column("form_id", ForeignKey("forms.id"), nullable=False),
+    UniqueConstraint("campaign_id", "form_key", name="uq_campaign_forms_campaign_form"),
+)
+
 campaign_schools = Table(
     "campaign_schools",
     metadata,
@@ -192,14 +205,17 @@ responses = Table(
     Column("id", Integer, primary_key=True),
     Column("campaign_id", ForeignKey("campaigns.id"), nullable=False),
     Column("school_id", ForeignKey("schools.id"), nullable=False),
-    # The form version the response was started with.
+    # Which questionnaire of the monitoring, and the version the response was started with.
+    Column("form_key", String(100), nullable=False),
     Column("form_id", ForeignKey("forms.id"), nullable=False),
     Column("status", String(20), nullable=False, default="not_started"),
     Column("started_at", UTCDateTime, nullable=True),
     Column("submitted_at", UTCDateTime, nullable=True),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("review_comment", Text, nullable=True),
-    UniqueConstraint("campaign_id", "school_id", name="uq_responses_campaign_school"),
+    UniqueConstraint(
+        "campaign_id", "school_id", "form_key", name="uq_responses_campaign_school_form"
+    ),
     CheckConstraint(f"status IN {RESPONSE_STATUSES!r}", name="status_known"),
 )
 

@@ -141,8 +141,9 @@ def test_import_schools_rejects_a_bad_file_with_exit_code_1(tmp_path: Path) -> N
 
 
 def test_the_demo_lets_a_respondent_answer_and_submit_a_form(tmp_path: Path) -> None:
-    # Мои анкеты -> the 7th form (ВСОКО) -> "Нет" -> programme "Да" -> skip the comment -> send.
-    script = "/forms\n#7\n#3\n#1\n#2\n#4\n/forms\n"
+    # Мои анкеты -> ВСОКО (the 5th form of the monitoring) -> "Нет" -> programme "Да" -> skip the
+    # comment -> send; Мои анкеты again.
+    script = "/forms\n#5\n#3\n#1\n#2\n#4\n/forms\n"
 
     result = run_bot("demo", cwd=tmp_path, stdin=script)
 
@@ -151,31 +152,33 @@ def test_the_demo_lets_a_respondent_answer_and_submit_a_form(tmp_path: Path) -> 
     assert "Вопрос 1 из 7" in out
     assert "Проверьте ответы" in out
     assert "Анкета «Внутренняя система оценки качества образования (ВСОКО)» отправлена" in out
-    assert "✅ ВСОКО — демо: 1 полугодие: отправлена" in out
+    assert "сдано 1 из 6 анкет" in out  # the monitoring's heading
+    assert "    ✅ ВСОКО: отправлена" in out
 
 
 def test_the_demo_shows_a_reminder_arriving_once(tmp_path: Path) -> None:
-    result = run_bot("demo", cwd=tmp_path, stdin=":tick\n:tick\n#7\n")
+    result = run_bot("demo", cwd=tmp_path, stdin=":tick\n:tick\n#5\n")
 
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "(напоминаний отправлено: 7)" in out  # one per open form, for the demo respondent
+    # One per open monitoring for the demo respondent: seed 000's, of six forms, and three forms.
+    assert "(напоминаний отправлено: 4)" in out
     assert "(напоминаний отправлено: 0)" in out  # the second tick finds them all sent
-    assert out.count("Для СОШ № 5 открыто 7 анкет:") == 1  # in one message, with a button each
-    assert "[#7 Открыть: ВСОКО]" in out
+    assert out.count("Для СОШ № 5 открыто 9 анкет:") == 1  # in one message, with a button each
+    assert "[#5 Открыть: ВСОКО]" in out
     assert "Есть ли в школе положение о ВСОКО?" in out  # the reminder's button opened the form
 
 
 def test_the_demo_exports_what_a_respondent_answered(tmp_path: Path) -> None:
-    script = "/forms\n#7\n#3\n#1\n#2\n#4\n:as methodist\n/export\n#1\n"
+    script = "/forms\n#5\n#3\n#1\n#2\n#4\n:as methodist\n/export\n#4\n"
 
     result = run_bot("demo", cwd=tmp_path, stdin=script)
 
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "📎 ВСОКО" in out
+    assert "📎 Мониторинг выполнения программы" in out
     assert ".xlsx" in out
-    assert "Сдали 1 из" in out  # the respondent's submission is in it
+    assert "Анкет в мониторинге: 6. Сдали все анкеты 0 из 7." in out  # one form of six is in
 
 
 async def _open_a_campaign(url: str) -> int:
@@ -213,7 +216,7 @@ def test_export_from_the_command_line(tmp_path: Path) -> None:
     assert written.returncode == 0, written.stderr
     assert written.stdout.strip() == str(target)
     sheets = load_workbook(target, read_only=True).sheetnames
-    assert sheets[:3] == ["Сводка", "Ответы", "Итоги"]
+    assert sheets[:4] == ["Сводка", "По школам", "Ответы", "Итоги"]
     assert "Не сдали" in sheets
 
     unknown = run_bot("export", "--campaign", "999", cwd=tmp_path, DATABASE_URL=url)

@@ -7,6 +7,25 @@ NO_MUNICIPALITIES = (
 
 CHOOSE_MUNICIPALITY = "Новый мониторинг. Для какого муниципалитета?"
 CHOOSE_FORM = "Новый мониторинг. Какую анкету заполняют школы?"
+SEVERAL_FORMS = "Несколько анкет — один мониторинг"
+CHOOSE_FORMS = (
+    "Отметьте анкеты мониторинга и нажмите «Готово». Школы увидят их в порядке этого списка."
+)
+FORM_CHECKED = "✅ {form}"
+FORM_UNCHECKED = "▫️ {form}"
+FORMS_DONE = "Готово ({count})"
+PICK_AT_LEAST_ONE_FORM = "Отметьте хотя бы одну анкету."
+ASK_TITLE = (
+    "Как назвать мониторинг? Нажмите кнопку или напишите своё название (до {limit} знаков). "
+    "Без названия он будет называться «{untitled}»."
+)
+USUAL_TITLE = "Мониторинг выполнения программы повышения качества образования"
+NO_TITLE = "Без названия"
+TITLE_EMPTY = "Напишите название мониторинга или нажмите кнопку."
+TITLE_TOO_LONG = (
+    "Название мониторинга — не длиннее {limit} знаков, а в этом {length}. "
+    "Напишите короче или нажмите кнопку."
+)
 CHOOSE_RECURRENCE = "Как часто проводится мониторинг?"
 RECURRENCE_ONCE = "Однократно"
 RECURRENCE_LABELS = {
@@ -82,7 +101,8 @@ BAD_REMINDER_DAYS = "Нужны целые числа от 1 до 60 через 
 
 SUMMARY = (
     "<b>Проверьте мониторинг</b>\n"
-    "Анкета: {form}\n"
+    "{title}"
+    "{forms}\n"
     "Муниципалитет: {municipality}\n"
     "Период: {period}\n"
     "Повторяется: {recurrence}\n"
@@ -92,6 +112,10 @@ SUMMARY = (
     "Даты и время — {local}\n"
     "Напоминания: {reminders}"
 )
+SUMMARY_TITLE = "Название: {title}\n"
+SUMMARY_FORM = "Анкета: {form}"
+SUMMARY_FORMS = "Анкеты ({count}): {forms}"
+SUMMARY_FORM_NAME = "«{form}»"
 SUMMARY_OPENS_NOW = "сейчас"
 SUMMARY_OPENS_NOW_PERIOD = "сейчас (период начался {start}, это время уже прошло)"
 SUMMARY_OPENS_NOW_PASSED = "сейчас (указанное время {opens} уже прошло)"
@@ -99,15 +123,17 @@ CONFIRM = "✅ Открыть"
 CANCEL = "✖ Отмена"
 CANCELLED = "Мониторинг не открыт."
 OPENED = (
-    "Мониторинг открыт: «{form}», {period}. В нём {schools}, срок {deadline}. "
+    "Мониторинг открыт: «{title}»{forms}, {period}. В нём {schools}, срок {deadline}. "
     "Школы получат напоминание {when}. Ход сдачи — /status, изменить — /campaigns."
 )
+OPENED_FORMS = " ({forms})"  # several forms: "(3 анкеты)"
 OPENED_NOW = "сейчас"
 OPENED_LATER = "при открытии, {opens}"
 STALE_WIZARD = "Этот шаг уже пройден. Начните заново: /new_campaign"
 
 PROBLEMS = {
     "unknown_form": "Такой анкеты больше нет. Начните заново: /new_campaign",
+    "no_forms": "Не выбрано ни одной анкеты. Начните заново: /new_campaign",
     "no_schools": "Не выбрано ни одной школы.",
     "foreign_school": "Школа не из этого муниципалитета.",
     "deadline_passed": "Срок уже прошёл. Напишите дату в будущем.",

@@ -11,9 +11,12 @@ WHOLE_SCOPE = "Все школы ({count})"
 DISTRICT_BUTTON = "{district} ({count})"
 PREPARING = "Готовлю файл…"
 CAPTION = "{title}: {scope}. Сдали {done} из {total}{late}."
+CAPTION_MONITORING = (
+    "{title}: {scope}. Анкет в мониторинге: {forms}. Сдали все анкеты {done} из {total}{late}."
+)
 CAPTION_LATE = ", не сдали в срок: {late}"
 GONE = "Этого мониторинга больше нет в вашей зоне. Откройте /export заново."
-MIXED = "Эти мониторинги — разные анкеты; выберите одну."
+MIXED = "Это разные мониторинги (у них разные анкеты); выберите один."
 
 # /file CODE: a file a school uploaded as an answer (the export names the code).
 FILE_USAGE = "Пришлите код файла из выгрузки: /file КОД"

@@ -1,6 +1,6 @@
 """Texts of the questionnaire screens: the list of forms, questions, review, submission."""
 
-from texts.plurals import Forms, counted
+from texts.plurals import FORMS_GENITIVE, Forms, counted
 
 MY_FORMS_BUTTON = "📋 Мои анкеты"
 COMMAND_FORMS = "Мои анкеты"
@@ -63,3 +63,16 @@ CARRY_DONE = "Оставлено без изменений ответов: {coun
 def progress_line(answered: int, total: int) -> str:
     """ "отвечено 2 из 11 вопросов" in the list of forms."""
     return PROGRESS_LINE.format(answered=answered, total=counted(total, QUESTIONS_GENITIVE))
+
+
+# A monitoring of several forms without a title of its own.
+MONITORING_OF = "Мониторинг: {forms}"
+# Its heading in "Мои анкеты", above its forms (whose lines are indented under it).
+MONITORING_LINE = "📂 <b>{title}</b> — {period}{school}: сдано {done}, до {deadline}"
+MONITORING_ITEM = "    {line}"
+MONITORING_FORM_LINE = "{icon} {title}: {progress}"  # the period and deadline are the heading's
+
+
+def monitoring_done(done: int, total: int) -> str:
+    """ "3 из 5 анкет" for a monitoring's heading."""
+    return f"{done} из {counted(total, FORMS_GENITIVE)}"

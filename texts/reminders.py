@@ -40,3 +40,25 @@ ITEM_DEADLINE = "{item} — сегодня последний день, срок
 OPEN_FORM_BUTTON = "Открыть: {form}"
 OPEN_FORM_PERIOD_BUTTON = "Открыть: {form}, {period}"
 OPEN_FORM_SCHOOL_BUTTON = "Открыть: {form}, {period}, {school}"
+
+# A monitoring of several forms: named as such, with what the school has still to hand in.
+OPENING_MONITORING = "Открыт мониторинг «{title}» ({period}) для {school}. Срок — {deadline}."
+BEFORE_MONITORING = (
+    "Напоминание: до срока сдачи мониторинга «{title}» ({period}) за {school} осталось дней: "
+    "{days}. Срок — {deadline}."
+)
+DEADLINE_MONITORING = (
+    "Сегодня последний день: мониторинг «{title}» ({period}) за {school}, срок — {deadline}."
+)
+DIGEST_MONITORING = (
+    "Срок сдачи мониторинга «{title}» ({period}) прошёл {deadline}. Не сдали все анкеты "
+    "{late} из {total}: {schools}."
+)
+SUMMARY_MONITORING = (
+    "Итог по мониторингу «{title}» ({period}), срок {deadline}: сдали все анкеты {done} из "
+    "{total}. Не сдали: {schools}."
+)
+OWED_FORMS = "Ещё не сданы: {forms}."
+MONITORING_FORMS = "Анкеты мониторинга: {forms}."
+MONITORING_FORMS_LINE = "   анкеты: {forms}"
+OWED_FORMS_LINE = "   ещё не сданы: {forms}"

@@ -25,6 +25,15 @@ DETAIL_PROGRESS = "{answered}/{total}"
 DETAIL_NOT_STARTED = "не начата"
 DETAIL_RETURNED = "на доработке"
 DETAIL_ACCEPTED = "принята"
+# A monitoring of several forms: a school's line counts its forms; the drill-down lists them.
+DETAIL_FORMS = "сдано {done} из {total}"
+HEADER_FORMS = "\nАнкет в мониторинге: {count}. «Сдали» — школы, сдавшие все анкеты."
+DRILL_DOWN_BUTTON = "📋 По анкетам"
+DRILL_DOWN_HEADER = "<b>{title}</b> — по анкетам"
+DRILL_DOWN_LINE = "<b>{school}</b>: {forms}"
+DRILL_DOWN_FORM = "{icon} {form}"
+DRILL_DOWN_FORM_PROGRESS = "{icon} {form} {answered}/{total}"
+DRILL_DOWN_SEPARATOR = " · "
 
 NUDGE_BUTTON = "Напомнить: {school}"
 # "Remind all": before the deadline everyone who has not submitted, after it the late schools
@@ -55,6 +64,14 @@ NUDGE_REPORT_HEADER = "<b>Итог напоминаний</b>"
 NUDGE = (
     "Добрый день! Напоминаем: анкету «{title}» ({period}) за {school} нужно сдать до "
     "{deadline}. Она ещё не сдана — откройте её кнопкой ниже."
+)
+NUDGE_MONITORING = (
+    "Добрый день! Напоминаем: мониторинг «{title}» ({period}) за {school} нужно сдать до "
+    "{deadline}. Сданы ещё не все анкеты."
+)
+NUDGE_MONITORING_LATE = (
+    "Напоминание: срок сдачи мониторинга «{title}» ({period}) за {school} прошёл "
+    "({deadline}), а сданы ещё не все анкеты. Пожалуйста, заполните и отправьте их."
 )
 NUDGE_LATE = (
     "Напоминание: срок сдачи анкеты «{title}» ({period}) за {school} прошёл "

@@ -3,11 +3,12 @@
 Entry points:
 
 - ``list_exportable(database, catalog, actor) -> list[ExportChoice]``: the campaigns (open or
-  closed) with schools the actor may export, newest first, each with its form's short title,
-  period label, municipality and the number of schools in scope. ``campaigns_of_form(choices,
-  form_key)`` picks every period of one form (for a Динамика sheet).
+  closed) with schools the actor may export, newest first, each with its monitoring's short
+  title, period label, municipality and the number of schools in scope. ``campaigns_of_series(
+  choices, series)`` picks every period of one monitoring (for a Динамика sheet).
 - ``build_export(database, catalog, actor, *, campaign_ids, district_id=None, now) -> Export``:
-  the export of these campaigns, which must be rounds of one form (else ``MixedForms``). Access
+  the export of these campaigns, which must be rounds of one monitoring, i.e. of the same forms
+  (else ``MixedForms``). A monitoring of several forms has each form's export in ``parts``. Access
   goes through ``core.access`` (``Action.EXPORT``): methodists and administrators get
   every school of their municipality (or all), coordinators only their district or schools, and
   anyone else (a respondent) gets ``AccessDenied``, as does a campaign with no school in scope.
@@ -26,7 +27,7 @@ from core.export.build import (
     ExportChoice,
     MixedForms,
     build_export,
-    campaigns_of_form,
+    campaigns_of_series,
     export_filename,
     list_exportable,
 )
@@ -38,7 +39,7 @@ __all__ = [
     "ExportChoice",
     "MixedForms",
     "build_export",
-    "campaigns_of_form",
+    "campaigns_of_series",
     "district_counts",
     "export_filename",
     "list_exportable",

@@ -1,7 +1,9 @@
 """Counts, shares, number statistics and school lists per question, over submitted responses.
 
-Only responses with the status "submitted" or "accepted" are counted; a share is of the schools
-that answered the question (a question hidden by an earlier answer is not answered). A choice
+Only responses with the status "submitted" or "accepted" are counted; a share is of all the
+schools in the round (the reports given, submitted or not), as the orders count ("в 3 из 7
+школ"), so the schools with no answer (not submitted, or the question hidden or skipped) are
+``total - answered``, counted apart. A choice
 option whose question has a grades question shown for it (``grades`` after ``held: true``)
 lists each school with its grades: "СОШ № 5 (2–9 классы), 11 (5–9 классы)".
 """
@@ -34,9 +36,11 @@ def summarize(
     ``lists=False`` leaves the school lists and "other" texts empty: the dynamics show
     counts only, and the lists are most of the work.
     """
+    reports = list(reports)
+    total = len({report.school.id for report in reports})
     done = [report for report in reports if report.done]
     several_towns = len({report.school.municipality_id for report in done}) > 1
-    lister = _Lister(several_towns, enabled=lists)
+    lister = _Lister(several_towns, total, enabled=lists)
     found: list[QuestionSummary] = []
     for question in questions:
         answers = [
@@ -54,10 +58,12 @@ def summarize(
 
 
 class _Lister:
-    """Short lists of schools; by municipality when the export covers several."""
+    """Short lists of schools (by municipality when the export covers several), and the number of
+    schools in the round, which every share is of."""
 
-    def __init__(self, several_towns: bool, *, enabled: bool = True) -> None:
+    def __init__(self, several_towns: bool, total: int, *, enabled: bool = True) -> None:
         self.several_towns = several_towns
+        self.total = total
         self.enabled = enabled
 
     def __call__(
@@ -107,8 +113,8 @@ def _question(
     kind = question.type
     if kind in (QuestionType.YES_NO, QuestionType.SINGLE, QuestionType.MULTI):
         options = [
-            _option(question, option_key, option_label, answers, answered, siblings, lister)
-            for option_key, option_label in _choices(question)
+            _option(question, option_key, option_label, answers, siblings, lister)
+            for option_key, option_label in choices(question)
         ]
         others = [a for a in answers if isinstance(a.value, dict) and a.value.get("other")]
         texts = lister.texts(others) if others else ""
@@ -122,7 +128,6 @@ def _question(
                     f"grade:{grade}",
                     labels.GRADE.format(grade=grade),
                     [a for a in answers if grade in a.value],
-                    answered,
                     lister,
                 )
                 for grade in grades
@@ -141,14 +146,17 @@ def _replace(summary: QuestionSummary, **changes: Any) -> QuestionSummary:
     return replace(summary, **changes)
 
 
-def _choices(question: Question) -> list[tuple[str, str]]:
+def choices(question: Question) -> list[tuple[str, str]]:
+    """(key, label) of each answer a choice or yes/no question counts: its options, then
+    "other" when it has one; "yes" and "no"."""
     if question.type is QuestionType.YES_NO:
         return [("yes", labels.YES), ("no", labels.NO)]
     found = [(option.id, option.label) for option in question.options]
     return [*found, ("other", labels.OTHER)] if question.other else found
 
 
-def _chosen(question: Question, option_key: str, value: Any) -> bool:
+def is_chosen(question: Question, option_key: str, value: Any) -> bool:
+    """Whether the stored answer ``value`` picks this option (a key of ``choices``)."""
     if question.type is QuestionType.YES_NO:
         return bool(value) is (option_key == "yes")
     selected = value.get("selected") if isinstance(value, dict) else None
@@ -166,10 +174,11 @@ def _sample_value(question: Question, option_key: str) -> Any:
     return {"selected": option_key}
 
 
-def _grades_for(
+def grades_for(
     question: Question, option_key: str, siblings: Sequence[Question]
 ) -> Question | None:
-    """The grades question this option shows (its conditions name only this question)."""
+    """The grades question this option shows (its conditions name only this question), among the
+    questions asked with it (``siblings``)."""
     sample = {question.id: _sample_value(question, option_key)}
     return next(
         (
@@ -189,12 +198,11 @@ def _option(
     option_key: str,
     option_label: str,
     answers: list[_Answer],
-    answered: int,
     siblings: Sequence[Question],
     lister: _Lister,
 ) -> OptionCount:
-    chosen = [a for a in answers if _chosen(question, option_key, a.value)]
-    grades = _grades_for(question, option_key, siblings)
+    chosen = [a for a in answers if is_chosen(question, option_key, a.value)]
+    grades = grades_for(question, option_key, siblings)
     note = None
     if grades is not None:
         grades_id = grades.id
@@ -203,19 +211,18 @@ def _option(
             value = answer.report.answers.get(grades_id)
             return grades_note(int(g) for g in value) if isinstance(value, list) else ""
 
-    return _counted(option_key, option_label, chosen, answered, lister, note)
+    return _counted(option_key, option_label, chosen, lister, note)
 
 
 def _counted(
     key: str,
     label: str,
     chosen: list[_Answer],
-    answered: int,
     lister: _Lister,
     note: Callable[[_Answer], str] | None = None,
 ) -> OptionCount:
     count = len({a.report.school.id for a in chosen})
-    share = round(count / answered, 6) if answered else None
+    share = round(count / lister.total, 6) if lister.total else None
     return OptionCount(key, label, count, share, lister(chosen, note))
 
 

@@ -17,7 +17,6 @@ from core.actors import Actor
 from core.directory import Directory, load_directory, natural_key
 from core.export import labels
 from core.export.aggregate import summarize
-from core.export.layout import layout
 from core.export.model import (
     DONE,
     AreaSummary,
@@ -28,10 +27,11 @@ from core.export.model import (
     SchoolReport,
     Timeliness,
 )
+from core.export.monitoring import monitoring_sheets, single_form_sheets
 from core.export.rollups import areas_of, dynamics_of
 from core.forms.engine import effective_answers
 from core.forms.models import FormDefinition, Question
-from core.questionnaires import FormCatalog
+from core.questionnaires import FormCatalog, monitoring_title
 from storage import Database
 from storage.directory import School
 from storage.exports import (
@@ -52,7 +52,7 @@ from storage.responses import Status
 
 
 class MixedForms(ValueError):
-    """The chosen campaigns are not all rounds of the same form."""
+    """The chosen campaigns are not all rounds of the same monitoring (the same forms)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +60,8 @@ class ExportChoice:
     """A campaign the actor may export, as a chat button would describe it."""
 
     campaign_id: int
-    form_key: str
-    form_title: str  # the short title
+    series: str  # rounds of the same forms share it (ExportCampaign.series)
+    form_title: str  # the one form's short title, or the monitoring's title
     period_label: str
     municipality: str
     opens_at: datetime
@@ -86,12 +86,11 @@ async def list_exportable(
         found = await campaigns_of_schools(conn, [school.id for school in schools])
     choices = []
     for campaign, count in found:
-        form = await catalog.definition(database, campaign.form_id)
         choices.append(
             ExportChoice(
                 campaign_id=campaign.id,
-                form_key=campaign.form_key,
-                form_title=form.short_title,
+                series=campaign.series,
+                form_title=await _short_title(database, catalog, campaign),
                 period_label=campaign.period_label,
                 municipality=directory.municipalities[campaign.municipality_id].name,
                 opens_at=campaign.opens_at,
@@ -104,9 +103,16 @@ async def list_exportable(
     return choices
 
 
-def campaigns_of_form(choices: Sequence[ExportChoice], form_key: str) -> list[int]:
-    """The campaigns of one form among the choices: all its periods, for a Динамика sheet."""
-    return [choice.campaign_id for choice in choices if choice.form_key == form_key]
+async def _short_title(database: Database, catalog: FormCatalog, campaign: ExportCampaign) -> str:
+    form_ids = [form.form_id for form in campaign.forms]
+    if len(form_ids) == 1 and not campaign.title:
+        return (await catalog.definition(database, form_ids[0])).short_title
+    return await monitoring_title(database, catalog, campaign.title, form_ids)
+
+
+def campaigns_of_series(choices: Sequence[ExportChoice], series: str) -> list[int]:
+    """The rounds of one monitoring among the choices: all its periods, for a Динамика sheet."""
+    return [choice.campaign_id for choice in choices if choice.series == series]
 
 
 async def build_export(
@@ -118,10 +124,12 @@ async def build_export(
     district_id: int | None = None,
     now: datetime,
 ) -> Export:
-    """The export of these campaigns (rounds of one form) for the schools in the actor's scope.
+    """The export of these campaigns (rounds of one monitoring) for the schools in the actor's
+    scope: a monitoring of one form as that form's sheets, of several as the monitoring's sheets
+    (Сводка, По школам, Итоги across the forms, then each form's answers).
 
     Raises ``AccessDenied`` when the actor may not export, a campaign is unknown or has no school
-    in scope (or in the district), and ``MixedForms`` when the campaigns are of several forms.
+    in scope (or in the district), and ``MixedForms`` when the campaigns have different forms.
     """
     if not allows_somewhere(actor, Action.EXPORT) or not campaign_ids:
         raise AccessDenied(Action.EXPORT)
@@ -130,8 +138,8 @@ async def build_export(
         campaigns = await export_campaigns(conn, campaign_ids)
         if len(campaigns) != len(set(campaign_ids)):
             raise AccessDenied(Action.EXPORT)
-        if len({campaign.form_key for campaign in campaigns}) > 1:
-            raise MixedForms(sorted({campaign.form_key for campaign in campaigns}))
+        if len({campaign.series for campaign in campaigns}) > 1:
+            raise MixedForms(sorted({campaign.series for campaign in campaigns}))
         ids = [campaign.id for campaign in campaigns]
         members = await campaign_school_ids(conn, ids)
         if not all(_in_scope(actor, directory, members[c.id], None) for c in campaigns):
@@ -158,66 +166,135 @@ async def build_export(
         names = await user_names(conn, sorted(answerers))
         contacts = await respondent_contacts(conn, ids, only)
 
+    form_ids = {form.form_id for c in campaigns for form in c.forms} | {
+        r.form_id for r in responses
+    }
     forms = {
         form_id: await catalog.definition(database, form_id)
-        for form_id in sorted(
-            {c.form_id for c in campaigns} | {r.form_id for r in responses}, reverse=True
-        )
+        for form_id in sorted(form_ids, reverse=True)
     }
-    newest = forms[campaigns[-1].form_id]
+    loaded = _Loaded(
+        campaigns=campaigns,
+        scope=scope,
+        members=members,
+        district_id=district_id,
+        directory=directory,
+        responses=responses,
+        answers=answers,
+        names=names,
+        contacts=contacts,
+        forms=forms,
+        now=now,
+    )
+    parts = [_form_export(loaded, form.key) for form in campaigns[-1].forms]
+    title = await _short_title(database, catalog, campaigns[-1])
+    full_title = await monitoring_title(
+        database, catalog, campaigns[-1].title, [form.form_id for form in campaigns[-1].forms]
+    )
+    # Seconds of pure Python at regional scale: off the event loop, so other chats go on.
+    return await asyncio.to_thread(_assembled, parts, title, full_title)
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """What the database gave for an export, shared by the export of each form."""
+
+    campaigns: list[ExportCampaign]
+    scope: dict[int, list[School]]
+    members: dict[int, list[int]]
+    district_id: int | None
+    directory: Directory
+    responses: list[ExportResponse]
+    answers: dict[int, ResponseAnswers]
+    names: dict[int, str]
+    contacts: list[RespondentContact]
+    forms: dict[int, FormDefinition]
+    now: datetime
+
+
+def _form_export(loaded: _Loaded, form_key: str) -> Export:
+    """The facts of one form of the monitoring: its schools' responses over the periods."""
+    campaigns, directory = loaded.campaigns, loaded.directory
+    responses = [r for r in loaded.responses if r.form_key == form_key]
+    versions = {
+        form.form_id for campaign in campaigns for form in campaign.forms if form.key == form_key
+    } | {response.form_id for response in responses}
+    forms = {form_id: loaded.forms[form_id] for form_id in sorted(versions, reverse=True)}
+    newest_campaign = campaigns[-1].form(form_key)
+    assert newest_campaign is not None
+    newest = forms[newest_campaign.form_id]
     questions = _merged_questions([newest, *forms.values()])
     periods = _periods(campaigns)
     period_of = {cid: index for index, period in enumerate(periods) for cid in period.campaign_ids}
     by_key = {(r.campaign_id, r.school_id): r for r in responses}
     contacts_of: dict[int, list[RespondentContact]] = defaultdict(list)
-    for contact in contacts:
+    for contact in loaded.contacts:
         contacts_of[contact.school_id].append(contact)
-
     reports = [
         _report(
             campaign,
+            form_key,
             school,
             period_of[campaign.id],
             directory,
             by_key.get((campaign.id, school.id)),
-            answers,
-            names,
+            loaded.answers,
+            loaded.names,
             contacts_of[school.id],
             forms,
-            now,
+            loaded.now,
         )
         for campaign in campaigns
-        for school in scope[campaign.id]
+        for school in loaded.scope[campaign.id]
     ]
     reports.sort(key=_report_order)
     first_town = directory.municipalities[campaigns[0].municipality_id]
-    facts = Export(
+    return Export(
         form_key=newest.id,
         form_title=newest.title,
         short_title=newest.short_title,
         questions=tuple(questions),
         periods=tuple(periods),
-        scope=_scope_label(directory, campaigns, scope, members, district_id),
-        generated_at=now.astimezone(ZoneInfo(first_town.timezone)),
+        scope=_scope_label(directory, campaigns, loaded.scope, loaded.members, loaded.district_id),
+        generated_at=loaded.now.astimezone(ZoneInfo(first_town.timezone)),
         reports=tuple(reports),
         summary=(),
         areas=(),
         dynamics=(),
         sheets=(),
     )
-    # Seconds of pure Python at regional scale: off the event loop, so other chats go on.
-    return await asyncio.to_thread(_with_aggregates, facts)
+
+
+def _assembled(facts: Sequence[Export], title: str, full_title: str) -> Export:
+    """Each form's aggregates, and the workbook's sheets: a one-form monitoring's as ever (with
+    По школам and the findings), several forms' as the monitoring's."""
+    parts = [_with_aggregates(part) for part in facts]
+    if len(parts) == 1:
+        part = parts[0]
+        return replace(part, sheets=tuple(single_form_sheets(part)))
+    first = parts[0]
+    return replace(
+        first,
+        form_key="+".join(part.form_key for part in parts),
+        form_title=full_title,
+        short_title=title,
+        questions=(),
+        summary=(),
+        areas=(),
+        dynamics=(),
+        sheets=tuple(monitoring_sheets(parts, full_title)),
+        parts=tuple(parts),
+    )
 
 
 def _with_aggregates(facts: Export) -> Export:
-    """The aggregates of the facts, and the sheets they are laid out in."""
+    """The aggregates of the facts (the sheets are laid out from them afterwards)."""
     questions, reports = list(facts.questions), list(facts.reports)
     latest = facts.latest_reports()
     summary = summarize(questions, latest)
     areas: list[AreaSummary] = areas_of(questions, latest)
     dynamics: list[DynamicsRow] = dynamics_of(questions, reports, len(facts.periods))
-    export = replace(facts, summary=tuple(summary), areas=tuple(areas), dynamics=tuple(dynamics))
-    return replace(export, sheets=tuple(layout(export)))
+    return replace(facts, summary=tuple(summary), areas=tuple(areas), dynamics=tuple(dynamics))
 
 
 def _in_scope(
@@ -251,6 +328,7 @@ def _periods(campaigns: Sequence[ExportCampaign]) -> list[Period]:
 
 def _report(
     campaign: ExportCampaign,
+    form_key: str,
     school: School,
     period: int,
     directory: Directory,
@@ -264,7 +342,13 @@ def _report(
     municipality = directory.municipalities[school.municipality_id]
     status = Status.NOT_STARTED if response is None else Status(response.status)
     stored = answers.get(response.id) if response is not None else None
-    form = forms[campaign.form_id if response is None else response.form_id]
+    campaign_form = campaign.form(form_key)
+    if response is not None:
+        form = forms[response.form_id]
+    elif campaign_form is not None:
+        form = forms[campaign_form.form_id]
+    else:  # an older round without this form: nothing asked, nothing answered
+        form = forms[max(forms)]
     first = None if response is None else response.first_submitted_at or response.submitted_at
     deadline = campaign.deadline_at
     done = status in DONE

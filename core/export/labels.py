@@ -83,6 +83,8 @@ QUESTION = "Вопрос"
 INDICATOR = "Вариант / показатель"
 SCHOOLS_COUNT = "Школ"
 SHARE = "Доля"
+SHARE_OF_ALL = "Доля от всех школ"  # of every school in the round, not only those who answered
+NO_ANSWER_COUNT = "Нет ответа, школ"
 VALUE = "Значение"
 SCHOOL_LIST = "Школы"
 OTHER_TEXTS = "Пояснения («другое»)"
@@ -104,7 +106,7 @@ GROUP_QUESTION = "{group} — {question}"
 # --- Динамика ---
 CHANGE = "Изменение"
 CHANGE_NOTE = "последний период к предыдущему"
-SHARE_INDICATOR = "{option}: доля школ, %"
+SHARE_INDICATOR = "{option}: доля от всех школ, %"
 COMPLETION_SHARE = "Доля сдавших, %"
 
 # --- Не сдали ---
@@ -120,7 +122,8 @@ CHART_COMPLETION = "Сдача анкеты по округам"
 CHART_SUBMITTED = "Сдали"
 CHART_NOT_SUBMITTED = "Не сдали"
 CATEGORY = "Категория"
-CHART_SHARE = "Доля школ"
+CHART_SHARE = "Доля от всех школ"
+CHART_NO_ANSWER = "Нет ответа"
 
 # --- Длинные тексты ---
 LONG_SHEET = "Лист"
@@ -131,7 +134,48 @@ CONTINUED = " … [полный текст: лист «Длинные текст
 FILE_NAME = "{title} — {period} — {day}.xlsx"
 FILE_PERIODS = "{first} … {last}"
 
+# --- a monitoring (several forms): По школам, Итоги ---
+OOO_PREFIX = "ООУ №"  # общеобразовательное учреждение: the orders' "в ООУ № 5, 11, 28"
+BY_SCHOOL = "По школам"
+FORMS = "Анкеты"
+FORM_OR_QUESTION = "Анкета / вопрос"
+ANSWER = "Ответ"
+SCHOOL_FORMS_DONE = "сдано {done} из {total} {forms}"
+FORMS_GENITIVE = ("анкеты", "анкет", "анкет")  # "из 1 анкеты", "из 5 анкет"
+FORM_STATUSES = {
+    Status.NOT_STARTED: "не сдана",
+    Status.DRAFT: "черновик, не сдана",
+    Status.SUBMITTED: "сдана",
+    Status.RETURNED: "на доработке, не сдана",
+    Status.ACCEPTED: "принята",
+}
+SUBMITTED_LATE = "{status}, с опозданием"
+NO_ITEMS = "нет"
+OTHER_ANSWER = "другое: {text}"
+ITEM_LINE = "{number}) {text}"
+FINDINGS_FORM = "Анкета"
+FINDINGS_ANSWER = "Ответ"
+WITH_ANSWER = "Школы с этим ответом"
+WITHOUT_ANSWER = "Ответили иначе"
+NO_ANSWER = "Нет ответа (не сдали анкету или не ответили)"
+MONITORING_SCHOOLS = "Школ в мониторинге"
+FORM_SUBMITTED = "Сдали «{form}»"
+QUESTION_KEY = "код вопроса"
+OPTION_KEY = "код ответа"
+
 
 def grades_note(text: str, count: int) -> str:
     """ "2–9 классы", "9 класс": grades as the orders write them after a school."""
     return f"{text} {'класс' if count == 1 else 'классы'}"
+
+
+# A monitoring of several forms
+MONITORING = "Мониторинг"
+FORMS_LIST = "Анкеты"
+FORMS_DONE = "Сдано анкет"
+ALL_FORMS_DONE = "Сдали все анкеты"
+SOME_FORMS_MISSING = "Не сдали хотя бы одну анкету"
+FORM_DONE = "Сдали «{form}»"
+FORMS_MISSING = "Не сданы анкеты"
+CHART_FORMS_COMPLETION = "Сдали анкеты мониторинга"
+FINDINGS_ONE_FORM = "Есть и нет"  # a one-form monitoring's findings, beside its Итоги

@@ -253,13 +253,26 @@ def summary_rows(
 
 
 def totals_sheet(export: Export) -> Sheet:
+    """One row per option or statistic. A share is of all the schools of the round; the schools
+    with no answer to the question (not submitted, or the question not answered) stand apart."""
     latest = export.latest_reports()
     counted = sum(report.done for report in latest)
+    total = len({report.school.id for report in latest})
     rows: list[list[CellValue]] = []
     for summary in export.summary:
         for indicator, count, share, value, schools, texts in summary_rows(summary):
+            no_answer = None if count is None else total - summary.answered
             rows.append(
-                [summary.label, indicator, count, share, value, schools or None, texts or None]
+                [
+                    summary.label,
+                    indicator,
+                    count,
+                    share,
+                    no_answer,
+                    value,
+                    schools or None,
+                    texts or None,
+                ]
             )
     return Sheet(
         title=labels.TOTALS,
@@ -267,7 +280,8 @@ def totals_sheet(export: Export) -> Sheet:
             Column(labels.QUESTION, width=50),
             Column(labels.INDICATOR, width=30),
             Column(labels.SCHOOLS_COUNT, format=Format.INTEGER, width=8),
-            Column(labels.SHARE, format=Format.SHARE, width=8),
+            Column(labels.SHARE_OF_ALL, format=Format.SHARE, width=10),
+            Column(labels.NO_ANSWER_COUNT, format=Format.INTEGER, width=10),
             Column(labels.VALUE, format=Format.NUMBER, width=12),
             Column(labels.SCHOOL_LIST, width=LIST_WIDTH),
             Column(labels.OTHER_TEXTS, width=40),
@@ -292,7 +306,7 @@ def districts_sheet(export: Export) -> Sheet:
     columns = [Column(labels.QUESTION, width=40), Column(labels.INDICATOR, width=30)]
     for area in areas:
         columns.append(Column(area.name, labels.COUNT_OR_VALUE, Format.NUMBER, 14))
-        columns.append(Column(area.name, labels.SHARE, Format.SHARE, 9))
+        columns.append(Column(area.name, labels.SHARE_OF_ALL, Format.SHARE, 10))
     rows: list[list[CellValue]] = [
         [labels.COMPLETION, labels.COMPLETION_TOTAL, *_pairs(areas, lambda a: (a.total, None))],
         [
@@ -421,8 +435,9 @@ def _lines(parts: Any) -> str | None:
 
 def charts_sheet(export: Export) -> Sheet:
     """Small tables the charts read: completion per district, then the shares per option of the
-    main choice questions (a pie for a single choice, whose shares add up to 100 %; bars for a
-    multiple choice, whose shares do not)."""
+    main choice questions, of all schools, with the schools with no answer as a share of their
+    own (a pie for a single choice, whose shares add up to 100 %; bars for a multiple choice,
+    whose shares do not)."""
     columns = [
         Column(labels.CATEGORY, width=40),
         Column(labels.CHART_SUBMITTED, format=Format.INTEGER, width=10),
@@ -445,10 +460,13 @@ def charts_sheet(export: Export) -> Sheet:
         for s in export.summary
         if s.type in (QuestionType.SINGLE, QuestionType.MULTI) and "." not in s.key and s.answered
     ]
+    total = len({report.school.id for report in export.latest_reports()})
     for summary in choices[:MAX_CHOICE_CHARTS]:
         rows.append([summary.label, None, None, None])
         first = len(rows)
         rows += [[option.label, None, None, option.share] for option in summary.options]
+        no_answer = round((total - summary.answered) / total, 6) if total else None
+        rows.append([labels.CHART_NO_ANSWER, None, None, no_answer])
         kind = ChartKind.PIE if summary.type is QuestionType.SINGLE else ChartKind.BAR
         charts.append(Chart(kind, summary.label, first, len(rows) - 1, 0, (3,), share=True))
         rows.append([None, None, None, None])

@@ -75,7 +75,7 @@ class OptionCount:
     key: str  # an option id, "other", "yes"/"no", or "grade:N"
     label: str
     count: int
-    share: float | None  # of the schools that answered the question
+    share: float | None  # of all the schools in the round (or area), answered or not
     schools: str  # the short list: "СОШ № 5, 11; ООШ № 38"
 
 
@@ -142,6 +142,9 @@ class Export:
     areas: tuple[AreaSummary, ...]  # the latest period: districts, then municipalities
     dynamics: tuple[DynamicsRow, ...]  # empty for a single period
     sheets: tuple[Sheet, ...]
+    # A monitoring of several forms: each form's export (the fields above then describe the
+    # monitoring: its title, periods, scope and reports of its first form for the status).
+    parts: tuple["Export", ...] = ()
 
     @property
     def latest(self) -> Period:
@@ -150,3 +153,17 @@ class Export:
     def latest_reports(self) -> list[SchoolReport]:
         last = len(self.periods) - 1
         return [report for report in self.reports if report.period == last]
+
+    def latest_counts(self) -> tuple[int, int, int]:
+        """Schools of the latest period: that handed in every form, that were late with any, and
+        all of them."""
+        parts = self.parts or (self,)
+        schools = {report.school.id for report in parts[0].latest_reports()}
+        done, late = set(schools), set()
+        for part in parts:
+            for report in part.latest_reports():
+                if not report.done:
+                    done.discard(report.school.id)
+                if report.timeliness in (Timeliness.LATE, Timeliness.OVERDUE):
+                    late.add(report.school.id)
+        return len(done), len(late), len(schools)

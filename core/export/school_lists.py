@@ -4,6 +4,11 @@ Numbered schools are grouped by their type ("СОШ №", "ООШ №"), numbers
 before another when its first number is lower (so "СОШ № 5, 11; ООШ № 38"). Schools without a
 number ("Мирненская СОШ") follow, by name. A note (the grades, for instance) follows its school:
 "СОШ № 5 (2–9 классы), 11 (5–9 классы)".
+
+``ooo_list`` writes the orders' generic form instead: every numbered school under "ООУ №"
+(общеобразовательное учреждение), numbers ascending, then the unnumbered ones by name:
+"ООУ № 5, 11, 28; МБОУ «Александровская СОШ»". It relies on numbers being unique within the
+list, as they are within a municipality.
 """
 
 import re
@@ -42,6 +47,25 @@ def school_list(entries: Iterable[Listed]) -> str:
     for prefix, members in sorted(groups.items(), key=lambda item: (min(item[1])[0], item[0])):
         numbers = [_noted(str(number), note) for number, note in sorted(members)]
         parts.append(f"{prefix} {', '.join(numbers)}")
+    for entry in sorted(named, key=lambda e: natural_key(e.short_name)):
+        parts.append(_noted(entry.short_name, entry.note))
+    return "; ".join(parts)
+
+
+def ooo_list(short_names: Iterable[str | Listed]) -> str:
+    numbered: list[tuple[int, str]] = []
+    named: list[Listed] = []
+    for entry in short_names:
+        listed = entry if isinstance(entry, Listed) else Listed(entry)
+        match = _NUMBERED.match(listed.short_name.strip())
+        if match is None:
+            named.append(listed)
+        else:
+            numbered.append((int(match["number"]), listed.note))
+    parts: list[str] = []
+    if numbered:
+        numbers = ", ".join(_noted(str(number), note) for number, note in sorted(numbered))
+        parts.append(f"{labels.OOO_PREFIX} {numbers}")
     for entry in sorted(named, key=lambda e: natural_key(e.short_name)):
         parts.append(_noted(entry.short_name, entry.note))
     return "; ".join(parts)

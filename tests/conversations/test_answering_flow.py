@@ -35,7 +35,7 @@ async def town(harness: BotHarness) -> Town:
 async def open_round(harness: BotHarness, town: Town, key: str, period: str, *, days: int) -> None:
     now = harness.clock()
     plan = CampaignPlan(
-        form_key=key,
+        form_keys=(key,),
         municipality_id=town.municipality.id,
         period_label=period,
         opens_at=now,

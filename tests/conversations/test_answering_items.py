@@ -39,7 +39,7 @@ async def start(harness: BotHarness, town: Town, key: str) -> tuple[FakeUser, in
     """Open a round of form ``key`` for the school; the teacher opens it. (teacher, response)"""
     now = harness.clock()
     plan = CampaignPlan(
-        form_key=key,
+        form_keys=(key,),
         municipality_id=town.municipality.id,
         period_label="1 полугодие",
         opens_at=now,
@@ -243,6 +243,7 @@ async def test_back_to_a_typed_answer_can_keep_it(harness: BotHarness, town: Tow
     assert [h.value for h in history] == [24]
 
     await press(teacher, harness, form_texts.NO)
+    await press(teacher, harness, form_texts.NO)  # no extracurricular courses either
     await press(teacher, harness, form_texts.SKIP)
     review = await last(teacher, harness)
     assert "Проверьте ответы" in text_of(review)
@@ -301,25 +302,25 @@ async def test_the_count_does_not_jump_and_says_when_an_answer_changes_it(
 ) -> None:
     teacher, _ = await start(harness, town, "extra_classes")
     first = await last(teacher, harness)
-    assert text_of(first).startswith("Вопрос 1 из 10\n")
+    assert text_of(first).startswith("Вопрос 1 из 11\n")
     second = await send(teacher, harness, "24")
-    assert text_of(second).startswith("Вопрос 2 из 10\n")
+    assert text_of(second).startswith("Вопрос 2 из 11\n")
     third = await press(teacher, harness, form_texts.YES)  # the branch counted: no change
-    assert text_of(third).startswith("Вопрос 3 из 10\n")
+    assert text_of(third).startswith("Вопрос 3 из 11\n")
 
     await press(teacher, harness, form_texts.BACK)
     fewer = await press(teacher, harness, form_texts.NO)
-    assert text_of(fewer).startswith("Вопрос 3 из 3 — после вашего ответа вопросов стало меньше\n")
+    assert text_of(fewer).startswith("Вопрос 3 из 4 — после вашего ответа вопросов стало меньше\n")
     back = await press(teacher, harness, form_texts.BACK)
-    assert text_of(back).startswith("Вопрос 2 из 3\n")
+    assert text_of(back).startswith("Вопрос 2 из 4\n")
     more = await press(teacher, harness, form_texts.YES)
-    assert text_of(more).startswith("Вопрос 3 из 10 — после вашего ответа вопросов стало больше\n")
+    assert text_of(more).startswith("Вопрос 3 из 11 — после вашего ответа вопросов стало больше\n")
     following = await send(teacher, harness, "5-9")
-    assert text_of(following).startswith("Вопрос 4 из 10\n")  # said once, then plain again
+    assert text_of(following).startswith("Вопрос 4 из 11\n")  # said once, then plain again
 
     await teacher.send("/forms")
     listing = await last(teacher, harness)
-    assert "1 полугодие: отвечено 3 из 10 вопросов, до " in text_of(listing)
+    assert "1 полугодие: отвечено 3 из 11 вопросов, до " in text_of(listing)
 
 
 async def test_text_typed_on_the_list_shows_the_list_again_with_its_buttons(
@@ -396,7 +397,7 @@ async def test_a_meaningless_other_text_is_asked_again_not_a_loop(
 async def test_reopening_the_form_drops_a_half_given_other(harness: BotHarness, town: Town) -> None:
     now = harness.clock()
     plan = CampaignPlan(
-        form_key="vpr",
+        form_keys=("vpr",),
         municipality_id=town.municipality.id,
         period_label="1 полугодие",
         opens_at=now,

@@ -4,10 +4,13 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select
 
 from bot.handlers.campaigns.callbacks import CampaignAction, CloseCampaign, ManageCampaign
-from botapi_emulator import FakeUser
+from bot.handlers.campaigns.states import CampaignWizard
+from bot.handlers.campaigns.wizard import CampaignDraft
+from botapi_emulator import BotMessage, FakeUser
 from core.actors import Actor
 from core.campaigns import CampaignPlan, close_early, open_campaign
 from core.reminders import run_tick
@@ -20,6 +23,7 @@ from storage.types import utcnow
 from tests.factories import Town, make_person, make_town
 from tests.harness import BotHarness
 from texts import campaigns as texts
+from texts import common as common_texts
 from texts import people as people_texts
 
 METHODIST, OTHER_METHODIST, TEACHER, FAR_TEACHER = 501, 502, 503, 504
@@ -252,7 +256,7 @@ async def opened(harness: BotHarness, towns: tuple[Town, Town]) -> Campaign:
     town, _ = towns
     now = utcnow()
     plan = CampaignPlan(
-        form_key="vsoko",
+        form_keys=("vsoko",),
         municipality_id=town.municipality.id,
         period_label="2 четверть 2026/27",
         opens_at=now,
@@ -420,7 +424,7 @@ async def test_many_open_rounds_page_in_place(
     organiser = Actor(telegram_id=0, user=None, bootstrap_admin=True)
     for number in range(23):
         plan = CampaignPlan(
-            form_key="vsoko",
+            form_keys=("vsoko",),
             municipality_id=town.municipality.id,
             period_label=f"Раунд {number + 1:02d}",
             opens_at=now,
@@ -650,3 +654,203 @@ async def test_a_round_closed_before_done_is_said_even_after_the_button_was_answ
     await harness.settle()
     # "Готово" was answered before the refusal: the refusal comes as a message, not silence.
     assert harness.emulator.messages(METHODIST)[-1].plain_text == texts.PROBLEMS["closed"]
+
+
+# --- a monitoring of several forms ------------------------------------------------------------
+
+
+async def _several_forms(methodist: FakeUser) -> BotMessage:
+    """/new_campaign → "Несколько анкет": the message with a toggle per form."""
+    await methodist.send("/new_campaign")
+    forms = await methodist.next_message()
+    assert forms.button_texts[-1] == texts.SEVERAL_FORMS  # after the one-tap forms
+    await methodist.press(texts.SEVERAL_FORMS, message=forms)
+    ticking = await methodist.next_message()
+    assert ticking.plain_text == texts.CHOOSE_FORMS
+    assert (forms.plain_text or "").endswith(f"→ {texts.SEVERAL_FORMS}")
+    return ticking
+
+
+async def _toggle(harness: BotHarness, methodist: FakeUser, ticking: BotMessage, key: str) -> None:
+    form = harness.catalog.current[key].short_title
+    ticked = texts.FORM_CHECKED.format(form=form)
+    label = ticked if ticked in ticking.button_texts else texts.FORM_UNCHECKED.format(form=form)
+    await methodist.press(label, message=ticking)
+    await harness.settle()
+
+
+async def _up_to_the_summary(harness: BotHarness, methodist: FakeUser) -> str:
+    """From the recurrence question on, as for a monitoring of one form: the summary's text."""
+    for label in (texts.RECURRENCE_ONCE, "декабрь 2026", "Все школы (5)", texts.OPEN_NOW):
+        await methodist.press(label)
+        await harness.settle()
+    await methodist.send("20.12.2026")
+    await harness.settle()
+    await methodist.press(texts.REMINDERS_DEFAULT)
+    await harness.settle()
+    summary = methodist.last_message()
+    assert summary is not None
+    return summary.plain_text or ""
+
+
+async def _confirmed(harness: BotHarness, methodist: FakeUser) -> str:
+    await methodist.press(texts.CONFIRM)
+    await harness.settle()
+    opened = methodist.last_message()
+    assert opened is not None
+    return opened.plain_text or ""
+
+
+async def test_a_methodist_opens_a_monitoring_of_three_forms_with_a_typed_title(
+    harness: BotHarness, towns: tuple[Town, Town]
+) -> None:
+    harness.clock.set(NOON)
+    catalog = harness.catalog.current
+    methodist = harness.user(METHODIST)
+    ticking = await _several_forms(methodist)
+    assert ticking.button_texts == [
+        *(texts.FORM_UNCHECKED.format(form=form.short_title) for form in catalog.values()),
+        texts.FORMS_DONE.format(count=0),
+    ]
+    for key in ("vsoko", "parents", "vpr"):  # not in the catalog's order
+        await _toggle(harness, methodist, ticking, key)
+    assert texts.FORM_CHECKED.format(form=catalog["vsoko"].short_title) in ticking.button_texts
+    assert ticking.button_texts[-1] == texts.FORMS_DONE.format(count=3)
+    chosen = [key for key in catalog if key in ("vsoko", "parents", "vpr")]  # the catalog's order
+    await methodist.press(texts.FORMS_DONE.format(count=3), message=ticking)
+    asked = await methodist.next_message()
+    shorts = ", ".join(catalog[key].short_title for key in chosen)
+    assert (ticking.plain_text or "").endswith(f"→ {shorts}")
+    assert asked.plain_text == texts.ASK_TITLE.format(limit=200, untitled=f"Мониторинг: {shorts}")
+    assert asked.button_texts == [texts.USUAL_TITLE, texts.NO_TITLE]
+
+    await methodist.send("Ш" * 201)
+    assert await _text_of_next(methodist) == texts.TITLE_TOO_LONG.format(limit=200, length=201)
+    await methodist.send("  Программа   ШНОР, 2026  ")  # a second chance; spaces tidied
+    assert await _text_of_next(methodist) == texts.CHOOSE_RECURRENCE
+
+    summary = await _up_to_the_summary(harness, methodist)
+    titles = ", ".join(f"«{catalog[key].title}»" for key in chosen)
+    assert "Название: Программа ШНОР, 2026\n" in summary
+    assert f"Анкеты (3): {titles}\n" in summary
+    opened = await _confirmed(harness, methodist)
+    assert opened.startswith("Мониторинг открыт: «Программа ШНОР, 2026» (3 анкеты), декабрь 2026.")
+    assert "В нём 5 школ" in opened
+
+    [campaign] = await _campaigns(harness)
+    assert campaign.form_keys == tuple(chosen)
+    assert campaign.title == "Программа ШНОР, 2026"
+
+
+@pytest.mark.parametrize(
+    ("button", "title"), [(texts.NO_TITLE, None), (texts.USUAL_TITLE, texts.USUAL_TITLE)]
+)
+async def test_a_monitoring_takes_the_usual_title_or_none_by_a_button(
+    harness: BotHarness, towns: tuple[Town, Town], button: str, title: str | None
+) -> None:
+    harness.clock.set(NOON)
+    catalog = harness.catalog.current
+    methodist = harness.user(METHODIST)
+    ticking = await _several_forms(methodist)
+    for key in ("vsoko", "roadmap"):
+        await _toggle(harness, methodist, ticking, key)
+    await methodist.press(texts.FORMS_DONE.format(count=2), message=ticking)
+    asked = await methodist.next_message()
+    await methodist.press(button, message=asked)
+    assert await _text_of_next(methodist) == texts.CHOOSE_RECURRENCE
+    assert (asked.plain_text or "").endswith(f"→ {button}")
+
+    summary = await _up_to_the_summary(harness, methodist)
+    assert ("Название: " in summary) is (title is not None)
+    assert f"Анкеты (2): «{catalog['roadmap'].title}», «{catalog['vsoko'].title}»" in summary
+    opened = await _confirmed(harness, methodist)
+    named = title or f"Мониторинг: {catalog['roadmap'].short_title}, {catalog['vsoko'].short_title}"
+    assert opened.startswith(f"Мониторинг открыт: «{named}» (2 анкеты), декабрь 2026.")
+    [campaign] = await _campaigns(harness)
+    assert campaign.form_keys == ("roadmap", "vsoko")
+    assert campaign.title == title
+
+
+async def test_done_with_no_form_ticked_is_refused_and_the_wizard_stays(
+    harness: BotHarness, towns: tuple[Town, Town]
+) -> None:
+    methodist = harness.user(METHODIST)
+    ticking = await _several_forms(methodist)
+    pressed = await methodist.press(texts.FORMS_DONE.format(count=0), message=ticking)
+    await harness.settle()
+    answer = methodist.callback_answer(pressed)
+    assert answer is not None
+    assert answer["text"] == texts.PICK_AT_LEAST_ONE_FORM
+    assert answer["show_alert"] is True
+    await methodist.expect_no_message()
+    assert ticking.plain_text == texts.CHOOSE_FORMS  # the question is still open
+
+    # One form ticked after all: no title is asked, the form names the monitoring.
+    await _toggle(harness, methodist, ticking, "vsoko")
+    await methodist.press(texts.FORMS_DONE.format(count=1), message=ticking)
+    assert await _text_of_next(methodist) == texts.CHOOSE_RECURRENCE
+    summary = await _up_to_the_summary(harness, methodist)
+    assert f"Анкета: {VSOKO}\n" in summary
+    assert "Название: " not in summary
+    assert (await _confirmed(harness, methodist)).startswith(f"Мониторинг открыт: «{VSOKO}», ")
+    [campaign] = await _campaigns(harness)
+    assert campaign.form_keys == ("vsoko",)
+    assert campaign.title is None
+
+
+async def test_a_form_ticked_twice_is_unticked_in_the_same_message(
+    harness: BotHarness, towns: tuple[Town, Town]
+) -> None:
+    methodist = harness.user(METHODIST)
+    ticking = await _several_forms(methodist)
+    short = harness.catalog.current["parents"].short_title
+    await _toggle(harness, methodist, ticking, "parents")
+    assert texts.FORM_CHECKED.format(form=short) in ticking.button_texts
+    assert ticking.button_texts[-1] == texts.FORMS_DONE.format(count=1)
+    await _toggle(harness, methodist, ticking, "parents")
+    assert texts.FORM_UNCHECKED.format(form=short) in ticking.button_texts
+    assert ticking.button_texts[-1] == texts.FORMS_DONE.format(count=0)
+    await methodist.expect_no_message()  # edited in place, nothing new sent
+    pressed = await methodist.press(texts.FORMS_DONE.format(count=0), message=ticking)
+    await harness.settle()
+    answer = methodist.callback_answer(pressed)
+    assert answer is not None
+    assert answer["text"] == texts.PICK_AT_LEAST_ONE_FORM
+
+
+async def _plant_old_draft(harness: BotHarness, town: Town, form_key: str) -> None:
+    """A draft the release before monitorings of several forms saved: one ``form_key``."""
+    assert harness.bot is not None
+    assert harness.dispatcher is not None
+    new = CampaignDraft(
+        municipality_id=town.municipality.id,
+        period_label="декабрь 2026",
+        school_ids=[town.schools[0].id],
+        opens_at=NOON,
+        opens_now=True,
+        deadline_at=NOON + timedelta(days=10),
+    ).model_dump(mode="json")
+    old = {key: value for key, value in new.items() if key not in ("form_keys", "title")}
+    key = StorageKey(bot_id=harness.bot.id, chat_id=METHODIST, user_id=METHODIST)
+    await harness.dispatcher.storage.set_state(key, CampaignWizard.reminder_days.state)
+    await harness.dispatcher.storage.set_data(key, {**old, "form_key": form_key})
+
+
+async def test_a_draft_of_one_form_from_before_resumes_and_an_unknown_form_ends_it(
+    harness: BotHarness, towns: tuple[Town, Town]
+) -> None:
+    harness.clock.set(NOON)
+    town, _ = towns
+    methodist = harness.user(METHODIST)
+    await _plant_old_draft(harness, town, "vsoko")
+    await methodist.send("3 1")
+    assert f"Анкета: {VSOKO}\n" in await _text_of_next(methodist)
+    await methodist.press(texts.CONFIRM)
+    assert (await _text_of_next(methodist)).startswith(f"Мониторинг открыт: «{VSOKO}», ")
+    [campaign] = await _campaigns(harness)
+    assert campaign.form_keys == ("vsoko",)
+
+    await _plant_old_draft(harness, town, "gone")  # a form this release no longer has
+    await methodist.send("3 1")
+    assert await _text_of_next(methodist) == common_texts.STALE_CONVERSATION
+    assert len(await _campaigns(harness)) == 1

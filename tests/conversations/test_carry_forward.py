@@ -9,7 +9,7 @@ from core.access import Action
 from core.actors import resolve_actor
 from core.questionnaires import forms_to_answer, open_response, record_answer
 from core.rounds import open_next_rounds
-from storage.campaigns import add_campaign
+from storage.campaigns import CampaignForm, add_campaign
 from storage.people import Role
 from storage.responses import Status, get_response, load_answers, load_history
 from storage.schema import campaigns
@@ -35,7 +35,7 @@ async def test_round_two_offers_round_one_answers(harness: BotHarness) -> None:
     async with database.write() as conn:
         first = await add_campaign(
             conn,
-            form_id=catalog.row_id("vsoko"),
+            forms=[CampaignForm("vsoko", catalog.row_id("vsoko"))],
             municipality_id=town.municipality.id,
             period_label="январь 2020",
             opens_at=datetime(2020, 1, 1, tzinfo=TOMSK),
@@ -110,7 +110,7 @@ async def test_a_stale_previous_answer_is_not_offered(harness: BotHarness) -> No
     async with database.write() as conn:
         await add_campaign(
             conn,
-            form_id=catalog.row_id("vsoko"),
+            forms=[CampaignForm("vsoko", catalog.row_id("vsoko"))],
             municipality_id=town.municipality.id,
             period_label="январь 2020",
             opens_at=datetime(2020, 1, 1, tzinfo=TOMSK),

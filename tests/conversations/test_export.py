@@ -64,7 +64,7 @@ async def towns(harness: BotHarness) -> tuple[Town, Town]:
     campaign_id = await campaign_of(harness.database, municipality.id)
     async with database.write() as conn:
         response = await get_or_create_response(
-            conn, campaign_id, schools[0].id, harness.catalog.row_id("vsoko"), now
+            conn, campaign_id, schools[0].id, "vsoko", harness.catalog.row_id("vsoko"), now
         )
         await save_answer(conn, response.id, form.questions[0].id, "yes", user_id=None, now=now)
         draft = await change_status(conn, response, Status.DRAFT, user_id=None, now=now)

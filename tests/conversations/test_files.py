@@ -52,7 +52,12 @@ async def uploaded(harness: BotHarness) -> UploadedFile:
     now = utcnow()
     async with database.write() as conn:
         response = await get_or_create_response(
-            conn, campaign.id, town.schools[0].id, campaign.form_id, now
+            conn,
+            campaign.id,
+            town.schools[0].id,
+            campaign.forms[0].key,
+            campaign.forms[0].form_id,
+            now,
         )
         await save_answer(conn, response.id, "evidence", value, user_id=None, now=now)
     return file

@@ -737,7 +737,10 @@ async def populate(harness: BotHarness) -> World:
                 select(
                     schema.campaigns.c.id,
                     schema.campaigns.c.municipality_id,
-                    schema.campaigns.c.form_id,
+                    schema.campaign_forms.c.form_id,
+                ).join(
+                    schema.campaign_forms,
+                    schema.campaign_forms.c.campaign_id == schema.campaigns.c.id,
                 )
             )
         }
@@ -745,7 +748,7 @@ async def populate(harness: BotHarness) -> World:
     for municipality, school in ((tomsk.id, eleven.id), (seversk.id, far_school.id)):
         async with database.write() as conn:
             response = await get_or_create_response(
-                conn, rounds[(municipality, form_id)], school, form_id, now
+                conn, rounds[(municipality, form_id)], school, "vsoko", form_id, now
             )
             draft = await change_status(conn, response, Status.DRAFT, user_id=None, now=now)
             await change_status(conn, draft, Status.SUBMITTED, user_id=None, now=now)

@@ -65,7 +65,7 @@ async def town(harness: BotHarness) -> Town:
     async with database.write() as conn:
         for school, submit in ((town.schools[0], True), (town.schools[1], False)):
             response = await get_or_create_response(
-                conn, campaign_id, school.id, harness.catalog.row_id("vsoko"), now
+                conn, campaign_id, school.id, "vsoko", harness.catalog.row_id("vsoko"), now
             )
             await save_answer(conn, response.id, form.questions[0].id, "yes", user_id=None, now=now)
             draft = await change_status(conn, response, Status.DRAFT, user_id=None, now=now)

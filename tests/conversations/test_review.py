@@ -104,7 +104,7 @@ async def _submit_directly(harness: BotHarness, school_id: int) -> int:
     assert campaign_id is not None
     async with harness.database.write() as conn:
         response = await get_or_create_response(
-            conn, int(campaign_id), school_id, harness.catalog.row_id("vsoko"), now
+            conn, int(campaign_id), school_id, "vsoko", harness.catalog.row_id("vsoko"), now
         )
         draft = await change_status(conn, response, Status.DRAFT, user_id=None, now=now)
         await change_status(conn, draft, Status.SUBMITTED, user_id=None, now=now)

@@ -93,8 +93,10 @@ async def test_the_sheets_are_there_in_order_with_frozen_filtered_headers(city: 
 
     assert read.book.sheetnames == [
         "Сводка",
+        "По школам",
         "Ответы",
         "Итоги",
+        "Есть и нет",
         "По округам",
         "Не сдали",
         "Диаграммы",
@@ -222,7 +224,7 @@ async def test_a_text_longer_than_a_cell_is_kept_whole_on_its_own_sheet(city: Ex
     assert reason.value.startswith(LONG_REASON[:1000])
     assert reason.value.endswith(f"ячейка Ответы!{reason.coordinate}]")
 
-    parts = read.values("Длинные тексты")[1:]
+    parts = [row for row in read.values("Длинные тексты")[1:] if row[0] == "Ответы"]
     assert {(row[0], row[1]) for row in parts} == {("Ответы", reason.coordinate)}
     assert "".join(row[3] for row in parts) == LONG_REASON
     assert [row[2] for row in parts] == [1, 2]
@@ -234,12 +236,13 @@ async def test_totals_list_schools_as_the_orders_do(city: Export) -> None:
     held = city.questions[1].text
     yes = next(r for r in rows if r[0] == held and r[1] == "да")
     assert yes[header.index("Школ")] == 4
-    assert yes[header.index("Доля")] == pytest.approx(0.8)
+    assert yes[header.index("Доля от всех школ")] == pytest.approx(4 / 7, abs=1e-6)  # not 4 of 5
+    assert yes[header.index("Нет ответа, школ")] == 2  # 41 (returned) and 44 (a draft)
     assert yes[header.index("Школы")] == (
         "СОШ № 5 (2–9 классы), 11 (5–9 классы), 28 (4–11 классы); ООШ № 38 (5–9 классы)"
     )
     share_cell = next(
-        row[header.index("Доля")]
+        row[header.index("Доля от всех школ")]
         for row in read.sheet("Итоги").iter_rows(min_row=2)
         if row[0].value == held and row[1].value == "да"
     )
@@ -265,7 +268,7 @@ async def test_totals_list_schools_as_the_orders_do(city: Export) -> None:
     cal = read.values("Итоги")
     cal_header_at = next(i for i, row in enumerate(cal) if row[0] == "Вопрос")
     cal_yes = next(r for r in cal[cal_header_at + 1 :] if r[0] == held and r[1] == "да")
-    assert cal_yes[3] == pytest.approx(0.8)
+    assert cal_yes[3] == pytest.approx(4 / 7, abs=1e-6)
     assert cal_yes[2] == 4
 
 
@@ -286,9 +289,11 @@ async def test_the_region_rolls_up_by_district_and_compares_periods(region: Expo
     read = Read(render_workbook(region.sheets))
     assert read.book.sheetnames == [
         "Сводка",
+        "По школам",
         "Ответы",
         "Мероприятие (повтор)",
         "Итоги",
+        "Есть и нет",
         "По округам",
         "Динамика",
         "Не сдали",
@@ -301,7 +306,7 @@ async def test_the_region_rolls_up_by_district_and_compares_periods(region: Expo
     subtitles = [cell.value for cell in sheet[header_at + 1]]
     rows = list(sheet.iter_rows(min_row=header_at + 2, values_only=True))
     zonal = titles.index("Зональненский образовательный округ")
-    assert subtitles[zonal : zonal + 2] == ["школ / значение", "Доля"]
+    assert subtitles[zonal : zonal + 2] == ["школ / значение", "Доля от всех школ"]
     total = titles.index("Томский район")
     submitted = next(row for row in rows if row[1] == "Сдали")
     assert submitted[zonal] == 1
@@ -313,15 +318,15 @@ async def test_the_region_rolls_up_by_district_and_compares_periods(region: Expo
     yes = next(row for row in rows if row[0] == mentoring and row[1] == "да")
     assert yes[zonal] == 1
     assert yes[total] == 2
-    assert yes[total + 1] == pytest.approx(2 / 3)
+    assert yes[total + 1] == pytest.approx(2 / 35, abs=1e-6)
     assert titles.count("Без округа") == 2
 
     header_at = read.header_row("Динамика", "Вопрос")
     dyn = read.sheet("Динамика")
     assert [c.value for c in dyn[header_at]][2:] == ["1 полугодие", "2 полугодие", "Изменение"]
     dyn_rows = list(dyn.iter_rows(min_row=header_at + 2, values_only=True))
-    yes_row = next(r for r in dyn_rows if r[0] == mentoring and r[1] == "да: доля школ, %")
-    assert list(yes_row[2:]) == [50, pytest.approx(66.7), pytest.approx(16.7)]
+    yes_row = next(r for r in dyn_rows if r[0] == mentoring and r[1] == "да: доля от всех школ, %")
+    assert list(yes_row[2:]) == [pytest.approx(2.9), pytest.approx(5.7), pytest.approx(2.8)]
 
     group = read.sheet("Мероприятие (повтор)")
     ids = [cell.value for cell in group[2]]

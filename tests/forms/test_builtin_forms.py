@@ -15,8 +15,8 @@ from core.forms.engine import (
     is_visible,
     visible_questions,
 )
-from core.forms.inputs import Choice, RawInput
-from core.forms.models import BUTTON_CHARS, FormDefinition, QuestionType
+from core.forms.inputs import Choice, RawInput, Selection
+from core.forms.models import BUTTON_CHARS, FormDefinition, Question, QuestionType
 from tests.forms.walking import Policy, Walk, walk
 from texts.forms import CHECKED
 
@@ -32,20 +32,28 @@ SCENARIOS: list[tuple[str, Policy, dict[str, RawInput], int, int]] = [
     ("vsoko", "show", {}, 7, 0),
     ("vsoko", "hide", {}, 3, 0),
     ("vsoko", "hide", {"regulation": Choice("vshk_only")}, 7, 0),
-    ("extra_classes", "show", {}, 10, 0),
-    ("extra_classes", "hide", {}, 3, 0),
-    ("extra_classes", "hide", {"held": Choice("yes")}, 9, 0),
-    ("parents", "show", {}, 4, 0),
-    ("parents", "hide", {}, 3, 0),
-    ("students_website", "show", {}, 7, 0),
-    ("students_website", "hide", {}, 2, 0),
-    ("teachers", "show", {}, 7, 8),
-    ("teachers", "hide", {}, 5, 0),
+    ("extra_classes", "show", {}, 11, 0),
+    ("extra_classes", "hide", {}, 4, 0),
+    ("extra_classes", "hide", {"held": Choice("yes")}, 10, 0),
+    ("parents", "show", {}, 7, 0),
+    ("parents", "hide", {}, 6, 0),
+    ("students_website", "show", {}, 11, 0),
+    ("students_website", "hide", {}, 6, 0),
+    ("students_website", "hide", {"site_posted": Choice("yes")}, 10, 0),
+    ("teachers", "show", {}, 17, 8),
+    ("teachers", "hide", {}, 12, 0),
+    ("teachers", "hide", {"contests": Selection(("champion", "mentor"))}, 14, 0),
     ("roadmap", "show", {}, 5, 0),
     ("roadmap", "show", {"status": Choice("approved")}, 5, 0),
     ("roadmap", "hide", {}, 2, 0),
     ("vpr", "show", {}, 3, 8),
     ("vpr", "hide", {}, 3, 4),
+    ("management", "show", {}, 13, 0),
+    ("management", "hide", {}, 11, 0),
+    ("management", "hide", {"causes_analysed": Choice("yes")}, 12, 0),
+    ("social_passport", "show", {}, 15, 0),
+    ("social_passport", "hide", {}, 14, 0),
+    ("social_passport", "hide", {"location": Choice("remote")}, 15, 0),
 ]
 
 
@@ -206,10 +214,280 @@ def test_long_options_list_their_full_labels() -> None:
     assert patrol is not None
     legend = patrol.option_legend()
     assert len(legend) == len(patrol.options)
-    assert "7. Родительский патруль (наблюдение за учебным процессом)" in legend
+    assert "8. Родительское патрулирование: наблюдение за учебным процессом" in legend
     option = patrol.option("patrol")
     assert option is not None
-    assert option.button_text == "Родительский патруль"
+    assert option.button_text == "Родительское патрулирование"
     regulation = form("vsoko").question("regulation")
     assert regulation is not None
     assert regulation.option_legend() == []  # every label fits its button
+
+
+# --- every finding of the seeds has a question with an explicit answer ---
+#
+# An order's instruction is addressed to the schools that answered "no" (seed 000, 1.2:
+# "Организовать внутришкольное методическое сопровождение ... МАОУ СОШ № 5, 11"), so the "no" must
+# be an answer given, not a question skipped. Each row: the seed item, the questions whose answers
+# state it (required; yes/no, a choice with a "no"-like option, or a required list of the forms
+# the order names, where an unticked form is the "no"), and further questions that must exist.
+
+NO_LIKE = frozenset({"none", "no", "outdated"})  # "outdated": "указана не действующая база"
+LIST_ANSWERS = frozenset({("parents", "forms"), ("students_website", "student_forms")})
+
+SEED_ITEMS: list[tuple[str, list[str], list[str]]] = [
+    # seed 000, Tomsk order No. 128: findings 1-9 and instructions 1.1-1.3
+    (
+        "000 finding 1: causes analysed, management decisions taken",
+        ["management.causes_analysed", "management.decisions_taken"],
+        ["management.causes"],
+    ),
+    ("000 finding 1: real goals and tasks by subject, class, level", ["management.goals_set"], []),
+    ("000 finding 1: priority actions of near development", ["management.priority_actions"], []),
+    ("000 finding 2: extra classes and consultations held", ["extra_classes.held"], []),
+    ("000 finding 2: for which grades", ["extra_classes.held"], ["extra_classes.grades"]),
+    (
+        "000 finding 2: only extracurricular courses (ООШ № 66)",
+        ["extra_classes.held", "extra_classes.extracurricular"],
+        [],
+    ),
+    (
+        "000 finding 2: schedule approved and published",
+        [
+            "extra_classes.held",
+            "extra_classes.schedule_approved",
+            "extra_classes.schedule_published",
+        ],
+        ["extra_classes.schedule_link", "extra_classes.evidence"],
+    ),
+    ("000 finding 3: forms of work with parents", ["parents.forms"], []),
+    ("000 finding 3: forms of work with students", ["students_website.student_forms"], []),
+    (
+        "000 finding 4: materials on the website, links active, other materials",
+        ["students_website.site_posted", "students_website.links_active"],
+        [
+            "students_website.site_audience",
+            "students_website.site_links",
+            "students_website.site_extra",
+        ],
+    ),
+    ("000 finding 5: internal monitoring mechanisms", ["management.mechanisms_status"], []),
+    (
+        "000 finding 5: ВСОКО regulation, mechanisms, legal base, programme for the year",
+        ["vsoko.regulation", "vsoko.mechanisms", "vsoko.legal_base", "vsoko.year_programme"],
+        ["vsoko.approved_on"],
+    ),
+    ("000 finding 5: plan-schedule of preparation for the ГИА", ["management.gia_plan"], []),
+    ("000 finding 6: ИМЦ events on preparation for the ГИА", ["teachers.imc_gia"], []),
+    ("000 finding 6: courses for the ГИА", ["teachers.courses_gia"], ["teachers.courses"]),
+    ("000 finding 6: internal methodological support, ГИА", ["teachers.support_gia"], []),
+    ("000 finding 7: ИМЦ events on the ВПР results", ["teachers.imc_vpr"], []),
+    ("000 finding 7: courses for the ВПР", ["teachers.courses_vpr"], ["teachers.courses"]),
+    ("000 finding 7: internal methodological support, ВПР", ["teachers.support_vpr"], []),
+    (
+        "000 finding 8: students at ИМЦ trainings on hard topics",
+        ["students_website.imc_trainings"],
+        ["students_website.training_grades"],
+    ),
+    (
+        "000 finding 9: professional contests with their edition",
+        ["teachers.contests"],
+        [
+            "teachers.year_teacher_of_year",
+            "teachers.year_champion",
+            "teachers.year_first_steps",
+            "teachers.year_mentor",
+        ],
+    ),
+    ("000 instruction 1.1: develop internal mechanisms", ["management.mechanisms_status"], []),
+    (
+        "000 instruction 1.2: internal support for the ГИА and the ВПР",
+        ["teachers.support_gia", "teachers.support_vpr"],
+        [],
+    ),
+    (
+        "000 instruction 1.3: events on hard topics, for grades",
+        ["students_website.imc_trainings"],
+        ["students_website.training_grades"],
+    ),
+    # seed 002, Norilsk справка: the eight indicators, and Выводы 1 and 3
+    (
+        "002 monitoring of independent assessments, work with the results",
+        ["management.independent_monitoring", "management.factor_analysis"],
+        [],
+    ),
+    ("002 teacher professional development plans", ["teachers.growth_plans"], []),
+    ("002 prevention of school failure", ["management.failure_prevention"], []),
+    ("002 school assessment system", ["management.assessment_system"], []),
+    (
+        "002 student self-government, parent community",
+        ["students_website.self_government", "parents.parent_community"],
+        [],
+    ),
+    (
+        "002 individual work with parents, parent education",
+        ["parents.individual_work", "parents.parent_education"],
+        [],
+    ),
+    ("002 work with gifted students", ["students_website.gifted"], []),
+    (
+        "002 information openness",
+        ["students_website.site_posted", "students_website.plan_on_site"],
+        [],
+    ),
+    ("002 Выводы 1: plan (road map) developed", ["management.roadmap_developed"], []),
+    ("002 Выводы 1: methodological meetings on the analysis", ["management.method_meetings"], []),
+    ("002 Выводы 3: mentoring system", ["teachers.mentoring"], []),
+]
+
+
+def find(path: str) -> Question:
+    """A question by "form.question" or "form.group.sub"; fails the test when it is missing."""
+    form_id, question_id, *sub = path.split(".")
+    assert form_id in FORMS, path
+    question = FORMS[form_id].question(question_id)
+    assert question is not None, path
+    if sub:
+        found = next((s for s in question.questions if s.id == sub[0]), None)
+        assert found is not None, path
+        return found
+    return question
+
+
+def states_yes_or_no(form_id: str, question: Question) -> bool:
+    if question.type is QuestionType.YES_NO:
+        return True
+    if question.type not in (QuestionType.SINGLE, QuestionType.MULTI):
+        return False
+    if any(o.id in NO_LIKE or o.label.startswith("Нет") for o in question.options):
+        return True
+    return (form_id, question.id) in LIST_ANSWERS and question.type is QuestionType.MULTI
+
+
+@pytest.mark.parametrize(
+    ("item", "answers", "details"), SEED_ITEMS, ids=[row[0] for row in SEED_ITEMS]
+)
+def test_each_seed_finding_has_an_explicit_answer(
+    item: str, answers: list[str], details: list[str]
+) -> None:
+    for path in answers:
+        question = find(path)
+        assert question.required, f"{item}: {path} can be skipped, and a skip loses the no"
+        assert states_yes_or_no(path.split(".")[0], question), f"{item}: {path}"
+        # shown always, or as a follow-up of another answer of this item (held -> extracurricular)
+        for condition in question.show_if:
+            parent = f"{path.split('.')[0]}.{condition.question}"
+            assert parent in answers, f"{item}: {path} hides behind {parent}"
+    for path in details:
+        find(path)
+
+
+def test_the_seed_table_covers_the_nine_findings_and_the_instructions() -> None:
+    items = [row[0] for row in SEED_ITEMS]
+    for number in range(1, 10):
+        assert any(item.startswith(f"000 finding {number}:") for item in items), number
+    for instruction in ("1.1", "1.2", "1.3"):
+        assert any(item.startswith(f"000 instruction {instruction}:") for item in items)
+    assert sum(item.startswith("002 ") and "Выводы" not in item for item in items) == 8
+
+
+def test_no_yes_no_or_single_choice_can_be_skipped() -> None:
+    """A skipped yes/no is a blank, not a "no": the choices that decide are always required."""
+    for form_id, checked in FORMS.items():
+        for question in checked.questions:
+            for asked in [question, *question.questions]:
+                if asked.type in (QuestionType.YES_NO, QuestionType.SINGLE):
+                    assert asked.required, f"{form_id}.{asked.id}"
+
+
+def test_the_lists_name_every_form_of_work_of_the_order() -> None:
+    parents = find("parents.forms")
+    assert parents.other
+    assert {o.id for o in parents.options} >= {
+        "meetings",
+        "consultations",
+        "admin_meetings",
+        "prevention",
+        "online",
+        "lectures",
+        "committee",
+        "patrol",
+        "migrant_course",
+        "calendar_plan",
+        "pmp",
+    }
+    students = find("students_website.student_forms")
+    assert students.other
+    assert {o.id for o in students.options} >= {
+        "class_hours",
+        "psychology",
+        "routes",
+        "tech_maps",
+        "universities",
+        "science_days",
+        "migrant_courses",
+        "ethno_quests",
+        "career",
+        "digital_platform",
+        "gifted_network",
+        "subject_weeks",
+        "science_society",
+        "eco_centre",
+        "extra_programmes",
+    }
+    audience = find("students_website.site_audience")
+    assert {o.id for o in audience.options} == {"students", "teachers", "parents"}
+
+
+def test_the_order_s_answers_are_options() -> None:
+    """The wording of seed 000 as the answers to choose from."""
+
+    def option_ids(path: str) -> list[str]:
+        return [option.id for option in find(path).options]
+
+    assert option_ids("management.mechanisms_status") == ["developed", "in_progress", "none"]
+    assert option_ids("vsoko.regulation") == ["vsoko", "vshk_only", "none"]
+    assert option_ids("vsoko.mechanisms") == ["yes", "partly", "no"]
+    assert option_ids("vsoko.legal_base") == ["current", "outdated"]
+    for path in ("teachers.imc_gia", "teachers.imc_vpr"):
+        assert option_ids(path) == ["all_subjects", "some_events", "none"]
+    contests = find("teachers.contests")
+    assert contests.other
+    assert option_ids("teachers.contests") == [
+        "teacher_of_year",
+        "champion",
+        "first_steps",
+        "mentor",
+        "none",
+    ]
+    for contest in option_ids("teachers.contests")[:4]:  # "«Учитель года-2021»": the year
+        year = find(f"teachers.year_{contest}")
+        assert [(c.question, c.includes) for c in year.show_if] == [("contests", contest)]
+    assert find("extra_classes.grades").type is QuestionType.GRADES
+    assert find("students_website.training_grades").type is QuestionType.GRADES
+
+
+def test_the_social_passport_counts_people_against_the_total() -> None:
+    passport = form("social_passport")
+    numbers = [q for q in passport.questions if q.type is QuestionType.INTEGER]
+    assert len(numbers) >= 8
+    for question in numbers:
+        assert question.unit, question.id
+        assert question.min is not None, question.id
+        assert question.max is not None, question.id
+    counted = [
+        "low_income",
+        "single_parent",
+        "large_family",
+        "non_native",
+        "disabled",
+        "on_register",
+        "orphans",
+    ]
+    for question_id in counted:
+        checked = find(f"social_passport.{question_id}")
+        assert [(c.compare.value, c.question) for c in checked.checks] == [
+            ("<=", "students_total")
+        ], question_id
+    for question in passport.questions:
+        if question.type is QuestionType.PERCENT:
+            assert question.hint, question.id

@@ -17,6 +17,8 @@ BUILTIN_IDS = {
     "teachers",
     "roadmap",
     "vpr",
+    "management",
+    "social_passport",
 }
 
 

@@ -21,7 +21,7 @@ from core.questionnaires import FormCatalog
 from core.reminders import Notice, NoticeResult, Outcome
 from core.schedule import OPENING, ReminderPlan
 from storage import Database
-from storage.campaigns import add_campaign
+from storage.campaigns import CampaignForm, add_campaign
 from storage.people import Role
 from storage.reminders import DeliveryState, list_reminders
 from storage.types import utcnow
@@ -88,7 +88,7 @@ async def a_due_opening_reminder(database: Database) -> tuple[FormCatalog, int]:
     async with database.write() as conn:
         campaign = await add_campaign(
             conn,
-            form_id=catalog.row_id("vsoko"),
+            forms=[CampaignForm("vsoko", catalog.row_id("vsoko"))],
             municipality_id=town.municipality.id,
             period_label="1 полугодие 2025/26",
             opens_at=now - timedelta(hours=1),

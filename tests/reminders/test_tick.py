@@ -22,7 +22,7 @@ from core.questionnaires import FormCatalog
 from core.reminders import run_tick
 from core.review import return_for_revision
 from storage import Database
-from storage.campaigns import add_campaign, set_deadline
+from storage.campaigns import CampaignForm, add_campaign, set_deadline
 from storage.people import Role, get_user_by_telegram_id, grant_role
 from storage.reminders import (
     MAX_ATTEMPTS,
@@ -66,7 +66,7 @@ async def world(database: Database) -> tuple[Town, FormCatalog, int]:
     async with database.write() as conn:
         campaign = await add_campaign(
             conn,
-            form_id=catalog.row_id("vsoko"),
+            forms=[CampaignForm("vsoko", catalog.row_id("vsoko"))],
             municipality_id=town.municipality.id,
             period_label="1 полугодие 2025/26",
             opens_at=OPENS,
@@ -134,7 +134,7 @@ async def test_a_school_that_submits_gets_no_more_reminders(
     await tick(database, catalog, bot, local(2, 12, 1))
     async with database.write() as conn:
         response = await get_or_create_response(
-            conn, campaign_id, town.schools[0].id, catalog.row_id("vsoko"), local(3, 9)
+            conn, campaign_id, town.schools[0].id, "vsoko", catalog.row_id("vsoko"), local(3, 9)
         )
         draft = await change_status(conn, response, Status.DRAFT, user_id=None, now=local(3, 9))
         await change_status(conn, draft, Status.SUBMITTED, user_id=None, now=local(3, 9))
@@ -213,7 +213,7 @@ async def test_after_the_deadline_coordinators_get_daily_digests_and_the_methodi
     await _supervisors(database, town)
     async with database.write() as conn:
         response = await get_or_create_response(
-            conn, campaign_id, town.schools[0].id, catalog.row_id("vsoko"), local(9, 9)
+            conn, campaign_id, town.schools[0].id, "vsoko", catalog.row_id("vsoko"), local(9, 9)
         )
         draft = await change_status(conn, response, Status.DRAFT, user_id=None, now=local(9, 9))
         await change_status(conn, draft, Status.SUBMITTED, user_id=None, now=local(9, 9))
@@ -367,7 +367,7 @@ async def _more_rounds(
         for key, period, deadline in forms:
             campaign = await add_campaign(
                 conn,
-                form_id=catalog.row_id(key),
+                forms=[CampaignForm(key, catalog.row_id(key))],
                 municipality_id=town.municipality.id,
                 period_label=period,
                 opens_at=OPENS,
@@ -580,7 +580,7 @@ async def _submit_and_return(
     town, catalog, campaign_id = world
     async with database.write() as conn:
         response = await get_or_create_response(
-            conn, campaign_id, town.schools[0].id, catalog.row_id("vsoko"), at
+            conn, campaign_id, town.schools[0].id, "vsoko", catalog.row_id("vsoko"), at
         )
         draft = await change_status(conn, response, Status.DRAFT, user_id=None, now=at)
         await change_status(conn, draft, Status.SUBMITTED, user_id=None, now=at)

@@ -94,7 +94,7 @@ async def world(database: Database) -> World:
 
 def _plan(world: World, **changes: object) -> CampaignPlan:
     plan = CampaignPlan(
-        form_key="vsoko",
+        form_keys=("vsoko",),
         municipality_id=world.municipality_id,
         period_label="1 полугодие 2026/27",
         opens_at=NOW,
@@ -142,7 +142,7 @@ async def test_a_methodist_opens_a_campaign_with_its_plan(database: Database, wo
 @pytest.mark.parametrize(
     ("changes", "problem"),
     [
-        ({"form_key": "nonexistent"}, Problem.UNKNOWN_FORM),
+        ({"form_keys": ("nonexistent",)}, Problem.UNKNOWN_FORM),
         ({"school_ids": ()}, Problem.NO_SCHOOLS),
         ({"deadline_at": NOW - timedelta(minutes=1)}, Problem.DEADLINE_PASSED),
         (

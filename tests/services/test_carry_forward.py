@@ -19,7 +19,7 @@ from core.questionnaires import (
 )
 from core.rounds import open_next_rounds
 from storage import Database
-from storage.campaigns import add_campaign
+from storage.campaigns import CampaignForm, add_campaign
 from storage.people import Role
 from storage.responses import Status, load_history
 from tests.factories import make_person, make_town
@@ -218,7 +218,7 @@ async def test_round_two_gets_round_one_answers_and_confirms_the_rest(database: 
     async with database.write() as conn:
         await add_campaign(
             conn,
-            form_id=catalog.row_id("vsoko"),
+            forms=[CampaignForm("vsoko", catalog.row_id("vsoko"))],
             municipality_id=town.municipality.id,
             period_label="январь 2027",
             opens_at=local(1, 1),

@@ -6,7 +6,7 @@ from bot.catalog import builtin_forms
 from core.files import StoredFile, find_file
 from core.questionnaires import FormCatalog
 from storage import Database
-from storage.campaigns import add_campaign
+from storage.campaigns import CampaignForm, add_campaign
 from storage.people import Role
 from storage.responses import get_or_create_response, save_answer
 from tests.factories import make_actor, make_town
@@ -25,7 +25,7 @@ async def test_files_are_found_by_exact_code_within_the_scope(database: Database
     async with database.write() as conn:
         campaign = await add_campaign(
             conn,
-            form_id=catalog.row_id("extra_classes"),
+            forms=[CampaignForm("extra_classes", catalog.row_id("extra_classes"))],
             municipality_id=town.municipality.id,
             period_label="1 полугодие 2026/27",
             opens_at=NOW,
@@ -33,7 +33,12 @@ async def test_files_are_found_by_exact_code_within_the_scope(database: Database
             school_ids=[school.id for school in town.schools],
         )
         five = await get_or_create_response(
-            conn, campaign.id, town.schools[0].id, campaign.form_id, NOW
+            conn,
+            campaign.id,
+            town.schools[0].id,
+            campaign.forms[0].key,
+            campaign.forms[0].form_id,
+            NOW,
         )
         await save_answer(conn, five.id, "evidence", _upload("AgADfile5"), user_id=None, now=NOW)
         # A file inside a repeat group's item, and a longer code that contains a shorter one.

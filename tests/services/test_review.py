@@ -30,7 +30,7 @@ from core.review import (
     revision_note,
 )
 from storage import Database
-from storage.campaigns import add_campaign, close_campaign
+from storage.campaigns import CampaignForm, add_campaign, close_campaign
 from storage.directory import School, add_municipality, add_school
 from storage.people import Role, get_user, set_removed
 from storage.reminders import DeliveryState, list_reminders, mark_unreachable
@@ -93,7 +93,7 @@ async def world(database: Database) -> World:
         )
         campaign = await add_campaign(
             conn,
-            form_id=catalog.row_id("vsoko"),
+            forms=[CampaignForm("vsoko", catalog.row_id("vsoko"))],
             municipality_id=town.id,
             period_label="1 полугодие 2025/26",
             opens_at=OPENS,
@@ -102,7 +102,7 @@ async def world(database: Database) -> World:
         )
         await add_campaign(
             conn,
-            form_id=catalog.row_id("vsoko"),
+            forms=[CampaignForm("vsoko", catalog.row_id("vsoko"))],
             municipality_id=other.id,
             period_label="1 полугодие 2025/26",
             opens_at=OPENS,
@@ -148,7 +148,7 @@ async def world(database: Database) -> World:
 async def _response_id(database: Database, world: World, school: School) -> int:
     async with database.write() as conn:
         response = await get_or_create_response(
-            conn, world.campaign_id, school.id, world.catalog.row_id("vsoko"), OPENS
+            conn, world.campaign_id, school.id, "vsoko", world.catalog.row_id("vsoko"), OPENS
         )
     return response.id
 

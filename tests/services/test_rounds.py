@@ -19,6 +19,7 @@ from core.rounds import open_next_rounds
 from storage import Database
 from storage.campaigns import (
     Campaign,
+    CampaignForm,
     add_campaign,
     campaign_school_ids,
     close_campaign,
@@ -70,7 +71,7 @@ async def start_chain(
     async with database.write() as conn:
         return await add_campaign(
             conn,
-            form_id=catalog.row_id("vsoko") if form_id is None else form_id,
+            forms=[CampaignForm("vsoko", catalog.row_id("vsoko") if form_id is None else form_id)],
             municipality_id=town.municipality.id,
             period_label=label,
             opens_at=opens_at or local(2027, 1, 1),
@@ -104,7 +105,7 @@ async def test_a_monthly_round_follows_across_a_month_end(
     assert february.previous_campaign_id == january.id
     assert (february.recurrence, february.reminder_plan) == ("monthly", PLAN)
     assert february.created_by == january.created_by
-    assert february.form_id == catalog.row_id("vsoko")
+    assert february.forms == (CampaignForm("vsoko", catalog.row_id("vsoko")),)
     async with database.read() as conn:
         assert await campaign_school_ids(conn, february.id) == {
             town.schools[0].id,
@@ -258,7 +259,7 @@ async def test_the_next_round_takes_the_current_form_version(
 
     created = await open_next_rounds(database, current, now=local(2027, 2, 1, 1))
 
-    assert [c.form_id for c in created] == [current.row_id("vsoko")]
+    assert [c.forms for c in created] == [(CampaignForm("vsoko", current.row_id("vsoko")),)]
 
 
 async def test_reminders_go_out_for_the_new_round(

@@ -14,7 +14,7 @@ from core.questionnaires import FormCatalog
 from core.reminders import Notice, NoticeResult, Outcome
 from core.status import CellKind, completion_board, nudge
 from storage import Database
-from storage.campaigns import add_campaign
+from storage.campaigns import CampaignForm, add_campaign
 from storage.directory import School, add_district, add_municipality, add_school
 from storage.people import Role
 from storage.reminders import DeliveryState, list_reminders
@@ -75,7 +75,7 @@ async def world(database: Database) -> World:
         )
         campaign = await add_campaign(
             conn,
-            form_id=catalog.row_id("vsoko"),
+            forms=[CampaignForm("vsoko", catalog.row_id("vsoko"))],
             municipality_id=region.id,
             period_label="1 полугодие",
             opens_at=OPENS,
@@ -84,7 +84,7 @@ async def world(database: Database) -> World:
         )
         other = await add_campaign(
             conn,
-            form_id=catalog.row_id("vsoko"),
+            forms=[CampaignForm("vsoko", catalog.row_id("vsoko"))],
             municipality_id=city.id,
             period_label="1 полугодие",
             opens_at=OPENS,
@@ -107,7 +107,12 @@ async def world(database: Database) -> World:
 async def _draft(database: Database, world: World, name: str, *, submit: bool = False) -> None:
     async with database.write() as conn:
         response = await get_or_create_response(
-            conn, world.campaign_id, world.schools[name].id, world.catalog.row_id("vsoko"), BEFORE
+            conn,
+            world.campaign_id,
+            world.schools[name].id,
+            "vsoko",
+            world.catalog.row_id("vsoko"),
+            BEFORE,
         )
         form = world.catalog.current["vsoko"]
         await save_answer(conn, response.id, form.questions[0].id, "yes", user_id=None, now=BEFORE)

@@ -3,10 +3,8 @@
 import asyncio
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from storage import Database
-from storage.campaigns import add_campaign
+from storage.campaigns import CampaignForm, add_campaign, get_campaign
 from storage.forms import ensure_form_version
 from storage.people import Role
 from storage.reminders import (
@@ -17,7 +15,6 @@ from storage.reminders import (
     reminder_targets,
 )
 from storage.responses import Status, change_status, get_or_create_response
-from storage.schema import campaigns
 from storage.types import utcnow
 from tests.factories import make_person, make_town
 
@@ -30,7 +27,7 @@ async def _campaign(database: Database) -> tuple[int, int, int]:
         form = await ensure_form_version(conn, "vsoko", 1, "ВСОКО", {"id": "vsoko"})
         campaign = await add_campaign(
             conn,
-            form_id=form.id,
+            forms=[CampaignForm("vsoko", form.id)],
             municipality_id=town.municipality.id,
             period_label="1 полугодие",
             opens_at=now,
@@ -108,11 +105,12 @@ async def test_a_target_carries_when_its_response_was_last_returned(database: Da
 
     moments = [now + timedelta(hours=hours) for hours in range(6)]
     async with database.write() as conn:
-        form_id = await conn.scalar(
-            select(campaigns.c.form_id).where(campaigns.c.id == campaign_id)
+        campaign = await get_campaign(conn, campaign_id)
+        assert campaign is not None
+        [form] = campaign.forms
+        response = await get_or_create_response(
+            conn, campaign_id, school_id, form.key, form.form_id, moments[0]
         )
-        assert form_id is not None
-        response = await get_or_create_response(conn, campaign_id, school_id, form_id, moments[0])
         for moment, status in zip(
             moments[1:],
             (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.SUBMITTED, Status.RETURNED),
@@ -122,4 +120,3 @@ async def test_a_target_carries_when_its_response_was_last_returned(database: Da
     async with database.read() as conn:
         [returned] = await reminder_targets(conn, moments[-1])
     assert returned.returned_at == moments[-1]  # the latest of two returns, as an aware time
-    assert returned.response_id == response.id

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from storage import Database
-from storage.campaigns import add_campaign, open_campaigns_for_schools
+from storage.campaigns import CampaignForm, add_campaign, open_campaigns_for_schools
 from storage.forms import FormVersionConflict, ensure_form_version, latest_form
 from storage.people import Role
 from storage.responses import (
@@ -44,7 +44,7 @@ async def _response(database: Database) -> tuple[int, int]:
         form = await ensure_form_version(conn, "vsoko", 1, "ВСОКО", DEFINITION)
         campaign = await add_campaign(
             conn,
-            form_id=form.id,
+            forms=[CampaignForm("vsoko", form.id)],
             municipality_id=town.municipality.id,
             period_label="1 полугодие",
             opens_at=now - timedelta(hours=1),
@@ -54,8 +54,12 @@ async def _response(database: Database) -> tuple[int, int]:
         assert [
             c.id for _, c in await open_campaigns_for_schools(conn, [town.schools[0].id], now)
         ] == [campaign.id]
-        response = await get_or_create_response(conn, campaign.id, town.schools[0].id, form.id, now)
-        same = await get_or_create_response(conn, campaign.id, town.schools[0].id, form.id, now)
+        response = await get_or_create_response(
+            conn, campaign.id, town.schools[0].id, "vsoko", form.id, now
+        )
+        same = await get_or_create_response(
+            conn, campaign.id, town.schools[0].id, "vsoko", form.id, now
+        )
         assert same.id == response.id
         assert response.status is Status.NOT_STARTED
     return response.id, user.id

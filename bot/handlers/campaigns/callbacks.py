@@ -18,7 +18,30 @@ class CampaignMunicipality(CallbackData, prefix="cwm"):
 
 
 class CampaignForm(CallbackData, prefix="cwf"):
+    """One tap: a monitoring of this one form."""
+
     key: Key
+
+
+class CampaignSeveralForms(CallbackData, prefix="cwv"):
+    """Switches the form step to ticking several forms."""
+
+
+class CampaignToggleForm(CallbackData, prefix="cwt"):
+    key: Key
+
+
+class CampaignFormsDone(CallbackData, prefix="cwg"):
+    pass
+
+
+class TitleChoice(StrEnum):
+    USUAL = "usual"  # the name monitorings of the programme usually have
+    NONE = "none"  # no title of its own: named by its forms
+
+
+class CampaignTitle(CallbackData, prefix="cwi"):
+    choice: TitleChoice
 
 
 class CampaignRecurrence(CallbackData, prefix="cwr"):

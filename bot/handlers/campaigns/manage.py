@@ -48,7 +48,7 @@ from core.campaigns import (
 )
 from core.clock import Clock
 from core.directory import Directory, load_directory
-from core.questionnaires import FormCatalog
+from core.questionnaires import FormCatalog, campaign_title
 from storage import Database
 from storage.campaigns import Campaign
 from storage.directory import School
@@ -71,7 +71,14 @@ def _zone(directory: Directory, campaign: Campaign) -> ZoneInfo:
 
 
 async def _title(database: Database, catalog: FormCatalog, campaign: Campaign) -> str:
-    return (await catalog.definition(database, campaign.form_id)).title
+    return await campaign_title(database, catalog, campaign)
+
+
+async def _short_title(database: Database, catalog: FormCatalog, campaign: Campaign) -> str:
+    """A list button's name: the one form's short title, else the monitoring's title."""
+    if len(campaign.forms) == 1 and not campaign.title:
+        return (await catalog.definition(database, campaign.forms[0].form_id)).short_title
+    return await campaign_title(database, catalog, campaign)
 
 
 def _card_keyboard(campaign_id: int) -> InlineKeyboardMarkup:
@@ -155,7 +162,7 @@ async def _campaigns_page(
         deadline = campaign.deadline_at.astimezone(_zone(directory, campaign))
         labels.append(
             texts.LIST_BUTTON.format(
-                form=(await catalog.definition(database, campaign.form_id)).short_title,
+                form=await _short_title(database, catalog, campaign),
                 period=campaign.period_label,
                 done=counts.submitted,
                 schools=counts.schools,

@@ -6,6 +6,8 @@ from aiogram.fsm.state import State, StatesGroup
 class CampaignWizard(StatesGroup):
     municipality = State()
     form = State()
+    forms = State()  # ticking several forms
+    title = State()  # a monitoring of several forms: its title
     recurrence = State()
     period = State()
     schools = State()

@@ -1,14 +1,17 @@
 """/new_campaign: a methodist opens a monitoring round in a few steps.
 
-municipality (when several) → form → one-off or recurring → period label (a recurring round
-is offered the schedule's current period and takes its default dates from the period chosen) →
-schools (all, a district, ШНОР only, or picked; the first ones are named) → opening (one-off
-only; a passed time is refused, or taken as "now" on the same day, and said so) → deadline, local
-time → reminder plan → confirmation, which lists the reminders' very dates.
+municipality (when several) → form: one tap for a monitoring of that one form, or "Несколько
+анкет — один мониторинг" to tick several (kept in the catalog's order) → for several, the
+monitoring's title (the usual one, none — then it is named by its forms — or typed) → one-off or
+recurring → period label (a recurring round is offered the schedule's current period and takes
+its default dates from the period chosen) → schools (all, a district, ШНОР only, or picked; the
+first ones are named) → opening (one-off only; a passed time is refused, or taken as "now" on the
+same day, and said so) → deadline, local time → reminder plan → confirmation, which lists the
+reminders' very dates.
 The draft lives in the FSM data (in the database), so an interrupted wizard resumes.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, time, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
@@ -18,19 +21,24 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 
 from bot.commands import Cmd
 from bot.handlers.campaigns.callbacks import (
     CampaignConfirm,
     CampaignDefaultDeadline,
     CampaignForm,
+    CampaignFormsDone,
     CampaignMunicipality,
     CampaignOpenNow,
     CampaignPeriod,
     CampaignRecurrence,
     CampaignReminders,
     CampaignSchools,
+    CampaignSeveralForms,
+    CampaignTitle,
+    CampaignToggleForm,
+    TitleChoice,
 )
 from bot.handlers.campaigns.states import CampaignWizard
 from bot.handlers.campaigns.words import (
@@ -61,7 +69,8 @@ from core.campaigns import (
 )
 from core.clock import Clock
 from core.directory import Directory, load_directory
-from core.questionnaires import FormCatalog
+from core.forms.models import FormDefinition
+from core.questionnaires import FormCatalog, campaign_title, monitoring_title
 from core.schedule import (
     MAX_DAYS_BEFORE,
     Period,
@@ -73,18 +82,20 @@ from core.schedule import (
 from storage import Database
 from storage.directory import School
 from texts import campaigns as texts
-from texts.plurals import SCHOOLS, counted
+from texts.plurals import FORMS, SCHOOLS, counted
 
 DEFAULT_PLAN = ReminderPlan()
 # One-off rounds are offered the labels the schedule would give these periodicities now.
 PERIOD_SUGGESTIONS = (Recurrence.MONTHLY, Recurrence.QUARTERLY, Recurrence.YEARLY)
+MAX_TITLE = 200  # a monitoring's own title, after the spaces are tidied
 
 
 class CampaignDraft(BaseModel):
     """What the wizard has gathered so far (FSM data, validated on every read)."""
 
     municipality_id: int | None = None
-    form_key: str | None = None
+    form_keys: list[str] = []  # in the catalog's order
+    title: str | None = None  # None: named by its forms
     recurrence: Recurrence | None = None
     period_label: str | None = None
     suggestions: list[str] = []
@@ -95,6 +106,14 @@ class CampaignDraft(BaseModel):
     default_deadline: date | None = None
     days_before: list[int] = list(DEFAULT_PLAN.days_before)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _one_form_of_old(cls, data: object) -> object:
+        """A draft saved before monitorings had several forms kept one ``form_key``."""
+        if isinstance(data, dict) and "form_keys" not in data and data.get("form_key"):
+            return {**data, "form_keys": [data["form_key"]]}
+        return data
+
 
 async def _draft(state: FSMContext) -> CampaignDraft:
     return await read_draft(state, CampaignDraft)
@@ -102,6 +121,25 @@ async def _draft(state: FSMContext) -> CampaignDraft:
 
 async def _save(state: FSMContext, draft: CampaignDraft) -> None:
     await save_draft(state, draft)
+
+
+def _forms(draft: CampaignDraft, catalog: FormCatalog) -> list[FormDefinition]:
+    """The draft's forms; none, or one gone from the catalog since, is a stale conversation."""
+    forms = [catalog.current.get(key) for key in draft.form_keys]
+    found = [form for form in forms if form is not None]
+    if not found or len(found) != len(forms):
+        raise StaleConversation(f"forms {draft.form_keys} are not all in the catalog")
+    return found
+
+
+def _in_catalog_order(keys: Collection[str], catalog: FormCatalog) -> list[str]:
+    chosen = set(keys)
+    return [key for key in catalog.current if key in chosen]
+
+
+def _tidy_title(text: str) -> str:
+    """One line with single spaces: the title heads messages and list buttons."""
+    return " ".join(text.split())
 
 
 def _zone(directory: Directory, draft: CampaignDraft) -> ZoneInfo:
@@ -167,6 +205,30 @@ def _forms_keyboard(catalog: FormCatalog) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for form in catalog.current.values():
         builder.button(text=form.title, callback_data=CampaignForm(key=form.id))
+    builder.button(text=texts.SEVERAL_FORMS, callback_data=CampaignSeveralForms())
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def _ticked_forms_keyboard(catalog: FormCatalog, chosen: Sequence[str]) -> InlineKeyboardMarkup:
+    """A toggle per form, by its short title so a phone shows it whole, and "Готово (N)"."""
+    builder = InlineKeyboardBuilder()
+    for form in catalog.current.values():
+        label = texts.FORM_CHECKED if form.id in chosen else texts.FORM_UNCHECKED
+        builder.button(
+            text=label.format(form=form.short_title), callback_data=CampaignToggleForm(key=form.id)
+        )
+    builder.button(
+        text=texts.FORMS_DONE.format(count=len(chosen)), callback_data=CampaignFormsDone()
+    )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def _title_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=texts.USUAL_TITLE, callback_data=CampaignTitle(choice=TitleChoice.USUAL))
+    builder.button(text=texts.NO_TITLE, callback_data=CampaignTitle(choice=TitleChoice.NONE))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -240,6 +302,39 @@ def _confirm_keyboard() -> InlineKeyboardMarkup:
 async def _ask_form(message: Message, state: FSMContext, catalog: FormCatalog) -> None:
     await state.set_state(CampaignWizard.form)
     await message.answer(texts.CHOOSE_FORM, reply_markup=_forms_keyboard(catalog))
+
+
+async def _ask_recurrence(message: Message, state: FSMContext, draft: CampaignDraft) -> None:
+    await _save(state, draft)
+    await state.set_state(CampaignWizard.recurrence)
+    await message.answer(texts.CHOOSE_RECURRENCE, reply_markup=_recurrence_keyboard())
+
+
+async def _ask_title(
+    message: Message,
+    state: FSMContext,
+    draft: CampaignDraft,
+    database: Database,
+    catalog: FormCatalog,
+) -> None:
+    """A monitoring of several forms: its title, with the name it has without one."""
+    await _save(state, draft)
+    await state.set_state(CampaignWizard.title)
+    form_ids = [catalog.row_id(form.id) for form in _forms(draft, catalog)]
+    untitled = await monitoring_title(database, catalog, None, form_ids)
+    await message.answer(
+        texts.ASK_TITLE.format(limit=MAX_TITLE, untitled=escape(untitled)),
+        reply_markup=_title_keyboard(),
+    )
+
+
+def _forms_line(draft: CampaignDraft, catalog: FormCatalog) -> str:
+    """The summary's "Анкета: …" or "Анкеты (3): «…», «…», «…»"."""
+    forms = _forms(draft, catalog)
+    if len(forms) == 1:
+        return texts.SUMMARY_FORM.format(form=escape(forms[0].title))
+    names = [texts.SUMMARY_FORM_NAME.format(form=escape(form.title)) for form in forms]
+    return texts.SUMMARY_FORMS.format(count=len(forms), forms=", ".join(names))
 
 
 async def _ask_schools(
@@ -335,9 +430,9 @@ async def _show_summary(
     now: datetime,
 ) -> None:
     assert draft.municipality_id is not None
-    assert draft.form_key is not None
     assert draft.opens_at is not None
     assert draft.deadline_at is not None
+    forms = _forms_line(draft, catalog)
     await _save(state, draft)
     await state.set_state(CampaignWizard.confirm)
     zone = _zone(directory, draft)
@@ -348,7 +443,8 @@ async def _show_summary(
     )
     await message.answer(
         texts.SUMMARY.format(
-            form=escape(catalog.current[draft.form_key].title),
+            title=texts.SUMMARY_TITLE.format(title=escape(draft.title)) if draft.title else "",
+            forms=forms,
             municipality=escape(directory.municipalities[draft.municipality_id].name),
             period=escape(draft.period_label or ""),
             recurrence=recurrence,
@@ -458,12 +554,81 @@ def build_router() -> Router:
         await callback.answer()
         await close_buttons(callback, form.title)
         draft = await _draft(state)
-        draft.form_key = form.id
+        draft.form_keys, draft.title = [form.id], None
+        await _ask_recurrence(message_of(callback), state, draft)
+
+    @router.callback_query(CampaignWizard.form, CampaignSeveralForms.filter())
+    async def several_forms(
+        callback: CallbackQuery, catalog: FormCatalog, state: FSMContext
+    ) -> None:
+        await callback.answer()
+        await close_buttons(callback, texts.SEVERAL_FORMS)
+        draft = await _draft(state)
+        draft.form_keys, draft.title = [], None
         await _save(state, draft)
-        await state.set_state(CampaignWizard.recurrence)
+        await state.set_state(CampaignWizard.forms)
         await message_of(callback).answer(
-            texts.CHOOSE_RECURRENCE, reply_markup=_recurrence_keyboard()
+            texts.CHOOSE_FORMS, reply_markup=_ticked_forms_keyboard(catalog, draft.form_keys)
         )
+
+    @router.callback_query(CampaignWizard.forms, CampaignToggleForm.filter())
+    async def toggle_form(
+        callback: CallbackQuery,
+        callback_data: CampaignToggleForm,
+        catalog: FormCatalog,
+        state: FSMContext,
+    ) -> None:
+        if callback_data.key not in catalog.current:
+            await callback.answer(texts.PROBLEMS["unknown_form"], show_alert=True)
+            return
+        draft = await _draft(state)
+        chosen = set(draft.form_keys) ^ {callback_data.key}
+        draft.form_keys = _in_catalog_order(chosen, catalog)
+        await _save(state, draft)
+        await message_of(callback).edit_reply_markup(
+            reply_markup=_ticked_forms_keyboard(catalog, draft.form_keys)
+        )
+        await callback.answer()  # after the edit: a refusal there answers instead
+
+    @router.callback_query(CampaignWizard.forms, CampaignFormsDone.filter())
+    async def forms_done(
+        callback: CallbackQuery, database: Database, catalog: FormCatalog, state: FSMContext
+    ) -> None:
+        draft = await _draft(state)
+        if not draft.form_keys:
+            await callback.answer(texts.PICK_AT_LEAST_ONE_FORM, show_alert=True)
+            return
+        forms = _forms(draft, catalog)
+        await callback.answer()
+        await close_buttons(callback, ", ".join(form.short_title for form in forms))
+        if len(forms) == 1:  # one form after all: it names the monitoring
+            await _ask_recurrence(message_of(callback), state, draft)
+            return
+        await _ask_title(message_of(callback), state, draft, database, catalog)
+
+    @router.callback_query(CampaignWizard.title, CampaignTitle.filter())
+    async def chose_title(
+        callback: CallbackQuery, callback_data: CampaignTitle, state: FSMContext
+    ) -> None:
+        await callback.answer()
+        usual = callback_data.choice == TitleChoice.USUAL
+        await close_buttons(callback, texts.USUAL_TITLE if usual else texts.NO_TITLE)
+        draft = await _draft(state)
+        draft.title = texts.USUAL_TITLE if usual else None
+        await _ask_recurrence(message_of(callback), state, draft)
+
+    @router.message(CampaignWizard.title, TYPED_TEXT)
+    async def typed_title(message: Message, state: FSMContext) -> None:
+        title = _tidy_title(message.text or "")
+        if not title:
+            await message.answer(texts.TITLE_EMPTY)
+            return
+        if len(title) > MAX_TITLE:
+            await message.answer(texts.TITLE_TOO_LONG.format(limit=MAX_TITLE, length=len(title)))
+            return
+        draft = await _draft(state)
+        draft.title = title
+        await _ask_recurrence(message, state, draft)
 
     @router.callback_query(CampaignWizard.recurrence, CampaignRecurrence.filter())
     async def chose_recurrence(
@@ -723,9 +888,9 @@ def build_router() -> Router:
             return
         draft = await _draft(state)
         assert draft.municipality_id is not None
-        assert draft.form_key is not None
         assert draft.opens_at is not None
         assert draft.deadline_at is not None
+        forms = _forms(draft, catalog)
         now = clock()
         # A one-off whose opening passed while the wizard waited opens now (the summary said so);
         # a recurring round keeps its period's start, which its next rounds follow.
@@ -733,7 +898,8 @@ def build_router() -> Router:
         if draft.recurrence is None and (draft.opens_now or opens_at < now):
             opens_at = now
         plan = CampaignPlan(
-            form_key=draft.form_key,
+            form_keys=tuple(form.id for form in forms),
+            title=draft.title,
             municipality_id=draft.municipality_id,
             period_label=draft.period_label or "",
             opens_at=opens_at,
@@ -757,7 +923,8 @@ def build_router() -> Router:
         )
         await message.answer(
             texts.OPENED.format(
-                form=escape(catalog.current[draft.form_key].title),
+                title=escape(await campaign_title(database, catalog, campaign)),
+                forms=_opened_forms(len(campaign.forms)),
                 period=escape(campaign.period_label),
                 schools=counted(len(draft.school_ids), SCHOOLS),
                 deadline=local_datetime(campaign.deadline_at, zone),
@@ -766,6 +933,11 @@ def build_router() -> Router:
         )
 
     return router
+
+
+def _opened_forms(count: int) -> str:
+    """ " (3 анкеты)" after a monitoring of several forms; a single form's title says it all."""
+    return "" if count == 1 else texts.OPENED_FORMS.format(forms=counted(count, FORMS))
 
 
 def _reminder_days(text: str) -> list[int] | None:

@@ -2,17 +2,17 @@
 
 from aiogram.filters.callback_data import CallbackData
 
-from bot.handlers.shared.fields import OptionalId, OptionalKey
+from bot.handlers.shared.fields import Flag, Id, OptionalId
 
 
 class ExportPick(CallbackData, prefix="xp"):
-    """One campaign (``campaign_id``) or every period of a form (``form_key``)."""
+    """One campaign, or (``every``) every period of its monitoring: the rounds with its forms."""
 
-    campaign_id: OptionalId = 0
-    form_key: OptionalKey = ""
+    campaign_id: Id
+    every: Flag = 0
 
 
 class ExportRun(CallbackData, prefix="xr"):
-    campaign_id: OptionalId = 0
-    form_key: OptionalKey = ""
+    campaign_id: Id
+    every: Flag = 0
     district_id: OptionalId = 0  # 0: the whole scope

@@ -22,12 +22,11 @@ from core.export import (
     ExportChoice,
     MixedForms,
     build_export,
-    campaigns_of_form,
+    campaigns_of_series,
     district_counts,
     export_filename,
     list_exportable,
 )
-from core.export.model import Timeliness
 from core.questionnaires import FormCatalog
 from exports.workbook import render_workbook
 from storage import Database
@@ -48,13 +47,13 @@ def _choices_keyboard(choices: Sequence[ExportChoice]) -> InlineKeyboardMarkup:
             ),
             callback_data=ExportPick(campaign_id=choice.campaign_id),
         )
-    rounds = Counter(choice.form_key for choice in choices)
-    titles = {choice.form_key: choice.form_title for choice in choices}
-    for form_key, count in rounds.items():
+    rounds = Counter(choice.series for choice in choices)
+    newest = {choice.series: choice for choice in reversed(choices)}  # choices: newest first
+    for series, count in rounds.items():
         if count > 1:
             builder.button(
-                text=texts.FORM_BUTTON.format(form=titles[form_key], count=count),
-                callback_data=ExportPick(form_key=form_key),
+                text=texts.FORM_BUTTON.format(form=newest[series].form_title, count=count),
+                callback_data=ExportPick(campaign_id=newest[series].campaign_id, every=1),
             )
     builder.adjust(1)
     return builder.as_markup()
@@ -62,19 +61,23 @@ def _choices_keyboard(choices: Sequence[ExportChoice]) -> InlineKeyboardMarkup:
 
 def _campaign_ids(choices: Sequence[ExportChoice], pick: ExportPick | ExportRun) -> list[int]:
     """The campaigns a button means, among those the actor may export now."""
-    if pick.form_key:
-        return campaigns_of_form(choices, pick.form_key)
-    return [c.campaign_id for c in choices if c.campaign_id == pick.campaign_id]
+    chosen = next((c for c in choices if c.campaign_id == pick.campaign_id), None)
+    if chosen is None:
+        return []
+    if pick.every:
+        return campaigns_of_series(choices, chosen.series)
+    return [chosen.campaign_id]
 
 
 def _caption(export: Export) -> str:
-    latest = export.latest_reports()
-    late = sum(report.timeliness in (Timeliness.LATE, Timeliness.OVERDUE) for report in latest)
-    return texts.CAPTION.format(
+    done, late, total = export.latest_counts()
+    template = texts.CAPTION_MONITORING if export.parts else texts.CAPTION
+    return template.format(
         title=escape(f"{export.short_title} — {export.latest.label}"),
         scope=escape(export.scope),
-        done=sum(report.done for report in latest),
-        total=len(latest),
+        forms=len(export.parts),
+        done=done,
+        total=total,
         late=texts.CAPTION_LATE.format(late=late) if late else "",
     )
 
@@ -112,14 +115,14 @@ def build_router() -> Router:
         await callback.answer()
         total, districts = await district_counts(database, actor, campaign_ids)
         if len(districts) < 2:
-            run = ExportRun(campaign_id=callback_data.campaign_id, form_key=callback_data.form_key)
+            run = ExportRun(campaign_id=callback_data.campaign_id, every=callback_data.every)
             await _send(callback, run, actor, database, catalog, bot, clock())
             return
         builder = InlineKeyboardBuilder()
         builder.button(
             text=texts.WHOLE_SCOPE.format(count=total),
             callback_data=ExportRun(
-                campaign_id=callback_data.campaign_id, form_key=callback_data.form_key
+                campaign_id=callback_data.campaign_id, every=callback_data.every
             ),
         )
         for district_id, name, count in districts:
@@ -127,7 +130,7 @@ def build_router() -> Router:
                 text=texts.DISTRICT_BUTTON.format(district=name, count=count),
                 callback_data=ExportRun(
                     campaign_id=callback_data.campaign_id,
-                    form_key=callback_data.form_key,
+                    every=callback_data.every,
                     district_id=district_id,
                 ),
             )

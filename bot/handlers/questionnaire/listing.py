@@ -1,6 +1,8 @@
 """ "Мои анкеты": the forms a person answers for, a page at a time.
 
-A respondent of one school sees one short message with a button per form. Someone who answers
+A respondent of one school sees one short message with a button per form; the forms of a
+monitoring of several stand under its heading ("📂 Мониторинг …: сдано 3 из 5 анкет"). Someone who
+answers
 for many schools (an administrator: every form of every school) gets pages of ``PER_PAGE``
 forms with ◀️ x/y ▶️ under them, so that a page fits one message and one keyboard.
 """
@@ -24,8 +26,11 @@ PER_PAGE = 8  # forms on a page: 8 lines and 8 + 3 buttons, far under both limit
 
 
 def _order(item: FormToAnswer) -> tuple[object, ...]:
-    # The service's order (soonest deadline first), then the school: stable between pages.
-    return (item.campaign.deadline_at, item.campaign.id, item.school.id, item.response.id)
+    # The service's order (soonest deadline first), then the school, then the monitoring's order
+    # of its forms: stable between pages.
+    keys = item.campaign.form_keys
+    position = keys.index(item.response.form_key) if item.response.form_key in keys else len(keys)
+    return (item.campaign.deadline_at, item.campaign.id, item.school.id, position)
 
 
 def short_deadline(moment: datetime, zone: ZoneInfo, now: datetime) -> str:
@@ -46,7 +51,7 @@ def _line_and_button(
         shown = texts.progress_line(item.answered, item.total)
         button = texts.BUTTON_START if status is Status.NOT_STARTED else texts.BUTTON_CONTINUE
     school = f" ({escape(item.school.short_name)})" if several_schools else ""
-    line = texts.FORM_LINE.format(
+    line = (texts.MONITORING_FORM_LINE if item.monitoring else texts.FORM_LINE).format(
         icon=texts.ICONS[status.value],
         title=escape(item.form.short_title),
         period=escape(item.campaign.period_label),
@@ -62,6 +67,39 @@ def _line_and_button(
     return line, label
 
 
+def _under_monitorings(
+    items: list[FormToAnswer],
+    rendered: list[tuple[str, str]],
+    several_schools: bool,
+    now: datetime,
+) -> list[tuple[str, str]]:
+    """The lines of a monitoring's forms indented under its heading, which rides on the first of
+    them (one line per form, so that lines and buttons stay paired on every page)."""
+    groups: dict[tuple[int, int], list[FormToAnswer]] = {}
+    for item in items:
+        if item.monitoring is not None:
+            groups.setdefault((item.campaign.id, item.school.id), []).append(item)
+    found: list[tuple[str, str]] = []
+    for item, (line, label) in zip(items, rendered, strict=True):
+        group = groups.get((item.campaign.id, item.school.id))
+        if group is None:
+            found.append((line, label))
+            continue
+        line = texts.MONITORING_ITEM.format(line=line)
+        if item is group[0]:
+            done = sum(each.response.status in SUBMITTED_STATUSES for each in group)
+            heading = texts.MONITORING_LINE.format(
+                title=escape(item.monitoring or ""),
+                period=escape(item.campaign.period_label),
+                school=f" ({escape(item.school.short_name)})" if several_schools else "",
+                done=texts.monitoring_done(done, len(group)),
+                deadline=short_deadline(item.campaign.deadline_at, ZoneInfo(item.timezone), now),
+            )
+            line = f"{heading}\n{line}"
+        found.append((line, label))
+    return found
+
+
 def forms_page(
     found: list[FormToAnswer], page: int, now: datetime
 ) -> tuple[str, InlineKeyboardMarkup]:
@@ -74,6 +112,7 @@ def forms_page(
         _line_and_button(item, several_schools, rounds[(item.school.id, item.form.id)] > 1, now)
         for item in items
     ]
+    rendered = _under_monitorings(items, rendered, several_schools, now)
 
     def header(number: int, pages: int) -> str:
         if pages <= 1:

@@ -12,6 +12,12 @@ class NudgeSchool(CallbackData, prefix="nus"):
     s: Id
 
 
+class FormsDetail(CallbackData, prefix="nuf"):
+    """Campaign c school by school, form by form (a monitoring of several forms)."""
+
+    c: Id
+
+
 class NudgeAll(CallbackData, prefix="nul"):
     """Remind every school of campaign c that has not submitted and that the presser may nudge
     (before the deadline: all who have not submitted; after it: the late ones)."""

@@ -12,8 +12,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.commands import Cmd
 from bot.handlers.review.keyboards import entry_markup
+from bot.handlers.shared.buttons import message_of
 from bot.handlers.shared.messages import TEXT_BUDGET, split_html, visible_length
-from bot.handlers.status.callbacks import NudgeAll, NudgeSchool
+from bot.handlers.status.callbacks import FormsDetail, NudgeAll, NudgeSchool
 from core.access import AccessDenied, Action, Target, allows, allows_somewhere
 from core.actors import Actor
 from core.clock import Clock
@@ -24,6 +25,7 @@ from core.status import (
     CampaignBoard,
     Cell,
     CellKind,
+    FormCell,
     NudgeReport,
     completion_board,
     nudge,
@@ -32,12 +34,17 @@ from storage import Database
 from storage.directory import School
 from storage.responses import Status
 from texts import status as texts
+from texts.plurals import FORMS_GENITIVE, counted
 
 MAX_SCHOOL_BUTTONS = 30  # beyond that, only "remind all" (a keyboard holds 100 buttons)
 ALERT_LIMIT = 200  # Telegram's limit on a callback answer's text
 
 
 def _detail(cell: Cell) -> str | None:
+    if len(cell.forms) > 1 and cell.kind not in (CellKind.SUBMITTED, CellKind.ACCEPTED):
+        return texts.DETAIL_FORMS.format(
+            done=cell.forms_done, total=counted(len(cell.forms), FORMS_GENITIVE)
+        )
     if cell.kind is CellKind.SUBMITTED:
         return None
     if cell.kind is CellKind.ACCEPTED:
@@ -69,6 +76,8 @@ def _pages(board: CampaignBoard, several_towns: bool) -> list[str]:
     header = (texts.HEADER_MUNICIPALITY if several_towns else texts.HEADER).format(**values)
     if board.late:
         header += texts.LATE_COUNT.format(late=len(board.late))
+    if board.several_forms:
+        header += texts.HEADER_FORMS.format(count=len(board.campaign.forms))
     pages: list[list[str]] = [[header, ""]]
     size = visible_length(header) + 1
     for line in map(_line, board.cells):
@@ -81,6 +90,28 @@ def _pages(board: CampaignBoard, several_towns: bool) -> list[str]:
     return ["\n".join(page) for page in pages]
 
 
+def _form_part(form: FormCell) -> str:
+    icon, name = texts.ICONS[form.kind.value], escape(form.short_title)
+    if form.kind in (CellKind.DRAFT, CellKind.LATE) and 0 < form.answered < form.total:
+        return texts.DRILL_DOWN_FORM_PROGRESS.format(
+            icon=icon, form=name, answered=form.answered, total=form.total
+        )
+    return texts.DRILL_DOWN_FORM.format(icon=icon, form=name)
+
+
+def drill_down_pages(board: CampaignBoard) -> list[str]:
+    """Each school with each form of the monitoring: which are in, which are not."""
+    header = texts.DRILL_DOWN_HEADER.format(title=escape(board.title))
+    lines = [
+        texts.DRILL_DOWN_LINE.format(
+            school=escape(cell.school.short_name),
+            forms=texts.DRILL_DOWN_SEPARATOR.join(map(_form_part, cell.forms)),
+        )
+        for cell in board.cells
+    ]
+    return split_html("\n".join([header, "", *lines]))
+
+
 def _nudgeable(actor: Actor, board: CampaignBoard) -> list[Cell]:
     """The schools of the board that have not submitted and that this person may nudge."""
     return [c for c in board.owing if allows(actor, Action.NUDGE, Target.school(c.school))]
@@ -88,18 +119,22 @@ def _nudgeable(actor: Actor, board: CampaignBoard) -> list[Cell]:
 
 def _keyboard(actor: Actor, board: CampaignBoard) -> InlineKeyboardMarkup | None:
     owing = _nudgeable(actor, board)
-    if not owing:
-        return None
     builder = InlineKeyboardBuilder()
+    if board.several_forms:  # on a row of its own, above the nudges
+        builder.button(text=texts.DRILL_DOWN_BUTTON, callback_data=FormsDetail(c=board.campaign.id))
+    if not owing:
+        return builder.as_markup() if board.several_forms else None
+    nudges = InlineKeyboardBuilder()
     for cell in owing[:MAX_SCHOOL_BUTTONS]:
-        builder.button(
+        nudges.button(
             text=texts.NUDGE_BUTTON.format(school=cell.school.short_name),
             callback_data=NudgeSchool(c=board.campaign.id, s=cell.school.id),
         )
     # After the deadline every school that has not submitted is late: the same schools.
     everyone = texts.NUDGE_ALL_LATE_BUTTON if board.late else texts.NUDGE_ALL_OWING_BUTTON
-    builder.button(text=everyone, callback_data=NudgeAll(c=board.campaign.id))
-    builder.adjust(2)
+    nudges.button(text=everyone, callback_data=NudgeAll(c=board.campaign.id))
+    nudges.adjust(2)
+    builder.attach(nudges)
     return builder.as_markup()
 
 
@@ -203,6 +238,24 @@ def build_router() -> Router:
         await _nudge(
             query, deliver, database, catalog, actor, callback_data.c, [callback_data.s], clock()
         )
+
+    @router.callback_query(FormsDetail.filter())
+    async def forms_detail(
+        query: CallbackQuery,
+        callback_data: FormsDetail,
+        database: Database,
+        catalog: FormCatalog,
+        actor: Actor,
+        clock: Clock,
+    ) -> None:
+        board = (await completion_board(database, catalog, actor, now=clock())).campaign(
+            callback_data.c
+        )
+        if board is None:  # not a campaign this person sees: a forged or stale button
+            raise AccessDenied(Action.VIEW_STATUS)
+        await query.answer()
+        for page in drill_down_pages(board):
+            await message_of(query).answer(page)
 
     @router.callback_query(NudgeAll.filter())
     async def nudge_all(
