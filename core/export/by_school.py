@@ -24,9 +24,6 @@ from core.export.model import Export, SchoolReport, Timeliness
 from exports.tables import CellValue, Column, Sheet
 from texts.plurals import word
 
-# The heading of a school that handed in no form of the monitoring. (Its place is
-# core.export.labels, beside SCHOOL_FORMS_DONE; kept here until that file is free to change.)
-NOT_ANSWERED = "не ответила"
 SCHOOL_WIDTH = 12
 ITEM_WIDTH = 38
 ANSWER_WIDTH = 44
@@ -57,7 +54,7 @@ def by_school_sheet(parts: Sequence[Export]) -> Sheet:
                 done=done, total=total, forms=word(total, labels.FORMS_GENITIVE)
             )
             if done
-            else NOT_ANSWERED
+            else labels.SCHOOL_NOT_ANSWERED
         )
         bold.add(len(rows))
         rows.append([short, name, heading])

@@ -24,7 +24,7 @@ their question is shown (answers that the script's own values may hide, say).
 """
 
 import re
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -156,7 +156,7 @@ async def _answer(chat: Chat, screen: BotMessage, question: Question, value: Any
             return await chat.send(value.text, doing)
         return await chat.press(screen, _option_label(question, value), doing)
     if kind is QuestionType.MULTI:
-        assert isinstance(value, Sequence) and not isinstance(value, str), doing
+        assert isinstance(value, list | tuple), doing
         for other in (choice for choice in value if isinstance(choice, Other)):
             prompt = await chat.press(screen, form_texts.OTHER, doing)
             assert prompt.plain_text == form_texts.OTHER_PROMPT, doing
@@ -174,7 +174,8 @@ async def _answer(chat: Chat, screen: BotMessage, question: Question, value: Any
         assert isinstance(value, date), doing
         return await chat.send(value.strftime("%d.%m.%Y"), doing)
     if kind in (QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.PERCENT):
-        assert isinstance(value, int | float) and not isinstance(value, bool), doing
+        assert isinstance(value, int | float), doing
+        assert not isinstance(value, bool), doing
         return await chat.send(str(value).replace(".", ","), doing)
     if kind in (QuestionType.TEXT, QuestionType.LONG_TEXT, QuestionType.URL):
         assert isinstance(value, str), doing
@@ -184,6 +185,45 @@ async def _answer(chat: Chat, screen: BotMessage, question: Question, value: Any
         sent = chat.user.send_document(value.name, value.content, value.mime_type)
         return await chat.step(sent, doing)
     raise AssertionError(f"{doing}: no way to answer a {kind}")
+
+
+def _paths(form: FormDefinition, script: Script) -> set[str]:
+    """What ``script`` answers: question ids, and "group[item].sub" for a repeat group's items."""
+    paths = set(script)
+    for key, value in script.items():
+        question = form.question(key)
+        if question is not None and question.type is QuestionType.GROUP and value is not SKIP:
+            paths.update(
+                f"{key}[{index}].{sub}" for index, item in enumerate(value) for sub in item
+            )
+    return paths
+
+
+async def _next(
+    chat: Chat, form: FormDefinition, screen: BotMessage, values: Script
+) -> tuple[str, BotMessage]:
+    """Answer the question on ``screen``: what was answered ("question", or "group[item].sub"
+    for an item's question) and the next screen."""
+    shown = shown_on(form, screen)
+    question = shown.question
+    if question.id not in values:
+        raise AssertionError(
+            f"«{form.short_title}» asks {question.id!r}, which the script does not answer:\n"
+            f"{screen.plain_text}"
+        )
+    value = values[question.id]
+    if question.type is not QuestionType.GROUP or value is SKIP:
+        return question.id, await _answer(chat, screen, question, value)
+    if shown.sub is None or shown.item is None:  # the list of items: another one, or done
+        edit = form_texts.ITEM_BUTTON.split("{")[0]  # "✏️ 1", "✏️ 2": one per item
+        items = sum(text.startswith(edit) for text in screen.button_texts)
+        label = form_texts.ADD_ITEM if items < len(value) else form_texts.ITEMS_DONE
+        return question.id, await chat.press(screen, label, f"{question.id}: {label}")
+    path = f"{question.id}[{shown.item}].{shown.sub.id}"
+    item = value[shown.item]
+    if shown.sub.id not in item:
+        raise AssertionError(f"«{form.short_title}» asks {path}, which the script does not answer")
+    return path, await _answer(chat, screen, shown.sub, item[shown.sub.id])
 
 
 async def answer_form(
@@ -202,47 +242,14 @@ async def answer_form(
     screen = await chat.press(listing, start, start)
     review = texts.REVIEW_HEADER.split("{school}")[0].format(title=form.title)
     asked: set[str] = set()
-    items_asked: set[tuple[str, int, str]] = set()
     for _ in range(MAX_STEPS):
         if (screen.plain_text or "").startswith(review):
             break
-        shown = shown_on(form, screen)
-        question = shown.question
-        if question.id not in values:
-            raise AssertionError(
-                f"«{form.short_title}» asks {question.id!r}, which the script does not answer:\n"
-                f"{screen.plain_text}"
-            )
-        asked.add(question.id)
-        value = values[question.id]
-        if question.type is not QuestionType.GROUP or value is SKIP:
-            screen = await _answer(chat, screen, question, value)
-        elif shown.sub is None or shown.item is None:  # the list: another item, or done
-            items = sum(text.startswith("✏️ ") for text in screen.button_texts)
-            more = items < len(value)
-            label = form_texts.ADD_ITEM if more else form_texts.ITEMS_DONE
-            screen = await chat.press(screen, label, f"{question.id}: {label}")
-        else:
-            item = value[shown.item]
-            if shown.sub.id not in item:
-                raise AssertionError(
-                    f"{question.id} № {shown.item + 1} asks {shown.sub.id!r}, not in the script"
-                )
-            items_asked.add((question.id, shown.item, shown.sub.id))
-            screen = await _answer(chat, screen, shown.sub, item[shown.sub.id])
+        path, screen = await _next(chat, form, screen, values)
+        asked.add(path)
     else:
         raise AssertionError(f"«{form.short_title}» did not reach the review screen")
-    never = sorted(set(script) - asked)
-    never += [
-        f"{group}[{index}].{sub}"
-        for group in asked
-        if form.question(group) is not None
-        and form.question(group).type is QuestionType.GROUP  # type: ignore[union-attr]
-        and values[group] is not SKIP
-        for index, item in enumerate(values[group])
-        for sub in item
-        if (group, index, sub) not in items_asked
-    ]
+    never = sorted(_paths(form, script) - asked)
     assert not never, f"«{form.short_title}»: the bot never asked {never}"
     done = await chat.press(screen, texts.SUBMIT, texts.SUBMIT)
     submitted = texts.SUBMITTED.split("{at}")[0].format(title=form.title)

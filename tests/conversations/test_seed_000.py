@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import Cell
+from openpyxl.cell import Cell, MergedCell
 
 from bot.catalog import builtin_forms
 from bot.demo.seed import MONITORING_FORMS, sample_files
@@ -78,7 +78,9 @@ def totals(
 
 def answer(what: str, form: str, school: str, column: str, cell: str, expected: Any) -> Finding:
     """A cell of a form's answer sheet: the school's row, the question's column."""
-    return Finding(what, FORMS[form].short_title, ((labels.SCHOOL, school),), column, cell, expected)
+    return Finding(
+        what, FORMS[form].short_title, ((labels.SCHOOL, school),), column, cell, expected
+    )
 
 
 def by_school(what: str, school: str, line: str, cell: str, expected: str) -> Finding:
@@ -87,27 +89,29 @@ def by_school(what: str, school: str, line: str, cell: str, expected: str) -> Fi
     return Finding(what, labels.BY_SCHOOL, key, labels.ANSWER, cell, expected)
 
 
-def _value(cell: Cell) -> Any:
+def _value(cell: Cell | MergedCell) -> Any:
     value = cell.value
     if isinstance(value, datetime) and value == datetime.combine(value.date(), datetime.min.time()):
         return value.date()
     return value
 
 
-def locate(workbook: Workbook, finding: Finding) -> Cell:
+def locate(workbook: Workbook, finding: Finding) -> Cell | MergedCell:
     """The cell ``finding`` names; fails unless exactly one row has its keys."""
     rows = list(workbook[finding.sheet].iter_rows())
-    for index, row in enumerate(rows):
-        titles = {cell.value: cell.column for cell in row if isinstance(cell.value, str)}
-        if all(title in titles for title, _ in finding.key):
-            break
-    else:
-        raise AssertionError(f"{finding.what}: no header with {finding.key} in {finding.sheet}")
-    subtitles = {cell.value: cell.column for cell in rows[index + 1] if cell.value}
-    columns = titles | {name: column for name, column in subtitles.items() if name not in titles}
+    titled = [
+        (index, {cell.value: cell.column for cell in row if isinstance(cell.value, str)})
+        for index, row in enumerate(rows)
+    ]
+    header, titles = next(
+        ((index, titles) for index, titles in titled if all(t in titles for t, _ in finding.key)),
+        (None, {}),
+    )
+    assert header is not None, f"{finding.what}: no header with {finding.key} in {finding.sheet}"
+    columns = {cell.value: cell.column for cell in rows[header + 1] if cell.value} | titles
     assert finding.column in columns, f"{finding.what}: no column {finding.column!r}"
     keys = [(columns[title], value) for title, value in finding.key]
-    found = [row for row in rows[index + 1 :] if all(row[c - 1].value == v for c, v in keys)]
+    found = [row for row in rows[header + 1 :] if all(row[c - 1].value == v for c, v in keys)]
     assert len(found) == 1, f"{finding.what}: {len(found)} rows have {finding.key}"
     return found[0][columns[finding.column] - 1]
 
@@ -168,13 +172,17 @@ async def export_workbook(
     await methodist.send("/export")
     await harness.settle()
     menu = methodist.last_message()
-    assert menu is not None and menu.plain_text == export_texts.CHOOSE
+    assert menu is not None
+    assert menu.plain_text == export_texts.CHOOSE
     [monitoring] = menu.button_texts
-    assert monitoring == f"{wizard.USUAL_TITLE} — {period}"
+    title, _, shown_period = monitoring.rpartition(" — ")
+    assert shown_period == period
+    assert wizard.USUAL_TITLE.startswith(title.rstrip("…")), title  # the title, maybe shortened
     await methodist.press(monitoring, message=menu)
     await harness.settle()
     sent = methodist.last_message()
-    assert sent is not None and sent.document is not None, sent
+    assert sent is not None
+    assert sent.document is not None, sent.plain_text
     assert (sent.document.file_name or "").endswith(".xlsx")
     return sent.plain_text or "", load_workbook(BytesIO(sent.document.content))
 
@@ -222,7 +230,7 @@ FACTS: dict[str, dict[str, Script]] = {
             "mechanisms_status": "developed",
             "gia_plan": False,
         },
-        "extra_classes": extra_classes_held("2-9"),
+        "extra_classes": extra_classes_held("2-9"),  # "для 2-9 классов"
         "parents": {"forms": ["meetings", "prevention"]},  # собрания, Совет профилактики
         "students_website": {
             "student_forms": ["class_hours", "psychology"],
@@ -252,7 +260,7 @@ FACTS: dict[str, dict[str, Script]] = {
     },
     "СОШ № 11": {
         "management": {**GOALS, "mechanisms_status": "developed", "gia_plan": False},
-        "extra_classes": extra_classes_held("5-9"),
+        "extra_classes": extra_classes_held("5-9"),  # "для обучающихся 5-9 классов"
         # "online собрание родительского комитета и Управляющего совета школы"
         "parents": {"forms": ["online"]},
         "students_website": {
@@ -292,6 +300,7 @@ FACTS: dict[str, dict[str, Script]] = {
     },
     "СОШ № 28": {
         "management": {**GOALS, "mechanisms_status": "developed", "gia_plan": True},
+        # "для обучающихся 5-9, 10 классов, 4 классов, 9, 11 классов"
         "extra_classes": extra_classes_held("5-9, 10, 4, 9, 11"),
         "parents": {"forms": ["consultations", "meetings", "lectures", "migrant_course"]},
         "students_website": {
@@ -327,12 +336,12 @@ FACTS: dict[str, dict[str, Script]] = {
     },
     "ООШ № 38": {
         "management": {**GOALS, "mechanisms_status": "developed", "gia_plan": False},
-        "extra_classes": extra_classes_held("5-9"),
+        "extra_classes": extra_classes_held("5-9"),  # "для обучающихся 5-9 классов"
         "parents": {"forms": ["admin_meetings", "online", "pmp"]},  # ВКС, ПМП консилиум
         "students_website": {
             # The order names no form of work with students for ООШ № 38, 41, 44, and the
             # question has no "нет": "Другое" says so (the form's gap, reported).
-            "student_forms": [Other("Формы работы в распоряжении не названы")],
+            "student_forms": [Other("Отдельных форм работы нет")],
             "imc_trainings": False,
             # Finding 4 leaves ООШ № 38 out of both lists of materials, though its "порядок
             # проведения ГИА ..., расписание ГВЭ-2021, ОГЭ-2021" are among the other materials:
@@ -350,11 +359,11 @@ FACTS: dict[str, dict[str, Script]] = {
     },
     "СОШ № 41": {
         "management": {**GOALS, "mechanisms_status": "developed", "gia_plan": False},
-        "extra_classes": extra_classes_held("9, 11"),
+        "extra_classes": extra_classes_held("9, 11"),  # "для обучающимися 9-х, 11-х классов"
         # собрания, индивидуальная работа, родительские комитеты, патрулирование
         "parents": {"forms": ["meetings", "consultations", "committee", "patrol"]},
         "students_website": {
-            "student_forms": [Other("Формы работы в распоряжении не названы")],
+            "student_forms": [Other("Отдельных форм работы нет")],
             "imc_trainings": False,
             "site_posted": True,
             "site_audience": ["teachers", "parents"],  # "для родителей ... и учителей"
@@ -376,10 +385,10 @@ FACTS: dict[str, dict[str, Script]] = {
     },
     "СОШ № 44": {
         "management": {**GOALS, "mechanisms_status": "developed", "gia_plan": False},
-        "extra_classes": extra_classes_held("2-11"),
+        "extra_classes": extra_classes_held("2-11"),  # "для обучающимися 2-11 классов"
         "parents": {"forms": ["calendar_plan"], "plan_link": SKIP},  # Календарный план
         "students_website": {
-            "student_forms": [Other("Формы работы в распоряжении не названы")],
+            "student_forms": [Other("Отдельных форм работы нет")],
             "imc_trainings": True,
             "training_grades": [9, 11],  # not in the order
             "site_posted": True,
@@ -452,7 +461,7 @@ NEUTRAL: dict[str, Script] = {
     },
     "extra_classes": {
         "low_total": 20,
-        "subjects": ["russian", "math"],
+        "subjects": ["russian"],
         "sessions": 12,
         "consultations": 6,
         "students": 15,
@@ -477,8 +486,7 @@ NEUTRAL: dict[str, Script] = {
         "courses": 3,
         "internal_support": SKIP,
         "growth_plans": True,
-        "mentoring": True,
-        "mentor_pairs": 2,
+        "mentoring": False,
         "year_first_steps": "2021",  # the order gives no edition for «Первые шаги»
         "year_mentor": "2021",  # nor for «Педагог-наставник»
     },
@@ -495,7 +503,9 @@ FINDINGS: list[Finding] = [
     totals("1: причины проанализированы", "management", "causes_analysed", "yes", "D34", ALL_SEVEN),
     totals("1: решения приняты", "management", "decisions_taken", "yes", "D45", ALL_SEVEN),
     totals("1: цели", "management", "goals_set", "yes", "D47", "ООУ № 11, 28, 38, 41, 44, 66"),
-    totals("1: первоочередные мероприятия", "management", "priority_actions", "yes", "D49", "ООУ № 5"),
+    totals(
+        "1: первоочередные мероприятия", "management", "priority_actions", "yes", "D49", "ООУ № 5"
+    ),
     # 2. Extra classes, for the grades; "В ООШ № 66 ведутся только курсы внеурочной
     # деятельности."
     totals(
@@ -508,7 +518,14 @@ FINDINGS: list[Finding] = [
         "41 (9, 11 классы), 44 (2–11 классы)",
     ),
     totals("2: доп. занятия не проводятся", "extra_classes", "held", "no", "D15", "ООУ № 66"),
-    totals("2: только внеурочная деятельность", "extra_classes", "extracurricular", "yes", "D16", "ООУ № 66"),
+    totals(
+        "2: только внеурочная деятельность",
+        "extra_classes",
+        "extracurricular",
+        "yes",
+        "D16",
+        "ООУ № 66",
+    ),
     totals(
         "2: представлены графики",
         "extra_classes",
@@ -535,7 +552,9 @@ FINDINGS: list[Finding] = [
         ]
     ],
     *[
-        totals(f"3: обучающиеся — {option}", "students_website", "student_forms", option, cell, schools)
+        totals(
+            f"3: обучающиеся — {option}", "students_website", "student_forms", option, cell, schools
+        )
         for option, cell, schools in [
             ("class_hours", "D86", "ООУ № 5"),
             ("psychology", "D87", "ООУ № 5"),
@@ -558,11 +577,46 @@ FINDINGS: list[Finding] = [
     # 4. "Размещены на официальном сайте ООУ материалы для обучающихся, учителей ... в ООУ № 5,
     # 11, 28, 44, 66 (все ссылки активны), материалы для родителей ... и учителей - в СОШ № 5,
     # 28, 41, 44", and the other materials school by school.
-    totals("4: материалы на сайте", "students_website", "site_posted", "yes", "D109", "ООУ № 5, 11, 28, 41, 44, 66"),
-    totals("4: для обучающихся", "students_website", "site_audience", "students", "D111", "ООУ № 5, 11, 28, 44, 66"),
-    totals("4: для учителей", "students_website", "site_audience", "teachers", "D112", "ООУ № 5, 11, 28, 41, 44, 66"),
-    totals("4: для родителей", "students_website", "site_audience", "parents", "D113", "ООУ № 5, 28, 41, 44"),
-    totals("4: все ссылки активны", "students_website", "links_active", "yes", "D114", "ООУ № 5, 11, 28, 44, 66"),
+    totals(
+        "4: материалы на сайте",
+        "students_website",
+        "site_posted",
+        "yes",
+        "D109",
+        "ООУ № 5, 11, 28, 41, 44, 66",
+    ),
+    totals(
+        "4: для обучающихся",
+        "students_website",
+        "site_audience",
+        "students",
+        "D111",
+        "ООУ № 5, 11, 28, 44, 66",
+    ),
+    totals(
+        "4: для учителей",
+        "students_website",
+        "site_audience",
+        "teachers",
+        "D112",
+        "ООУ № 5, 11, 28, 41, 44, 66",
+    ),
+    totals(
+        "4: для родителей",
+        "students_website",
+        "site_audience",
+        "parents",
+        "D113",
+        "ООУ № 5, 28, 41, 44",
+    ),
+    totals(
+        "4: все ссылки активны",
+        "students_website",
+        "links_active",
+        "yes",
+        "D114",
+        "ООУ № 5, 11, 28, 44, 66",
+    ),
     *[
         answer(f"4: кроме того, {school}", "students_website", school, "site_extra", cell, text)
         for school, cell in [
@@ -584,15 +638,40 @@ FINDINGS: list[Finding] = [
         "D55",
         "ООУ № 5, 11, 28, 38, 41, 44",
     ),
-    totals("5, 1.1: механизмы в стадии разработки", "management", "mechanisms_status", "in_progress", "D56", "ООУ № 66"),
+    totals(
+        "5, 1.1: механизмы в стадии разработки",
+        "management",
+        "mechanisms_status",
+        "in_progress",
+        "D56",
+        "ООУ № 66",
+    ),
     totals("1.1: механизмов нет", "management", "mechanisms_status", "none", "D57", None),
     totals("5: план-график подготовки к ГИА", "management", "gia_plan", "yes", "D58", "ООУ № 28"),
-    totals("5: положение о ВСОКО", "vsoko", "regulation", "vsoko", "D150", "ООУ № 5, 11, 28, 38, 41, 44"),
+    totals(
+        "5: положение о ВСОКО",
+        "vsoko",
+        "regulation",
+        "vsoko",
+        "D150",
+        "ООУ № 5, 11, 28, 38, 41, 44",
+    ),
     totals("5: только положение о ВШК", "vsoko", "regulation", "vshk_only", "D151", "ООУ № 66"),
-    totals("5: механизмы описаны", "vsoko", "mechanisms", "yes", "D153", "ООУ № 5, 11, 28, 38, 41, 44"),
+    totals(
+        "5: механизмы описаны", "vsoko", "mechanisms", "yes", "D153", "ООУ № 5, 11, 28, 38, 41, 44"
+    ),
     totals("5: механизмы не описаны", "vsoko", "mechanisms", "no", "D155", "ООУ № 66"),
-    totals("5: не действующая база", "vsoko", "legal_base", "outdated", "D157", "ООУ № 28, 38, 41, 44"),
-    totals("5: программа на 2020-2021 учебный год", "vsoko", "year_programme", "yes", "D158", "ООУ № 11"),
+    totals(
+        "5: не действующая база", "vsoko", "legal_base", "outdated", "D157", "ООУ № 28, 38, 41, 44"
+    ),
+    totals(
+        "5: программа на 2020-2021 учебный год",
+        "vsoko",
+        "year_programme",
+        "yes",
+        "D158",
+        "ООУ № 11",
+    ),
     *[
         answer(f"5: {school}, утверждено", "vsoko", school, "approved_on", cell, approved)
         for school, cell, approved in [
@@ -605,24 +684,73 @@ FINDINGS: list[Finding] = [
             ("ООШ № 66", "F4", date(2013, 11, 1)),
         ]
     ],
-    answer("5: ООШ № 66 — положение о ВШК", "vsoko", "ООШ № 66", "regulation", "E4", "Только положение о ВШК"),
+    answer(
+        "5: ООШ № 66 — положение о ВШК",
+        "vsoko",
+        "ООШ № 66",
+        "regulation",
+        "E4",
+        "Только положение о ВШК",
+    ),
     answer("5: ООШ № 66 — механизмы не описаны", "vsoko", "ООШ № 66", "mechanisms", "G4", "Нет"),
     # 6. ИМЦ events for the ГИА "по всем предметам" / "отдельные мероприятия", courses, the
     # internal support; 7. the same for the ВПР.
-    totals("6: ИМЦ, ГИА, по всем предметам", "teachers", "imc_gia", "all_subjects", "D118", "ООУ № 5, 11, 28, 38, 41, 44"),
-    totals("6: ИМЦ, ГИА, отдельные мероприятия", "teachers", "imc_gia", "some_events", "D119", "ООУ № 66"),
+    totals(
+        "6: ИМЦ, ГИА, по всем предметам",
+        "teachers",
+        "imc_gia",
+        "all_subjects",
+        "D118",
+        "ООУ № 5, 11, 28, 38, 41, 44",
+    ),
+    totals(
+        "6: ИМЦ, ГИА, отдельные мероприятия",
+        "teachers",
+        "imc_gia",
+        "some_events",
+        "D119",
+        "ООУ № 66",
+    ),
     # "(посредством Анкеты обратной связи посещенных методических мероприятий)"
-    totals("6: СОШ № 11 — посещённое мероприятие", "teachers", "imc_events.direction", "gia", "D124", "ООУ № 11"),
+    totals(
+        "6: СОШ № 11 — посещённое мероприятие",
+        "teachers",
+        "imc_events.direction",
+        "gia",
+        "D124",
+        "ООУ № 11",
+    ),
     totals("6: курсы, ГИА", "teachers", "courses_gia", "yes", "D127", "ООУ № 5, 28, 41, 44"),
     totals("6: сопровождение, ГИА", "teachers", "support_gia", "yes", "D131", "ООУ № 28, 41, 44"),
-    totals("7: ИМЦ, ВПР, по всем предметам", "teachers", "imc_vpr", "all_subjects", "D121", "ООУ № 11, 28, 38, 41, 44, 66"),
+    totals(
+        "7: ИМЦ, ВПР, по всем предметам",
+        "teachers",
+        "imc_vpr",
+        "all_subjects",
+        "D121",
+        "ООУ № 11, 28, 38, 41, 44, 66",
+    ),
     totals("7: курсы, ВПР", "teachers", "courses_vpr", "yes", "D129", ALL_SEVEN),
     totals("7: сопровождение, ВПР", "teachers", "support_vpr", "yes", "D133", "ООУ № 11, 38"),
     # 1.2: "Организовать внутришкольное методическое сопровождение учителей по подготовке
     # обучающихся к ГИА - МАОУ СОШ № 5, 11, МБОУ ООШ № 38, 66" (ООШ № 38 is a МАОУ: the order's
     # slip), "по работе с результатами ВПР - МАОУ СОШ № 5, 28, 41, 44, ООШ № 66".
-    totals("1.2: без сопровождения, ГИА", "teachers", "support_gia", "no", "D132", "ООУ № 5, 11, 38, 66"),
-    totals("1.2: без сопровождения, ВПР", "teachers", "support_vpr", "no", "D134", "ООУ № 5, 28, 41, 44, 66"),
+    totals(
+        "1.2: без сопровождения, ГИА",
+        "teachers",
+        "support_gia",
+        "no",
+        "D132",
+        "ООУ № 5, 11, 38, 66",
+    ),
+    totals(
+        "1.2: без сопровождения, ВПР",
+        "teachers",
+        "support_vpr",
+        "no",
+        "D134",
+        "ООУ № 5, 28, 41, 44, 66",
+    ),
     # 8. Trainings of ИМЦ on hard topics "в ООУ № 5, 28, 44" (the grades are not in the order).
     totals(
         "8: тренинги ИМЦ",
@@ -636,18 +764,45 @@ FINDINGS: list[Finding] = [
     # The order is inconsistent here: СОШ № 5 is in finding 8's list, ООШ № 38 and СОШ № 41
     # are in neither. The facts give the schools without trainings; the form keeps no grades
     # for a "нет".
-    totals("1.3: без тренингов", "students_website", "imc_trainings", "no", "D104", "ООУ № 11, 38, 41, 66"),
+    totals(
+        "1.3: без тренингов",
+        "students_website",
+        "imc_trainings",
+        "no",
+        "D104",
+        "ООУ № 11, 38, 41, 66",
+    ),
     # 9. "«Учитель года-2021»-5, 28, 41, 11, 66, «Чемпион -2020»-44, «Первые шаги»-41, 11,
     # «Педагог-наставник»-11, 28, 41, 44, 66", with the editions.
-    totals("9: «Учитель года»", "teachers", "contests", "teacher_of_year", "D144", "ООУ № 5, 11, 28, 41, 66"),
+    totals(
+        "9: «Учитель года»",
+        "teachers",
+        "contests",
+        "teacher_of_year",
+        "D144",
+        "ООУ № 5, 11, 28, 41, 66",
+    ),
     totals("9: «Чемпион»", "teachers", "contests", "champion", "D145", "ООУ № 44"),
     totals("9: «Первые шаги»", "teachers", "contests", "first_steps", "D146", "ООУ № 11, 41"),
-    totals("9: «Педагог-наставник»", "teachers", "contests", "mentor", "D147", "ООУ № 11, 28, 41, 44, 66"),
+    totals(
+        "9: «Педагог-наставник»",
+        "teachers",
+        "contests",
+        "mentor",
+        "D147",
+        "ООУ № 11, 28, 41, 44, 66",
+    ),
     totals("9: нет участников", "teachers", "contests", "none", "D148", "ООУ № 38"),
     answer("9: «Учитель года-2021»", "teachers", "СОШ № 5", "year_teacher_of_year", "AA5", "2021"),
     answer("9: «Чемпион-2020»", "teachers", "СОШ № 44", "year_champion", "AB9", "2020"),
     # Every school handed in every form.
-    by_school("все анкеты сданы: СОШ № 5", "СОШ № 5", "МАОУ СОШ № 5 имени А.К. Ерохина", "C122", "сдано 6 из 6 анкет"),
+    by_school(
+        "все анкеты сданы: СОШ № 5",
+        "СОШ № 5",
+        "МАОУ СОШ № 5 имени А.К. Ерохина",
+        "C120",
+        "сдано 6 из 6 анкет",
+    ),
 ]
 
 
@@ -672,13 +827,13 @@ async def test_the_tomsk_order_reads_off_the_monitoring_workbook(harness: BotHar
     assert opened.startswith(f"Мониторинг открыт: «{wizard.USUAL_TITLE}» (6 анкет), {PERIOD}.")
 
     catalog = harness.catalog.current
-
     for school, telegram_id in RESPONDENTS.items():
         user = harness.user(telegram_id)
         for key in MONITORING_FORMS:
-            await answer_form(harness, user, catalog[key], FACTS[school][key], if_asked=NEUTRAL[key])
+            await answer_form(
+                harness, user, catalog[key], FACTS[school][key], if_asked=NEUTRAL[key]
+            )
 
     caption, workbook = await export_workbook(harness, methodist, PERIOD)
     assert "7 из 7" in caption  # schools with every form in
     check_findings(workbook, FINDINGS)
-

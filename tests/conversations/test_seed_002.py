@@ -2,7 +2,7 @@
 
 Ten schools of Город Норильск (Asia/Krasnoyarsk) are imported; the methodist opens one monitoring
 of the forms that hold the справка's eight indicators; nine schools answer as the справка says
-(``FACTS``), and СШ № 28, whose head "не принял участие", answers nothing. The methodist's
+(``facts``), and СШ № 28, whose head "не принял участие", answers nothing. The methodist's
 /export must let each indicator and each item of the Выводы be read off a named cell
 (``FINDINGS``), and show СШ № 28 as not answered: "не ответила" in По школам, and in the
 "Нет ответа" column of every row of Итоги.
@@ -13,6 +13,7 @@ The справка names no school for some of its Выводы; the test picks 
 """
 
 import re
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -100,7 +101,8 @@ NO_MENTORING = ("СШ № 20", "СШ № 23", "СШ № 41")  # Выводы 3, 
 NO_GIFTED = ("СШ № 32", "СШ № 33")  # Выводы 5, picked
 
 
-def facts(school: str) -> dict[str, Script]:
+def facts(school: str) -> dict[str, dict[str, Any]]:
+    """A school's answers, form by form: what all reported, and what the Выводы single out."""
     found = {key: dict(script) for key, script in EVERYWHERE.items()}
     if school in ("СШ № 13", "СШ № 16", "СШ № 17"):
         found["management"]["causes"] = SOCIAL_CAUSES
@@ -135,7 +137,7 @@ NEUTRAL: dict[str, Script] = {
     "students_website": {
         "student_forms": ["class_hours"],
         "imc_trainings": False,
-        "site_audience": ["students", "parents"],
+        "site_audience": ["parents"],
         "site_links": "https://school.norilsk.ru/kachestvo",
         "links_active": True,
         "site_extra": SKIP,
@@ -149,23 +151,57 @@ NINE = "ООУ № 2, 13, 16, 17, 20, 23, 32, 33, 41"  # "Школа-интер�
 
 FINDINGS: list[Finding] = [
     # The eight indicators.
-    totals("1: мониторинг независимых процедур", "management", "independent_monitoring", "yes", "D38", NINE),
+    totals(
+        "1: мониторинг независимых процедур",
+        "management",
+        "independent_monitoring",
+        "yes",
+        "D38",
+        NINE,
+    ),
     totals("1: факторный анализ", "management", "factor_analysis", "yes", "D40", NINE),
     totals("2: планы профессионального развития", "teachers", "growth_plans", "yes", "D118", NINE),
-    totals("3: профилактика неуспеваемости", "management", "failure_prevention", "yes", "D42", NINE),
+    totals(
+        "3: профилактика неуспеваемости", "management", "failure_prevention", "yes", "D42", NINE
+    ),
     totals("4: школьная система оценивания", "management", "assessment_system", "yes", "D44", NINE),
-    totals("5: ученическое самоуправление", "students_website", "self_government", "yes", "D85", NINE),
+    totals(
+        "5: ученическое самоуправление", "students_website", "self_government", "yes", "D85", NINE
+    ),
     totals("5: родительская общественность", "parents", "parent_community", "yes", "D62", NINE),
-    totals("6: индивидуальная работа с родителями", "parents", "individual_work", "yes", "D58", NINE),
+    totals(
+        "6: индивидуальная работа с родителями", "parents", "individual_work", "yes", "D58", NINE
+    ),
     totals("6: родительское просвещение", "parents", "parent_education", "yes", "D60", NINE),
-    totals("7: работа с одарёнными", "students_website", "gifted", "yes", "D83", "ООУ № 2, 13, 16, 17, 20, 23, 41"),
+    totals(
+        "7: работа с одарёнными",
+        "students_website",
+        "gifted",
+        "yes",
+        "D83",
+        "ООУ № 2, 13, 16, 17, 20, 23, 41",
+    ),
     totals("8: материалы на сайте", "students_website", "site_posted", "yes", "D87", NINE),
     totals("8: план на сайте", "students_website", "plan_on_site", "yes", "D94", NINE),
     # Выводы.
     totals("В1: план (дорожная карта)", "management", "roadmap_developed", "yes", "D29", NINE),
     totals("В1: методические совещания", "management", "method_meetings", "yes", "D31", NINE),
-    totals("В2: предметные компетенции учителей", "management", "causes", "teacher_deficits", "D18", NINE),
-    totals("В2: внутришкольный мониторинг не развит", "management", "mechanisms_status", "in_progress", "D34", NINE),
+    totals(
+        "В2: предметные компетенции учителей",
+        "management",
+        "causes",
+        "teacher_deficits",
+        "D18",
+        NINE,
+    ),
+    totals(
+        "В2: внутришкольный мониторинг не развит",
+        "management",
+        "mechanisms_status",
+        "in_progress",
+        "D34",
+        NINE,
+    ),
     totals("В3: нет наставничества", "teachers", "mentoring", "no", "D121", "ООУ № 20, 23, 41"),
     *[
         totals(f"В4: {option}", "management", "causes", option, cell, "ООУ № 13, 16, 17")
@@ -175,11 +211,32 @@ FINDINGS: list[Finding] = [
             ("parents_interest", "D16"),
         ]
     ],
-    totals("В5: нет работы с одарёнными", "students_website", "gifted", "no", "D84", "ООУ № 32, 33"),
+    totals(
+        "В5: нет работы с одарёнными", "students_website", "gifted", "no", "D84", "ООУ № 32, 33"
+    ),
     totals("В6: консультации специалистов", "parents", "forms", "consultations", "D47", NINE),
     # СШ № 28 did not take part.
-    totals("СШ № 28: нет ответа", "management", "roadmap_developed", "yes", "H29", "ООУ № 28", labels.NO_ANSWER),
+    totals(
+        "СШ № 28: нет ответа",
+        "management",
+        "roadmap_developed",
+        "yes",
+        "H29",
+        "ООУ № 28",
+        labels.NO_ANSWER,
+    ),
     by_school("СШ № 28: не ответила", ABSENT, SCHOOLS[ABSENT], "C225", "не ответила"),
+    by_school(
+        "СШ № 13: все анкеты сданы", "СШ № 13", SCHOOLS["СШ № 13"], "C7", "сдано 4 из 4 анкет"
+    ),
+    Finding(
+        "СШ № 28: сдано анкет",
+        labels.SUMMARY,
+        ((labels.SCHOOL, ABSENT),),
+        labels.FORMS_DONE,
+        "G19",
+        0,
+    ),
     Finding(
         "СШ № 28: не сданы анкеты",
         labels.MISSING,

@@ -557,7 +557,9 @@ def test_by_school_says_a_school_that_handed_in_no_form_did_not_answer() -> None
     """ООШ № 38 with a draft of one form and the other not started: "не ответила"; a school
     with one form of two in keeps its count."""
     parents = [
-        _report("ООШ № 38", Status.NOT_STARTED) if report.school.short_name == "ООШ № 38" else report
+        _report("ООШ № 38", Status.NOT_STARTED)
+        if report.school.short_name == "ООШ № 38"
+        else report
         for report in PARENT_REPORTS
     ]
     monitoring = [EXTRA_FORM, _export("parents", "Работа с родителями", PARENTS, parents)]

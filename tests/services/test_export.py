@@ -115,7 +115,9 @@ async def answer(
         response = await get_or_create_response(
             conn,
             world.campaigns[campaign],
-            world.schools[school], form_key, world.catalog.row_id(form_key),
+            world.schools[school],
+            form_key,
+            world.catalog.row_id(form_key),
             started,
         )
         response = await change_status(conn, response, Status.DRAFT, user_id=None, now=started)

@@ -219,3 +219,40 @@ async def test_the_export_is_one_workbook_of_the_monitoring(
     assert [row[0] for row in owing.rows] == ["СОШ № 5", "СОШ № 11"]
     assert owing.rows[0][1] == world.catalog.current["parents"].short_title
     assert export.latest_counts() == (0, 0, 2)
+
+
+async def test_two_rounds_of_the_monitoring_export_side_by_side(
+    database: Database, world: World
+) -> None:
+    await _submit(database, world, 0, "vsoko")
+    [february] = await open_next_rounds(
+        database, world.catalog, now=datetime(2027, 2, 1, 1, tzinfo=TOMSK)
+    )
+    async with database.write() as conn:
+        for school in world.town.schools:
+            response = await get_or_create_response(
+                conn, february.id, school.id, "vsoko", world.catalog.row_id("vsoko"), DURING
+            )
+            first = world.catalog.current["vsoko"].questions[0]
+            none = {"selected": "none"}  # a single choice is stored as its selection
+            await save_answer(conn, response.id, first.id, none, user_id=None, now=DURING)
+            draft = await change_status(conn, response, Status.DRAFT, user_id=None, now=DURING)
+            await change_status(conn, draft, Status.SUBMITTED, user_id=None, now=DURING)
+    later = datetime(2027, 2, 10, tzinfo=TOMSK)
+
+    export = await build_export(
+        database,
+        world.catalog,
+        world.methodist,
+        campaign_ids=[world.campaign.id, february.id],
+        now=later,
+    )
+
+    assert [period.label for period in export.periods] == ["январь 2027", "февраль 2027"]
+    dynamics = next(sheet for sheet in export.sheets if sheet.title == "Динамика")
+    vsoko = world.catalog.current["vsoko"]
+    regulation = f"{vsoko.short_title}: {vsoko.questions[0].text}"
+    shares = {row[1]: row[2:4] for row in dynamics.rows if row[0] == regulation}
+    none_label = next(o.label for o in vsoko.questions[0].options if o.id == "none")
+    # January: nobody answered "нет" (the one answer was "x"); February: both schools of two.
+    assert shares[f"{none_label}: доля от всех школ, %"] == [0.0, 100.0]

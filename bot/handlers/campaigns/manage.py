@@ -29,7 +29,7 @@ from bot.handlers.errors import tell
 from bot.handlers.shared.buttons import close_buttons, message_of
 from bot.handlers.shared.drafts import read_draft, save_draft
 from bot.handlers.shared.filters import TYPED_TEXT
-from bot.handlers.shared.messages import page_buttons, paginate
+from bot.handlers.shared.messages import page_buttons, paginate, shorten_text
 from bot.handlers.shared.school_picker import PickerTexts, Picking, SchoolPicker
 from bot.handlers.shared.views import local_datetime
 from core.access import Action, allows_somewhere
@@ -162,7 +162,7 @@ async def _campaigns_page(
         deadline = campaign.deadline_at.astimezone(_zone(directory, campaign))
         labels.append(
             texts.LIST_BUTTON.format(
-                form=await _short_title(database, catalog, campaign),
+                form=shorten_text(await _short_title(database, catalog, campaign)),
                 period=campaign.period_label,
                 done=counts.submitted,
                 schools=counts.schools,

@@ -14,6 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.commands import Cmd
 from bot.handlers.export.callbacks import ExportPick, ExportRun
 from bot.handlers.shared.buttons import message_of
+from bot.handlers.shared.messages import shorten_text
 from core.access import AccessDenied, Action, allows_somewhere
 from core.actors import Actor
 from core.clock import Clock
@@ -41,7 +42,7 @@ def _choices_keyboard(choices: Sequence[ExportChoice]) -> InlineKeyboardMarkup:
     for choice in choices[:MAX_CAMPAIGN_BUTTONS]:
         builder.button(
             text=texts.CAMPAIGN_BUTTON.format(
-                label=choice.label,
+                label=f"{shorten_text(choice.form_title)} — {choice.period_label}",
                 town=f" · {choice.municipality}" if several_towns else "",
                 closed=texts.CLOSED_MARK if choice.closed else "",
             ),
@@ -52,7 +53,9 @@ def _choices_keyboard(choices: Sequence[ExportChoice]) -> InlineKeyboardMarkup:
     for series, count in rounds.items():
         if count > 1:
             builder.button(
-                text=texts.FORM_BUTTON.format(form=newest[series].form_title, count=count),
+                text=texts.FORM_BUTTON.format(
+                    form=shorten_text(newest[series].form_title), count=count
+                ),
                 callback_data=ExportPick(campaign_id=newest[series].campaign_id, every=1),
             )
     builder.adjust(1)

@@ -132,6 +132,15 @@ def _blank(html: str) -> bool:
     return all(_is_tag(token) or token.isspace() for token in _TOKEN.findall(html))
 
 
+# A monitoring's title on a button with more after it: a phone shows about 35 characters a line.
+BUTTON_TITLE = 32
+
+
+def shorten_text(text: str, limit: int = BUTTON_TITLE) -> str:
+    """Plain ``text`` (a button's label) cut to ``limit`` characters, with "…" when it was cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+
+
 def shorten_html(html: str, limit: int) -> str:
     """``html`` cut to show at most ``limit`` characters, with "…" when it was cut."""
     pieces = split_html(html, max(limit - 1, 1))
