@@ -61,7 +61,14 @@ def render_workbook(sheets: Sequence[Sheet]) -> bytes:
 
 
 def _write_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
-    # Widths and panes go into the sheet's head, written with the first row.
+    # Printed as a methodist hands it in: landscape, every column on the page's width, the header
+    # repeated on each page. (Properties and widths go into the sheet's head, written with the
+    # first row.)
+    ws.page_setup.orientation = "landscape"  # type: ignore[attr-defined]
+    ws.page_setup.paperSize = 9  # type: ignore[attr-defined]  # A4
+    ws.page_setup.fitToWidth = 1  # type: ignore[attr-defined]
+    ws.page_setup.fitToHeight = 0  # type: ignore[attr-defined]  # as many pages as it takes
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[attr-defined]
     for index, column in enumerate(sheet.columns, start=1):
         # (column_dimensions and auto_filter exist at run time; the stubs do not declare them)
         dimension = ws.column_dimensions[get_column_letter(index)]  # type: ignore[attr-defined]
@@ -75,16 +82,20 @@ def _write_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
         ws.append([_styled(ws, value, bold=index == 0) for index, value in enumerate(line)])
     if sheet.preamble:
         ws.append([])
+    widths = [column.width for column in sheet.columns]
+    _set_height(ws, header_row, [column.title for column in sheet.columns], widths)
     ws.append([_header(ws, column.title) for column in sheet.columns])
     if sheet.header_rows == 2:
         ws.append([_header(ws, column.subtitle) for column in sheet.columns])
 
     formats = [NUMBER_FORMATS.get(column.format) for column in sheet.columns]
     wraps = [column.wrap for column in sheet.columns]
+    wrapped = [width if wrap else 0 for width, wrap in zip(widths, wraps, strict=True)]
     for index, row in enumerate(sheet.rows):
         cells = _cells(ws, row, formats)
         if index in sheet.bold_rows or any(wraps):
             cells = _restyled(ws, cells, wraps, bold=index in sheet.bold_rows)
+            _set_height(ws, last_header + 1 + index, row, wrapped)
         ws.append(list(cells))
 
     if sheet.autofilter and sheet.columns:
@@ -93,6 +104,36 @@ def _write_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
         ws.auto_filter.ref = f"A{last_header}:{last}{end}"  # type: ignore[attr-defined]
     for number, chart in enumerate(sheet.charts):
         _add_chart(ws, sheet, chart, number)
+
+
+# Excel does not grow a row to fit wrapped text it did not lay out itself (nor does a file
+# written here), so a wrapped row gets the height of its longest cell: lines × LINE_HEIGHT points.
+LINE_HEIGHT = 15
+MAX_HEIGHT = 409  # Excel's limit, in points
+CHARS_PER_WIDTH = 1.0  # characters of ordinary text per unit of column width (LibreOffice, Excel)
+
+
+def _lines(text: str, width: int) -> int:
+    per_line = max(int(width * CHARS_PER_WIDTH) - 1, 1)
+    return sum(max(-(-len(part) // per_line), 1) for part in text.split("\n"))
+
+
+def _set_height(
+    ws: WriteOnlyWorksheet, row_number: int, values: Sequence[CellValue], widths: Sequence[int]
+) -> None:
+    """The height of a row whose texts wrap (``widths``: 0 for a column that does not wrap),
+    set before the row is written."""
+    lines = max(
+        (
+            _lines(value, width)
+            for value, width in zip(values, widths, strict=False)
+            if width and isinstance(value, str)
+        ),
+        default=1,
+    )
+    if lines > 1:
+        height = min(lines * LINE_HEIGHT, MAX_HEIGHT)
+        ws.row_dimensions[row_number].height = height  # type: ignore[attr-defined]
 
 
 def _header(ws: WriteOnlyWorksheet, title: str) -> Cell:

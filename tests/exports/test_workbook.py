@@ -406,3 +406,22 @@ def test_a_pointer_to_a_long_text_names_the_sheet_as_the_workbook_titles_it() ->
     ]
     cut = read.values("Мероприятие семинар (2)")[1][1]
     assert cut.endswith("ячейка Мероприятие семинар (2)!B2]")
+
+
+def test_wrapped_rows_grow_to_their_text_and_sheets_print_landscape_one_page_wide() -> None:
+    long = "Проанализированы ли внутренние и внешние причины низких образовательных результатов?"
+    sheet = Sheet(
+        "Лист",
+        [Column("Школа", width=12), Column("Вопрос", width=20, wrap=True), Column("Код", width=8)],
+        [["СОШ № 5", long, "x" * 60], ["СОШ № 11", "да", "y"]],
+    )
+
+    book = openpyxl.load_workbook(io.BytesIO(render_workbook([sheet])))
+    ws = book["Лист"]
+
+    # 84 characters in a column 20 wide: five lines; a cell that does not wrap adds none
+    assert ws.row_dimensions[2].height == 5 * 15
+    assert ws.row_dimensions[3].height is None  # one line: the default height
+    assert ws.page_setup.orientation == "landscape"
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
