@@ -33,7 +33,7 @@ import tracemalloc
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from openpyxl import Workbook
 from sqlalchemy import insert
@@ -44,7 +44,7 @@ from core.forms.models import FormDefinition
 from core.questionnaires import FormCatalog
 from exports.workbook import render_workbook
 from storage import Database
-from storage.campaigns import add_campaign
+from storage.campaigns import CampaignForm, add_campaign
 from storage.directory import add_district, add_municipality
 from storage.migrate import upgrade
 from storage.schema import answers, response_events, responses, schools
@@ -171,7 +171,7 @@ async def fill(database: Database, args: argparse.Namespace) -> list[int]:
             opens = datetime(2025, 9, 1, tzinfo=UTC) + timedelta(days=90 * period)
             campaign = await add_campaign(
                 conn,
-                form_id=catalog.row_id(FORM_KEY),
+                forms=[CampaignForm(FORM_KEY, catalog.row_id(FORM_KEY))],
                 municipality_id=town.id,
                 period_label=f"Период {period + 1}",
                 opens_at=opens,
@@ -213,6 +213,7 @@ async def _responses(
             {
                 "campaign_id": campaign.id,
                 "school_id": school_id,
+                "form_key": FORM_KEY,
                 "form_id": form_row,
                 "status": status,
                 "started_at": campaign.opens_at,
@@ -258,9 +259,12 @@ def plain_dump(export: Export) -> bytes:
     return buffer.getvalue()
 
 
-def timed(work: Callable[[Export], bytes], export: Export) -> tuple[bytes, float]:
+T = TypeVar("T")
+
+
+def timed(work: Callable[[T], bytes], given: T) -> tuple[bytes, float]:
     started = time.perf_counter()
-    result = work(export)
+    result = work(given)
     return result, time.perf_counter() - started
 
 

@@ -424,4 +424,6 @@ def test_wrapped_rows_grow_to_their_text_and_sheets_print_landscape_one_page_wid
     assert ws.row_dimensions[3].height is None  # one line: the default height
     assert ws.page_setup.orientation == "landscape"
     assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
-    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    fit = ws.sheet_properties.pageSetUpPr
+    assert fit is not None
+    assert fit.fitToPage is True
