@@ -84,6 +84,15 @@ async def monitoring_title(
     return texts.MONITORING_OF.format(forms=", ".join(form.short_title for form in forms))
 
 
+async def monitoring_short_title(
+    database: Database, catalog: FormCatalog, title: str | None, form_ids: Sequence[int]
+) -> str:
+    """What a list calls a monitoring: its one form's short title, else its title."""
+    if len(form_ids) == 1 and not title:
+        return (await catalog.definition(database, form_ids[0])).short_title
+    return await monitoring_title(database, catalog, title, form_ids)
+
+
 async def campaign_title(database: Database, catalog: FormCatalog, campaign: Campaign) -> str:
     return await monitoring_title(
         database, catalog, campaign.title, [form.form_id for form in campaign.forms]

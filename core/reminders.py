@@ -250,6 +250,9 @@ async def _claim_all(
     claimed: list[tuple[ReminderTarget, str, int, list[Response], list[int]]] = []
     async with database.write() as conn:
         for target, kind in reminders:
+            owing = await owed_forms(conn, target.campaign_id, target.school_id)
+            if not owing:  # handed in since the targets were read: nothing to remind of
+                continue
             reminder_id = await claim(
                 conn,
                 campaign_id=target.campaign_id,
@@ -264,7 +267,7 @@ async def _claim_all(
                 await get_or_create_response(
                     conn, target.campaign_id, target.school_id, form.key, form.form_id, now
                 )
-                for form in await owed_forms(conn, target.campaign_id, target.school_id)
+                for form in owing
             ]
             every = [
                 form.form_id
@@ -273,8 +276,6 @@ async def _claim_all(
             claimed.append((target, kind, reminder_id, owed, every))
     found: list[_Due] = []
     for target, kind, reminder_id, owed, every in claimed:
-        if not owed:  # handed in between the read and the claim: nothing left to remind of
-            continue
         title = await monitoring_title(database, catalog, target.title, every)
         forms: list[_Owed] = []
         for response in owed:
@@ -295,8 +296,9 @@ def _respondent_notices(reminders: list[_Due]) -> list[Notice]:
     notices: list[Notice] = []
     batch: list[_Due] = []
     for due in ordered:
+        forms = sum(len(each.owed) for each in (*batch, due))  # a button each
         if batch and (
-            len(batch) == FORMS_PER_MESSAGE or len(_combined_text([*batch, due])) > MESSAGE_LIMIT
+            forms > FORMS_PER_MESSAGE or len(_combined_text([*batch, due])) > MESSAGE_LIMIT
         ):
             notices.append(_notice(batch))
             batch = []

@@ -18,8 +18,8 @@ from core.access import AccessDenied, Action, Target, authorize, visible_schools
 from core.actors import Actor
 from core.directory import load_directory, natural_key
 from core.forms.engine import progress
-from core.questionnaires import FormCatalog, campaign_title
-from core.reminders import Deliver, Notice, NoticeResult, Outcome, record_result
+from core.questionnaires import FormCatalog, campaign_title, monitoring_short_title
+from core.reminders import Deliver, Notice, NoticeResult, OpenButton, Outcome, record_result
 from storage import Database
 from storage.campaigns import (
     Campaign,
@@ -200,10 +200,9 @@ async def completion_board(
     boards: list[CampaignBoard] = []
     for campaign, cells in by_campaign.values():
         municipality = directory.municipalities[campaign.municipality_id]
-        if len(campaign.forms) == 1 and not campaign.title:
-            title = (await catalog.definition(database, campaign.forms[0].form_id)).short_title
-        else:
-            title = await campaign_title(database, catalog, campaign)
+        title = await monitoring_short_title(
+            database, catalog, campaign.title, [form.form_id for form in campaign.forms]
+        )
         cells.sort(key=lambda cell: natural_key(cell.school.short_name))
         boards.append(
             CampaignBoard(campaign, title, municipality.name, municipality.timezone, cells)
@@ -313,17 +312,25 @@ async def nudge(
                 )
                 if reminder_id is None:
                     continue  # a simultaneous press claimed it
-                owed = await owed_forms(conn, campaign_id, school.id)
-                first = owed[0] if owed else campaign.forms[0]
-                response = await get_or_create_response(
-                    conn, campaign_id, school.id, first.key, first.form_id, now
-                )
+                owed = await owed_forms(conn, campaign_id, school.id) or [campaign.forms[0]]
+                responses = [
+                    await get_or_create_response(
+                        conn, campaign_id, school.id, form.key, form.form_id, now
+                    )
+                    for form in owed
+                ]
             text = nudge_text(target, title, now, several=len(campaign.forms) > 1)
-            if len(campaign.forms) > 1 and owed:
+            buttons: tuple[OpenButton, ...] = ()
+            if len(campaign.forms) > 1:
                 names = [(await catalog.definition(database, f.form_id)).short_title for f in owed]
                 text += " " + reminder_texts.OWED_FORMS.format(
                     forms=", ".join(f"«{escape(name)}»" for name in names)
                 )
+                if len(owed) > 1:  # a button per form still owed, as the reminders have
+                    buttons = tuple(
+                        OpenButton(reminder_texts.OPEN_FORM_BUTTON.format(form=name), found.id)
+                        for name, found in zip(names, responses, strict=True)
+                    )
             claimed += 1
             notices.append(
                 Notice(
@@ -331,9 +338,10 @@ async def nudge(
                     user_id=target.user_id,
                     telegram_id=target.telegram_id,
                     text=text,
-                    response_id=response.id,
+                    response_id=responses[0].id,
                     school_id=school.id,
                     campaign_id=campaign_id,
+                    buttons=buttons,
                 )
             )
         if claimed:

@@ -76,6 +76,7 @@ def _write_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
         dimension.hidden = column.hidden
     header_row = len(sheet.preamble) + (1 if sheet.preamble else 0) + 1
     last_header = header_row + sheet.header_rows - 1
+    ws.print_title_rows = f"{header_row}:{last_header}"
     ws.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}{last_header + 1}"
 
     for line in sheet.preamble:

@@ -254,10 +254,12 @@ async def campaign_school_ids(conn: AsyncConnection, campaign_id: int) -> set[in
 
 def form_count(campaign_id: ColumnElement[int]) -> ScalarSelect[int]:
     """How many forms a campaign has (a correlated subquery)."""
+    # correlate_except: the campaign is the caller's, however deep this subquery sits
     return (
         select(func.count())
         .select_from(campaign_forms)
         .where(campaign_forms.c.campaign_id == campaign_id)
+        .correlate_except(campaign_forms)
         .scalar_subquery()
     )
 
@@ -272,6 +274,7 @@ def done_forms(campaign_id: ColumnElement[int], school_id: ColumnElement[int]) -
             responses.c.school_id == school_id,
             responses.c.status.in_(("submitted", "accepted")),
         )
+        .correlate_except(responses)
         .scalar_subquery()
     )
 

@@ -56,8 +56,9 @@ class ExportCampaign:
 
     @property
     def series(self) -> str:
-        """Rounds with the same forms are periods of one monitoring: "vsoko", "parents+vsoko"."""
-        return "+".join(form.key for form in self.forms)
+        """Rounds with the same forms (in any order) are periods of one monitoring: "vsoko",
+        "parents+vsoko"."""
+        return "+".join(sorted(form.key for form in self.forms))
 
 
 def _export_campaign(row: Any, forms: dict[int, tuple[CampaignForm, ...]]) -> ExportCampaign:

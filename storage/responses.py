@@ -105,18 +105,6 @@ async def get_or_create_response(
     return _response(row)
 
 
-async def school_responses(
-    conn: AsyncConnection, campaign_id: int, school_id: int
-) -> dict[str, Response]:
-    """A school's existing responses in a campaign, by form key."""
-    rows = await conn.execute(
-        select(responses).where(
-            responses.c.campaign_id == campaign_id, responses.c.school_id == school_id
-        )
-    )
-    return {row.form_key: _response(row) for row in rows}
-
-
 async def get_response(conn: AsyncConnection, response_id: int) -> Response | None:
     row = (await conn.execute(select(responses).where(responses.c.id == response_id))).one_or_none()
     return None if row is None else _response(row)

@@ -51,14 +51,14 @@ DEADLINE_MONITORING = (
     "Сегодня последний день: мониторинг «{title}» ({period}) за {school}, срок — {deadline}."
 )
 DIGEST_MONITORING = (
-    "Срок сдачи мониторинга «{title}» ({period}) прошёл {deadline}. Не сдали все анкеты "
-    "{late} из {total}: {schools}."
+    "Срок сдачи мониторинга «{title}» ({period}) прошёл {deadline}. Сдали не все анкеты "
+    "{late} из {total} школ: {schools}."
 )
 SUMMARY_MONITORING = (
     "Итог по мониторингу «{title}» ({period}), срок {deadline}: сдали все анкеты {done} из "
     "{total}. Не сдали: {schools}."
 )
-OWED_FORMS = "Ещё не сданы: {forms}."
+OWED_FORMS = "Осталось сдать: {forms}."
 MONITORING_FORMS = "Анкеты мониторинга: {forms}."
 MONITORING_FORMS_LINE = "   анкеты: {forms}"
-OWED_FORMS_LINE = "   ещё не сданы: {forms}"
+OWED_FORMS_LINE = "   осталось сдать: {forms}"

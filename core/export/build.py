@@ -31,7 +31,7 @@ from core.export.monitoring import monitoring_sheets, single_form_sheets
 from core.export.rollups import areas_of, dynamics_of
 from core.forms.engine import effective_answers
 from core.forms.models import FormDefinition, Question
-from core.questionnaires import FormCatalog, monitoring_title
+from core.questionnaires import FormCatalog, monitoring_short_title, monitoring_title
 from storage import Database
 from storage.directory import School
 from storage.exports import (
@@ -105,9 +105,7 @@ async def list_exportable(
 
 async def _short_title(database: Database, catalog: FormCatalog, campaign: ExportCampaign) -> str:
     form_ids = [form.form_id for form in campaign.forms]
-    if len(form_ids) == 1 and not campaign.title:
-        return (await catalog.definition(database, form_ids[0])).short_title
-    return await monitoring_title(database, catalog, campaign.title, form_ids)
+    return await monitoring_short_title(database, catalog, campaign.title, form_ids)
 
 
 def campaigns_of_series(choices: Sequence[ExportChoice], series: str) -> list[int]:

@@ -22,7 +22,7 @@ from core.export import labels
 from core.export.answer_text import answer_text
 from core.export.model import Export, SchoolReport, Timeliness
 from exports.tables import CellValue, Column, Sheet
-from texts.plurals import word
+from texts.plurals import FORMS_GENITIVE, word
 
 SCHOOL_WIDTH = 12
 ITEM_WIDTH = 38
@@ -51,7 +51,7 @@ def by_school_sheet(parts: Sequence[Export]) -> Sheet:
         total = len(forms)
         heading = (
             labels.SCHOOL_FORMS_DONE.format(
-                done=done, total=total, forms=word(total, labels.FORMS_GENITIVE)
+                done=done, total=total, forms=word(total, FORMS_GENITIVE)
             )
             if done
             else labels.SCHOOL_NOT_ANSWERED

@@ -142,7 +142,6 @@ FORM_OR_QUESTION = "Анкета / вопрос"
 ANSWER = "Ответ"
 SCHOOL_FORMS_DONE = "сдано {done} из {total} {forms}"
 SCHOOL_NOT_ANSWERED = "не ответила"  # a school that handed in no form of the monitoring
-FORMS_GENITIVE = ("анкеты", "анкет", "анкет")  # "из 1 анкеты", "из 5 анкет"
 FORM_STATUSES = {
     Status.NOT_STARTED: "не сдана",
     Status.DRAFT: "черновик, не сдана",

@@ -1077,7 +1077,9 @@ async def phase_stale_buttons(run: Run) -> None:
         presses.extend((user, message, data) for data in message.callback_data_ever)
     for user, message, data in run.rng.sample(presses, min(250, len(presses))):
         await run.press(user, "stale button", data, f"on #{message.message_id}", target=message)
-    await run.harness.settle()
+    # 250 updates in a row (some build a workbook): on a loaded CI machine more than the
+    # default 10 s; what this phase checks is the answers, not the speed.
+    await run.harness.settle(wait_at_most=90)
 
 
 # -- the report ------------------------------------------------------------------------------

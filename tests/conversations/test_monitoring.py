@@ -86,3 +86,32 @@ async def test_the_board_counts_forms_and_drills_down(harness: BotHarness, town:
         f"СОШ № 5: ⏳ {parents} · ✅ ВСОКО",
         f"СОШ № 11: ⏳ {parents} · ⏳ ВСОКО",
     ]
+
+
+async def test_a_page_that_starts_inside_a_monitoring_repeats_its_heading(
+    harness: BotHarness, town: Town
+) -> None:
+    every = tuple(harness.catalog.current)  # nine forms: they do not fit one page of eight
+    await open_form_for_schools(
+        harness.database,
+        harness.catalog,
+        ORGANISER,
+        every,
+        deadline=(utcnow() + timedelta(days=20)).date(),
+        period_label="2 полугодие",
+        now=utcnow(),
+        title="Большой мониторинг",
+    )
+    teacher = harness.user(FIVE)
+    await teacher.send("/forms")
+    first = await teacher.next_message()
+    assert "📂 Большой мониторинг — 2 полугодие: сдано 0 из 9 анкет" in (first.plain_text or "")
+
+    await teacher.press("▶️", first)
+    await harness.settle()
+    second = teacher.last_message()
+    assert second is not None
+    lines = (second.plain_text or "").splitlines()
+    heading = next(i for i, line in enumerate(lines) if line.startswith("📂"))
+    assert lines[heading].startswith("📂 Большой мониторинг — 2 полугодие: сдано 0 из 9 анкет")
+    assert all(line.startswith("    ") for line in lines[heading + 1 :])

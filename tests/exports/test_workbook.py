@@ -424,6 +424,7 @@ def test_wrapped_rows_grow_to_their_text_and_sheets_print_landscape_one_page_wid
     assert ws.row_dimensions[3].height is None  # one line: the default height
     assert ws.page_setup.orientation == "landscape"
     assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.print_title_rows == "$1:$1"  # the header on every printed page
     fit = ws.sheet_properties.pageSetUpPr
     assert fit is not None
     assert fit.fitToPage is True

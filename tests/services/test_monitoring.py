@@ -153,7 +153,7 @@ async def test_one_reminder_per_school_names_the_forms_still_owed(
     parents, vsoko = (world.catalog.current[key].short_title for key in FORMS)
     first = by_person[501]
     assert first.text.startswith(f"Открыт мониторинг «{TITLE}» (январь 2027) для СОШ № 5.")
-    assert f"Ещё не сданы: «{parents}»." in first.text  # vsoko is in
+    assert f"Осталось сдать: «{parents}»." in first.text  # vsoko is in
     assert first.buttons == ()  # one form owed: the message's own button opens it
     both = by_person[502]
     assert f"Анкеты мониторинга: «{parents}», «{vsoko}»." in both.text
@@ -181,8 +181,10 @@ async def test_a_school_with_everything_in_is_not_reminded_or_nudged(
     assert [school.short_name for school in report.submitted] == ["СОШ № 5"]
     assert [school.short_name for school in report.nudged] == ["СОШ № 11"]
     parents, vsoko = (world.catalog.current[key].short_title for key in FORMS)
-    expected = f"Сданы ещё не все анкеты. Ещё не сданы: «{parents}», «{vsoko}»."
+    expected = f"Сданы ещё не все анкеты. Осталось сдать: «{parents}», «{vsoko}»."
     assert expected in recorder.sent[-1].text
+    buttons = [button.label for button in recorder.sent[-1].buttons]
+    assert buttons == [f"Открыть: {parents}", f"Открыть: {vsoko}"]  # one per form owed
 
 
 async def test_the_next_round_takes_every_form_and_the_title(
@@ -256,3 +258,27 @@ async def test_two_rounds_of_the_monitoring_export_side_by_side(
     none_label = next(o.label for o in vsoko.questions[0].options if o.id == "none")
     # January: nobody answered "нет" (the one answer was "x"); February: both schools of two.
     assert shares[f"{none_label}: доля от всех школ, %"] == [0.0, 100.0]
+
+
+async def test_each_monitoring_counts_only_its_own_forms_and_responses(
+    database: Database, world: World
+) -> None:
+    """Two monitorings side by side: a school's forms of one never count for the other."""
+    plan = CampaignPlan(
+        form_keys=("vsoko",),
+        municipality_id=world.town.municipality.id,
+        period_label="январь 2027",
+        opens_at=OPENS,
+        deadline_at=DEADLINE + timedelta(days=1),
+        school_ids=tuple(school.id for school in world.town.schools),
+    )
+    alone = await open_campaign(database, world.catalog, world.methodist, plan, now=OPENS)
+    for key in FORMS:
+        await _submit(database, world, 0, key)  # the monitoring: СОШ № 5 handed in both
+
+    async with database.read() as conn:
+        counts = {
+            found.campaign.id: (found.submitted, found.schools)
+            for found in await list_open_campaigns(conn, [world.town.municipality.id])
+        }
+    assert counts == {world.campaign.id: (1, 2), alone.id: (0, 2)}

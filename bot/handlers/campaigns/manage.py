@@ -48,7 +48,7 @@ from core.campaigns import (
 )
 from core.clock import Clock
 from core.directory import Directory, load_directory
-from core.questionnaires import FormCatalog, campaign_title
+from core.questionnaires import FormCatalog, campaign_title, monitoring_short_title
 from storage import Database
 from storage.campaigns import Campaign
 from storage.directory import School
@@ -75,10 +75,8 @@ async def _title(database: Database, catalog: FormCatalog, campaign: Campaign) -
 
 
 async def _short_title(database: Database, catalog: FormCatalog, campaign: Campaign) -> str:
-    """A list button's name: the one form's short title, else the monitoring's title."""
-    if len(campaign.forms) == 1 and not campaign.title:
-        return (await catalog.definition(database, campaign.forms[0].form_id)).short_title
-    return await campaign_title(database, catalog, campaign)
+    form_ids = [form.form_id for form in campaign.forms]
+    return await monitoring_short_title(database, catalog, campaign.title, form_ids)
 
 
 def _card_keyboard(campaign_id: int) -> InlineKeyboardMarkup:

@@ -67,36 +67,27 @@ def _line_and_button(
     return line, label
 
 
-def _under_monitorings(
-    items: list[FormToAnswer],
-    rendered: list[tuple[str, str]],
-    several_schools: bool,
-    now: datetime,
-) -> list[tuple[str, str]]:
-    """The lines of a monitoring's forms indented under its heading, which rides on the first of
-    them (one line per form, so that lines and buttons stay paired on every page)."""
-    groups: dict[tuple[int, int], list[FormToAnswer]] = {}
-    for item in items:
+def _monitoring_headings(
+    items: list[FormToAnswer], several_schools: bool, now: datetime
+) -> dict[int, tuple[str, bool]]:
+    """For each item of a monitoring of several forms (by index): its monitoring's heading, and
+    whether the item is the first of its forms (where the heading stands)."""
+    groups: dict[tuple[int, int], list[int]] = {}
+    for index, item in enumerate(items):
         if item.monitoring is not None:
-            groups.setdefault((item.campaign.id, item.school.id), []).append(item)
-    found: list[tuple[str, str]] = []
-    for item, (line, label) in zip(items, rendered, strict=True):
-        group = groups.get((item.campaign.id, item.school.id))
-        if group is None:
-            found.append((line, label))
-            continue
-        line = texts.MONITORING_ITEM.format(line=line)
-        if item is group[0]:
-            done = sum(each.response.status in SUBMITTED_STATUSES for each in group)
-            heading = texts.MONITORING_LINE.format(
-                title=escape(item.monitoring or ""),
-                period=escape(item.campaign.period_label),
-                school=f" ({escape(item.school.short_name)})" if several_schools else "",
-                done=texts.monitoring_done(done, len(group)),
-                deadline=short_deadline(item.campaign.deadline_at, ZoneInfo(item.timezone), now),
-            )
-            line = f"{heading}\n{line}"
-        found.append((line, label))
+            groups.setdefault((item.campaign.id, item.school.id), []).append(index)
+    found: dict[int, tuple[str, bool]] = {}
+    for indexes in groups.values():
+        first = items[indexes[0]]
+        done = sum(items[i].response.status in SUBMITTED_STATUSES for i in indexes)
+        heading = texts.MONITORING_LINE.format(
+            title=escape(first.monitoring or ""),
+            period=escape(first.campaign.period_label),
+            school=f" ({escape(first.school.short_name)})" if several_schools else "",
+            done=texts.monitoring_done(done, len(indexes)),
+            deadline=short_deadline(first.campaign.deadline_at, ZoneInfo(first.timezone), now),
+        )
+        found.update({index: (heading, index == indexes[0]) for index in indexes})
     return found
 
 
@@ -112,7 +103,14 @@ def forms_page(
         _line_and_button(item, several_schools, rounds[(item.school.id, item.form.id)] > 1, now)
         for item in items
     ]
-    rendered = _under_monitorings(items, rendered, several_schools, now)
+    # A monitoring's forms stand indented under its heading, which rides on the first of them
+    # (one line per form keeps lines and buttons paired on every page).
+    headings = _monitoring_headings(items, several_schools, now)
+    lines = [line for line, _ in rendered]
+    for index, (heading, first) in headings.items():
+        lines[index] = texts.MONITORING_ITEM.format(line=lines[index])
+        if first:
+            lines[index] = f"{heading}\n{lines[index]}"
 
     def header(number: int, pages: int) -> str:
         if pages <= 1:
@@ -120,7 +118,11 @@ def forms_page(
         counter = texts.FORMS_PAGE.format(page=number, pages=pages, count=len(items))
         return f"{title}\n{counter}"
 
-    shown = paginate([line for line, _ in rendered], page, per_page=PER_PAGE, header=header)
+    shown = paginate(lines, page, per_page=PER_PAGE, header=header)
+    continued = headings.get(shown.start)
+    if continued is not None and not continued[1]:  # the page starts inside a monitoring
+        lines[shown.start] = f"{continued[0]}\n{lines[shown.start]}"
+        shown = paginate(lines, shown.number, per_page=PER_PAGE, header=header)
     buttons = [
         (label, item.response.id)
         for (_, label), item in zip(
