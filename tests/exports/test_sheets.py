@@ -74,15 +74,20 @@ def test_header_is_bold_frozen_and_filtered_with_widths() -> None:
 def test_formula_like_text_stays_text(text: str) -> None:
     content = write_workbook([SheetData("Ссылки", ["Значение"], [[text]])])
 
-    stored = text.replace("\r", "\n")  # XML keeps no bare carriage return
+    # A bare carriage return survives when openpyxl writes through lxml (escaped), and becomes a
+    # line feed through the standard library's writer: either way the text is the same text.
+    stored = (text, text.replace("\r", "\n"))
     cell = _workbook(content)["Ссылки"]["A2"]
     assert cell.data_type == "s"
-    assert cell.value == stored
+    assert cell.value in stored
     assert cell.quotePrefix
     # An independent reader sees a string, not a formula...
-    assert CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_name(
-        "Ссылки"
-    ).to_python()[1] == [stored]
+    [seen] = (
+        CalamineWorkbook.from_filelike(io.BytesIO(content))
+        .get_sheet_by_name("Ссылки")
+        .to_python()[1]
+    )
+    assert seen in stored
     # ...and so does read_tables, which reads cached values (a formula would have none).
     assert read_tables("links.xlsx", content)[0].rows[1] == [text.strip()]
 
