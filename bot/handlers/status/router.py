@@ -193,6 +193,21 @@ async def _nudge(
         await query.message.answer(chunk)
 
 
+async def _board_of(
+    database: Database,
+    catalog: FormCatalog,
+    actor: Actor,
+    campaign_id: int,
+    now: datetime,
+    refusal: Action,
+) -> CampaignBoard:
+    """One campaign's board, if this person sees it (else a forged or stale button)."""
+    board = (await completion_board(database, catalog, actor, now=now)).campaign(campaign_id)
+    if board is None:
+        raise AccessDenied(refusal)
+    return board
+
+
 def build_router() -> Router:
     router = Router(name="status")
 
@@ -248,11 +263,9 @@ def build_router() -> Router:
         actor: Actor,
         clock: Clock,
     ) -> None:
-        board = (await completion_board(database, catalog, actor, now=clock())).campaign(
-            callback_data.c
+        board = await _board_of(
+            database, catalog, actor, callback_data.c, clock(), Action.VIEW_STATUS
         )
-        if board is None:  # not a campaign this person sees: a forged or stale button
-            raise AccessDenied(Action.VIEW_STATUS)
         await query.answer()
         for page in drill_down_pages(board):
             await message_of(query).answer(page)
@@ -267,11 +280,7 @@ def build_router() -> Router:
         actor: Actor,
         clock: Clock,
     ) -> None:
-        board = (await completion_board(database, catalog, actor, now=clock())).campaign(
-            callback_data.c
-        )
-        if board is None:  # not a campaign this person sees: a forged or stale button
-            raise AccessDenied(Action.NUDGE)
+        board = await _board_of(database, catalog, actor, callback_data.c, clock(), Action.NUDGE)
         nudgeable = [cell.school.id for cell in _nudgeable(actor, board)]
         if not nudgeable:
             await query.answer(texts.NUDGE_NO_OWING, show_alert=True)
