@@ -1,17 +1,19 @@
-"""``python -m bot [run|demo|migrate|import-schools|export]``: all is built here, not on import."""
+"""``python -m bot [run|demo|migrate|import-schools|export|order]``: all is built here, not
+on import."""
 
 import argparse
 import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 
 from aiogram.exceptions import AiogramError, TelegramUnauthorizedError
 
 from bot.config import ConfigError, load_settings
 from bot.demo.terminal import run_demo
-from bot.runner import export_workbook, import_schools, migrate, run_polling
+from bot.runner import export_workbook, import_schools, migrate, run_polling, write_order
 from bot.startup import (
     DatabaseMissing,
     DatabaseUnreachable,
@@ -24,7 +26,7 @@ from core.export import MixedForms
 from core.forms.loader import FormError
 from storage.forms import FormVersionConflict
 
-COMMANDS = ("run", "demo", "migrate", "import-schools", "export")
+COMMANDS = ("run", "demo", "migrate", "import-schools", "export", "order")
 # Only these may create a database; the others need one that is already there.
 CREATE_DATABASE = frozenset({"run", "demo", "migrate"})
 
@@ -50,7 +52,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     exporting.add_argument("--district", type=int, metavar="ID", help="one educational district")
     exporting.add_argument("--output", "-o", type=Path, metavar="FILE")
+    ordering = sub.add_parser(
+        "order", help="write the draft of a round's analytic order (.docx); without one, list them"
+    )
+    ordering.add_argument("--campaign", type=int, metavar="ID")
+    ordering.add_argument(
+        "--deadline", type=_day, metavar="DD.MM.YYYY", help="the instructions' deadline"
+    )
+    ordering.add_argument(
+        "--drop",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="leave this instruction out (the keys are printed on stderr)",
+    )
+    ordering.add_argument("--output", "-o", type=Path, metavar="FILE")
     return parser
+
+
+def _day(text: str) -> date:
+    """argparse turns the ValueError into "error: argument --deadline: …" and exit code 2."""
+    try:
+        return datetime.strptime(text, "%d.%m.%Y").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date DD.MM.YYYY: {text!r}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,6 +110,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                     campaign_ids=args.campaigns,
                     form_key=args.form,
                     district_id=args.district,
+                    output=args.output,
+                )
+            )
+            if written is not None:
+                print(written)
+        elif command == "order":
+            written = asyncio.run(
+                write_order(
+                    settings,
+                    campaign_id=args.campaign,
+                    deadline=args.deadline,
+                    dropped=args.drop,
                     output=args.output,
                 )
             )

@@ -25,6 +25,8 @@ class Cmd(StrEnum):
     STATUS = "status"
     REVIEW = "review"
     EXPORT = "export"
+    ORDER = "order"
+    ORDER_TEMPLATE = "order_template"
     FILE = "file"
 
 
@@ -39,13 +41,15 @@ MENU: list[BotCommand] = [
 
 ROLE_COMMANDS: dict[Role, tuple[Cmd, ...]] = {
     Role.RESPONDENT: (Cmd.FORMS,),
-    Role.COORDINATOR: (Cmd.STATUS, Cmd.EXPORT),
+    Role.COORDINATOR: (Cmd.STATUS, Cmd.EXPORT, Cmd.ORDER),
     Role.METHODIST: (
         Cmd.STATUS,
         Cmd.NEW_CAMPAIGN,
         Cmd.CAMPAIGNS,
         Cmd.REVIEW,
         Cmd.EXPORT,
+        Cmd.ORDER,
+        Cmd.ORDER_TEMPLATE,
         Cmd.INVITE,
         Cmd.PEOPLE,
     ),
@@ -55,6 +59,8 @@ ROLE_COMMANDS: dict[Role, tuple[Cmd, ...]] = {
         Cmd.CAMPAIGNS,
         Cmd.REVIEW,
         Cmd.EXPORT,
+        Cmd.ORDER,
+        Cmd.ORDER_TEMPLATE,
         Cmd.INVITE,
         Cmd.PEOPLE,
         Cmd.IMPORT,

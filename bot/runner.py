@@ -1,7 +1,10 @@
 """Running the bot for real: migrate, then long-poll Telegram until stopped."""
 
+import asyncio
 import logging
-from collections.abc import Sequence
+import sys
+from collections.abc import Collection, Sequence
+from datetime import date
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -12,7 +15,16 @@ from bot.config import Settings
 from bot.startup import check_token
 from core.actors import Actor
 from core.directory_import import format_report, import_directory
-from core.export import build_export, campaigns_of_series, export_filename, list_exportable
+from core.export import (
+    ExportChoice,
+    build_export,
+    campaigns_of_series,
+    export_filename,
+    list_exportable,
+)
+from core.order import OrderChoices, draft_order, list_orderable, order_document, order_filename
+from core.order_templates import template_for
+from exports.documents import UnreadableTemplate, render_document
 from exports.workbook import render_workbook
 from storage import Database
 from storage.migrate import upgrade
@@ -61,11 +73,7 @@ async def export_workbook(
         choices = await list_exportable(database, catalog, DEPLOYMENT_ADMIN)
         chosen = list(campaign_ids) + (campaigns_of_series(choices, form_key) if form_key else [])
         if not chosen:
-            for choice in choices:
-                closed = " (closed)" if choice.closed else ""
-                print(
-                    f"{choice.campaign_id}\t{choice.series}\t{choice.label}\t{choice.municipality}{closed}"
-                )
+            _print_choices(choices)
             return None
         export = await build_export(
             database,
@@ -79,6 +87,55 @@ async def export_workbook(
         await database.close()
     path = output or Path(export_filename(export, export.generated_at.date()))
     path.write_bytes(render_workbook(export.sheets))
+    return path
+
+
+def _print_choices(choices: Sequence[ExportChoice]) -> None:
+    for choice in choices:
+        closed = " (closed)" if choice.closed else ""
+        print(
+            f"{choice.campaign_id}\t{choice.series}\t{choice.label}\t{choice.municipality}{closed}"
+        )
+
+
+async def write_order(
+    settings: Settings,
+    *,
+    campaign_id: int | None,
+    deadline: date | None,
+    dropped: Collection[str],
+    output: Path | None,
+) -> Path | None:
+    """Write the draft of a round's analytic order (.docx, into its municipality's template if
+    it has one) as the administrator of the deployment; prints the rounds and returns None when
+    none is named. The instructions' keys go to stderr, for ``--drop``."""
+    database = Database(settings.database_url)
+    try:
+        catalog = await prepare(database)
+        if campaign_id is None:
+            _print_choices(await list_orderable(database, catalog, DEPLOYMENT_ADMIN))
+            return None
+        now = utcnow()
+        draft = await draft_order(
+            database, catalog, DEPLOYMENT_ADMIN, campaign_id=campaign_id, now=now
+        )
+        template = await template_for(database, draft.municipality_id)
+    finally:
+        await database.close()
+    for item in draft.instructions:
+        mark = "-" if item.key in dropped else "+"
+        print(f"{mark} {item.key}\t{item.action} — {item.listed}", file=sys.stderr)
+    for key in sorted(set(dropped) - {item.key for item in draft.instructions}):
+        print(f"warning: no instruction {key!r} to drop", file=sys.stderr)
+    choices = OrderChoices(deadline=deadline, dropped=frozenset(dropped))
+    document = order_document(draft, choices)
+    try:
+        content = await asyncio.to_thread(render_document, document, template)
+    except UnreadableTemplate:
+        print("warning: the blank does not open; printed on the standard one", file=sys.stderr)
+        content = await asyncio.to_thread(render_document, document, None)
+    path = output or Path(order_filename(draft, now.astimezone(settings.zone).date()))
+    path.write_bytes(content)
     return path
 
 

@@ -28,6 +28,8 @@ class Action(StrEnum):
     INVITE = "invite"  # create and revoke invitations
     MANAGE_PEOPLE = "manage_people"  # list people, change their roles, remove them
     IMPORT_DIRECTORY = "import_directory"  # load municipalities, districts and schools
+    ORDER = "order"  # draft the analytic order (распоряжение) of a monitoring round
+    ORDER_TEMPLATE = "order_template"  # upload or remove the department's .docx template
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -42,10 +44,12 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.RUN_CAMPAIGNS,
             Action.INVITE,
             Action.MANAGE_PEOPLE,
+            Action.ORDER,
+            Action.ORDER_TEMPLATE,
         }
     ),
     Role.COORDINATOR: frozenset(
-        {Action.VIEW_ANSWERS, Action.VIEW_STATUS, Action.NUDGE, Action.EXPORT}
+        {Action.VIEW_ANSWERS, Action.VIEW_STATUS, Action.NUDGE, Action.EXPORT, Action.ORDER}
     ),
     Role.RESPONDENT: frozenset({Action.ANSWER, Action.VIEW_ANSWERS}),
 }

@@ -24,8 +24,10 @@ class StoredForm:
     definition: dict[str, Any]
 
 
-# How an option's button reads: changing it changes no question, so it needs no new version.
-COSMETIC_OPTION_FIELDS = frozenset({"button"})
+# How an option's button reads, and how the analytic order words a question or an option:
+# changing them changes no question, so they need no new version (the stored one is updated).
+COSMETIC_OPTION_FIELDS = frozenset({"button", "finding", "instruction"})
+COSMETIC_QUESTION_FIELDS = frozenset({"order"})
 
 
 def _canonical(definition: dict[str, Any]) -> str:
@@ -33,9 +35,16 @@ def _canonical(definition: dict[str, Any]) -> str:
 
 
 def _questions_only(value: Any) -> Any:
-    """The definition without the cosmetic fields of its options (an option has a label)."""
+    """The definition without the cosmetic fields of its questions (a question has a type) and
+    options (an option has a label)."""
     if isinstance(value, dict):
-        cosmetic = COSMETIC_OPTION_FIELDS if "label" in value else frozenset()
+        cosmetic = (
+            COSMETIC_OPTION_FIELDS
+            if "label" in value
+            else COSMETIC_QUESTION_FIELDS
+            if "type" in value
+            else frozenset()
+        )
         return {key: _questions_only(item) for key, item in value.items() if key not in cosmetic}
     if isinstance(value, list):
         return [_questions_only(item) for item in value]

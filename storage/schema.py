@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -279,6 +280,25 @@ sent_reminders = Table(
     # (A unique constraint over the columns would not do: NULL schools never collide.)
     Column("delivery_key", String(200), nullable=False, unique=True),
     CheckConstraint(f"status IN {DELIVERY_STATUSES!r}", name="status_known"),
+)
+
+# A department's .docx blank for the analytic order (``/order_template``): one per municipality,
+# and one for the whole deployment (NULL municipality: administrators and municipalities without
+# their own). NULLs never collide in a unique constraint, so a save deletes the old row first.
+order_templates = Table(
+    "order_templates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "municipality_id",
+        ForeignKey("municipalities.id", ondelete="CASCADE"),
+        nullable=True,
+        unique=True,
+    ),
+    Column("file_name", String(255), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("uploaded_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("uploaded_at", UTCDateTime, nullable=False),
 )
 
 fsm_states = Table(

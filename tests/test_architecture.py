@@ -115,3 +115,23 @@ def test_the_application_loads_without_the_telegram_edge() -> None:
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_button_kind_has_its_own_prefix() -> None:
+    """Two CallbackData classes with one prefix would send one feature's presses to the other's
+    handler (an /order button once opened a person's card)."""
+    for path in modules("bot"):
+        importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+    from aiogram.filters.callback_data import CallbackData
+
+    def subclasses(cls: type[CallbackData]) -> Iterator[type[CallbackData]]:
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    owners: dict[str, list[str]] = {}
+    for kind in subclasses(CallbackData):
+        if kind.__module__.startswith("bot."):
+            owners.setdefault(kind.__prefix__, []).append(f"{kind.__module__}.{kind.__name__}")
+    shared = {prefix: names for prefix, names in owners.items() if len(names) > 1}
+    assert not shared, f"prefixes used twice: {shared}"

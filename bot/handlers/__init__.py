@@ -5,7 +5,8 @@ wins.
 1. ``onboarding``: invitation links and registration, open to strangers.
 2. ``start``: /start, /help, /cancel, open to everyone.
 3. ``gate``: stops strangers here; everything below needs a role (and asks the policy).
-4. feature routers.
+4. feature routers. ``order_template`` comes before ``directory``: an administrator's document
+   is a directory file unless the template step awaits it.
 5. ``fallback``, the catch-all, MUST come after every feature router, or it would swallow what
    later routers handle.
 6. ``errors``: the catch-all error handler (an apology), last so that a feature router's own
@@ -26,6 +27,8 @@ from bot.handlers import (
     gate,
     invitations,
     onboarding,
+    order,
+    order_template,
     people,
     questionnaire,
     review,
@@ -43,6 +46,8 @@ def build_routers() -> list[Router]:
         campaigns.build_router(),
         status.build_router(),
         export.build_router(),
+        order.build_router(),
+        order_template.build_router(),
         files.build_router(),
         review.build_router(),
         invitations.build_router(),

@@ -165,7 +165,7 @@ def is_chosen(question: Question, option_key: str, value: Any) -> bool:
     return selected == option_key
 
 
-def _sample_value(question: Question, option_key: str) -> Any:
+def sample_value(question: Question, option_key: str) -> Any:
     """The answer that picks only this option, to test which questions it shows."""
     if question.type is QuestionType.YES_NO:
         return option_key == "yes"
@@ -179,7 +179,7 @@ def grades_for(
 ) -> Question | None:
     """The grades question this option shows (its conditions name only this question), among the
     questions asked with it (``siblings``)."""
-    sample = {question.id: _sample_value(question, option_key)}
+    sample = {question.id: sample_value(question, option_key)}
     return next(
         (
             other

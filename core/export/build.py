@@ -436,13 +436,13 @@ def export_filename(export: Export, today: date) -> str:
     name = labels.FILE_NAME.format(
         title=export.short_title, period=period, day=today.strftime("%d.%m.%Y")
     )
-    return _safe_filename(name)
+    return safe_filename(name)
 
 
 _UNSAFE = str.maketrans({char: " " for char in '\\/:*?"<>|'} | {chr(c): None for c in range(32)})
 
 
-def _safe_filename(name: str) -> str:
+def safe_filename(name: str) -> str:
     cleaned = " ".join(name.translate(_UNSAFE).split())
     stem, _, suffix = cleaned.rpartition(".")
     return f"{stem[:150].rstrip()}.{suffix}"

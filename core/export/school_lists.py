@@ -28,6 +28,25 @@ class Listed:
     note: str = ""
 
 
+def school_number(short_name: str) -> int | None:
+    """5 for "СОШ № 5"; None for a school named by a name ("Мирненская СОШ")."""
+    match = _NUMBERED.match(short_name.strip())
+    return None if match is None else int(match["number"])
+
+
+def numbered(short_name: str) -> bool:
+    return school_number(short_name) is not None
+
+
+def school_order(short_name: str) -> tuple[int, int, tuple[tuple[int, str], ...]]:
+    """The orders' order of schools: numbered ones by number ("СОШ № 5", "СОШ № 11", "ООШ
+    № 38"), then the others by name."""
+    match = _NUMBERED.match(short_name.strip())
+    if match is None:
+        return (1, 0, natural_key(short_name))
+    return (0, int(match["number"]), natural_key(short_name))
+
+
 def grades_note(grades: Iterable[int]) -> str:
     unique = sorted(set(grades))
     return labels.grades_note(grade_ranges(unique), len(unique)) if unique else ""

@@ -36,16 +36,28 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+# The analytic order's wording is Russian prose a methodist reads and signs: long enough for a
+# sentence of an order, short enough that a form cannot bloat the document.
+ORDER_TEXT = Annotated[str, Field(min_length=1, max_length=400)]
+
+
 class Option(Strict):
     """A choice. ``label`` is the full wording (review, export, the list under the question);
-    ``button`` a short one for the button when the label is too long for a phone."""
+    ``button`` a short one for the button when the label is too long for a phone.
+
+    ``finding`` and ``instruction`` are how the analytic order speaks of the schools that chose
+    it (see ``OrderWording``): "разработаны внутришкольные механизмы …" / "Разработать …"."""
 
     id: Annotated[str, Field(pattern=IDENTIFIER)]
     label: Annotated[str, Field(min_length=1, max_length=60)]
     button: str | None = None
+    finding: ORDER_TEXT | None = None
+    instruction: ORDER_TEXT | None = None
 
     @model_validator(mode="after")
     def _fits_a_button(self) -> Self:
+        if "{" in (self.finding or "") + (self.instruction or ""):
+            raise ValueError(f"option {self.id}: an option's order wording takes no placeholder")
         # Checked here rather than with Field limits, so that the message names the option.
         if self.button is not None:
             if not self.button.strip():
@@ -107,6 +119,58 @@ class CrossCheck(Strict):
     message: Annotated[str, Field(min_length=1)]
 
 
+class OrderWording(Strict):
+    """How a question reads in the analytic order drafted from a monitoring (``core.order``).
+
+    ``finding`` is a clause of the order's "выявлено следующее", said of the schools with the
+    answer; the schools follow it in the orders' short form ("… в ООУ № 5, 11, 28"):
+      - yes/no: the schools that answered "да" (``finding_no``: "нет"); each with its grades in
+        brackets when the answer shows a grades question ("в ООУ № 5 (2–9 классы)");
+      - multiple choice: the schools that chose any option but one with ``none_option``, each with
+        what it chose in brackets ("в ООУ № 5 (родительские собрания, совет профилактики)");
+      - single or multiple choice: an option's own ``finding``, the schools that chose it.
+    When options carry the findings, the schools that answered "Другое" are said with their
+    text too: ``finding_other`` ("имеются участники других конкурсов"), or a neutral default.
+    ``instruction`` is an item of the order's instructions, an infinitive ("Разработать …"), given
+    to the schools that answered "нет" (yes/no) or chose the option that carries it.
+
+    ``per_school`` questions are told school by school instead: each school's phrases (an
+    option's or yes/no ``finding``; for a date, number or text, ``finding`` with ``{value}``, the
+    answer) make one paragraph per school, "В МАОУ СОШ № 28 имеется положение о ВСОКО,
+    утверждено 28.08.2020, …".
+
+    A short answer that an answer shows (a date, a number with its unit, a short text, grades)
+    details that answer's schools in brackets: "(2–9 классы)", "(от 25.12.2020)"; its
+    ``finding`` with ``{value}`` words the detail ("до {value}").
+
+    ``topic`` names the numbered finding the question belongs to; questions of one topic (of any
+    form of the monitoring) make one finding. Default: the question's section title.
+    A yes/no or choice question with no wording is still reported plainly (its text, each
+    answer and its schools); an answer to type only with wording; ``omit`` leaves a question out.
+    """
+
+    finding: ORDER_TEXT | None = None
+    finding_no: ORDER_TEXT | None = None
+    finding_other: ORDER_TEXT | None = None
+    instruction: ORDER_TEXT | None = None
+    topic: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    per_school: bool = False
+    none_option: str | None = None
+    omit: bool = False
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Self:
+        worded = self.finding or self.finding_no or self.finding_other or self.instruction
+        if self.omit and (worded or self.per_school):
+            raise ValueError("an omitted question has no order wording")
+        if self.finding is not None and "{" in self.finding.replace("{value}", ""):
+            raise ValueError("order.finding: the only placeholder is {value}")
+        for name in ("finding_no", "instruction", "finding_other"):
+            if "{" in (getattr(self, name) or ""):
+                raise ValueError(f"order.{name} takes no placeholder")
+        return self
+
+
 class Question(Strict):
     id: Annotated[str, Field(pattern=IDENTIFIER)]
     type: QuestionType
@@ -138,6 +202,8 @@ class Question(Strict):
     questions: list["Question"] = []
     item_name: str | None = None
     max_items: int = 50
+    # the analytic order
+    order: OrderWording = OrderWording()
 
     @field_validator("options")
     @classmethod
@@ -186,7 +252,27 @@ class Question(Strict):
             raise ValueError("only a group has sub-questions")
         if self.checks and kind not in NUMBER_TYPES:
             raise ValueError("cross-field checks compare numbers")
+        self._check_order_wording()
         return self
+
+    def _check_order_wording(self) -> None:
+        order, kind = self.order, self.type
+        if order.finding_no is not None and kind is not QuestionType.YES_NO:
+            raise ValueError("order.finding_no is for a yes/no question")
+        if order.instruction is not None and kind is not QuestionType.YES_NO:
+            raise ValueError("order.instruction is for a yes/no question; options carry their own")
+        if order.none_option is not None and self.option(order.none_option) is None:
+            raise ValueError(f"order.none_option names {order.none_option!r}, not an option")
+        if order.finding_other is not None and not (kind in CHOICE_TYPES and self.other):
+            raise ValueError("order.finding_other is for a choice question with «Другое»")
+        valued = order.finding is not None and "{value}" in order.finding
+        typed = kind not in CHOICE_TYPES | {QuestionType.YES_NO}
+        if valued and not typed:
+            raise ValueError("{value} is for a date, number or text question")
+        if order.finding and typed and not valued:
+            raise ValueError("the finding of an answer to type needs {value}: the answer")
+        if any(option.finding or option.instruction for option in self.options) and order.omit:
+            raise ValueError("an omitted question's options have no order wording")
 
     @property
     def text_limit(self) -> int:

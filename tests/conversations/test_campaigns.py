@@ -383,6 +383,8 @@ async def test_each_person_gets_a_command_menu_of_their_roles(
         "campaigns",
         "review",
         "export",
+        "order",
+        "order_template",
         "invite",
         "people",
         "whoami",

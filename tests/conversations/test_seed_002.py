@@ -160,13 +160,13 @@ FINDINGS: list[Finding] = [
         NINE,
     ),
     totals("1: факторный анализ", "management", "factor_analysis", "yes", "D40", NINE),
-    totals("2: планы профессионального развития", "teachers", "growth_plans", "yes", "D118", NINE),
+    totals("2: планы профессионального развития", "teachers", "growth_plans", "yes", "D119", NINE),
     totals(
         "3: профилактика неуспеваемости", "management", "failure_prevention", "yes", "D42", NINE
     ),
     totals("4: школьная система оценивания", "management", "assessment_system", "yes", "D44", NINE),
     totals(
-        "5: ученическое самоуправление", "students_website", "self_government", "yes", "D85", NINE
+        "5: ученическое самоуправление", "students_website", "self_government", "yes", "D86", NINE
     ),
     totals("5: родительская общественность", "parents", "parent_community", "yes", "D62", NINE),
     totals(
@@ -178,11 +178,11 @@ FINDINGS: list[Finding] = [
         "students_website",
         "gifted",
         "yes",
-        "D83",
+        "D84",
         "ООУ № 2, 13, 16, 17, 20, 23, 41",
     ),
-    totals("8: материалы на сайте", "students_website", "site_posted", "yes", "D87", NINE),
-    totals("8: план на сайте", "students_website", "plan_on_site", "yes", "D94", NINE),
+    totals("8: материалы на сайте", "students_website", "site_posted", "yes", "D88", NINE),
+    totals("8: план на сайте", "students_website", "plan_on_site", "yes", "D95", NINE),
     # Выводы.
     totals("В1: план (дорожная карта)", "management", "roadmap_developed", "yes", "D29", NINE),
     totals("В1: методические совещания", "management", "method_meetings", "yes", "D31", NINE),
@@ -202,7 +202,7 @@ FINDINGS: list[Finding] = [
         "D34",
         NINE,
     ),
-    totals("В3: нет наставничества", "teachers", "mentoring", "no", "D121", "ООУ № 20, 23, 41"),
+    totals("В3: нет наставничества", "teachers", "mentoring", "no", "D122", "ООУ № 20, 23, 41"),
     *[
         totals(f"В4: {option}", "management", "causes", option, cell, "ООУ № 13, 16, 17")
         for option, cell in [
@@ -212,7 +212,7 @@ FINDINGS: list[Finding] = [
         ]
     ],
     totals(
-        "В5: нет работы с одарёнными", "students_website", "gifted", "no", "D84", "ООУ № 32, 33"
+        "В5: нет работы с одарёнными", "students_website", "gifted", "no", "D85", "ООУ № 32, 33"
     ),
     totals("В6: консультации специалистов", "parents", "forms", "consultations", "D47", NINE),
     # СШ № 28 did not take part.

@@ -76,3 +76,32 @@ async def test_a_new_label_still_needs_a_new_version(database: Database) -> None
     with pytest.raises(FormVersionConflict, match="raise its version"):
         async with database.write() as conn:
             await ensure_form_version(conn, form.id, 1, form.title, changed)
+
+
+async def test_new_order_wording_is_stored_without_a_new_version(database: Database) -> None:
+    form = FORMS["parents"]
+    reworded = form.model_dump(mode="json")
+    for section in reworded["sections"]:
+        for question in section["questions"]:
+            if question["id"] == "forms":
+                question["order"] |= {"finding": "ведется работа", "topic": "Работа с семьями"}
+                for option in question["options"]:
+                    if option["id"] == "patrol":
+                        option["finding"] = "действует родительский патруль"
+                        option["instruction"] = "Организовать родительский патруль"
+    async with database.write() as conn:
+        first = await ensure_form_version(
+            conn, form.id, 1, form.title, form.model_dump(mode="json")
+        )
+        again = await ensure_form_version(conn, form.id, 1, form.title, reworded)
+        stored = await get_form(conn, first.id)
+    assert again.id == first.id
+    assert stored is not None
+    question = FormDefinition.model_validate(stored.definition).question("forms")
+    assert question is not None
+    assert question.order.finding == "ведется работа"
+    assert question.order.topic == "Работа с семьями"
+    option = question.option("patrol")
+    assert option is not None
+    assert option.finding == "действует родительский патруль"
+    assert option.instruction == "Организовать родительский патруль"

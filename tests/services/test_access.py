@@ -71,12 +71,15 @@ METHODIST = NONE | {
     Action.RUN_CAMPAIGNS: (Y, N),
     Action.INVITE: (Y, N),
     Action.MANAGE_PEOPLE: (Y, N),
+    Action.ORDER: (Y, N),
+    Action.ORDER_TEMPLATE: (Y, N),
 }
 COORDINATOR = NONE | {
     Action.VIEW_ANSWERS: (Y, N),
     Action.VIEW_STATUS: (Y, N),
     Action.NUDGE: (Y, N),
     Action.EXPORT: (Y, N),
+    Action.ORDER: (Y, N),
 }
 # (own school, other school) for every action; "other" is a school of another municipality.
 EXPECTED: dict[str, dict[Action, tuple[bool, bool]]] = {

@@ -1,0 +1,21 @@
+"""Conversation states of /order, and what the FSM keeps meanwhile."""
+
+from datetime import date
+
+from aiogram.fsm.state import State, StatesGroup
+from pydantic import BaseModel
+
+
+class OrderChat(StatesGroup):
+    deadline = State()  # a date is typed or pressed
+    instructions = State()  # ticking the instructions to keep
+
+
+class OrderForm(BaseModel):
+    """FSM data: the round, the choices so far; the answers themselves are drafted afresh."""
+
+    campaign_id: int
+    timezone: str  # the municipality's (or the deployment's), for "today"
+    deadline: date | None = None
+    dropped: list[str] = []  # keys of the unticked instructions
+    shown: list[str] = []  # keys of the instructions as the screen lists them, in order
