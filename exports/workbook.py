@@ -66,13 +66,19 @@ def _write_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     # first row.)
     ws.page_setup.orientation = "landscape"  # type: ignore[attr-defined]
     ws.page_setup.paperSize = 9  # type: ignore[attr-defined]  # A4
-    ws.page_setup.fitToWidth = 1  # type: ignore[attr-defined]
+    widths = column_widths(sheet)
+    ws.page_setup.fitToWidth = pages_wide(sheet, widths)  # type: ignore[attr-defined]
     ws.page_setup.fitToHeight = 0  # type: ignore[attr-defined]  # as many pages as it takes
     ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[attr-defined]
+    if sheet.frozen_columns:  # a table wider than a page: its first columns on every page
+        ws.print_title_cols = f"A:{get_column_letter(sheet.frozen_columns)}"
+    # Which sheet, and which page of how many, on every printed page.
+    ws.oddHeader.center.text = "&A"  # type: ignore[union-attr]  # the sheet's name
+    ws.oddFooter.center.text = PAGE_FOOTER  # type: ignore[union-attr]
     for index, column in enumerate(sheet.columns, start=1):
         # (column_dimensions and auto_filter exist at run time; the stubs do not declare them)
         dimension = ws.column_dimensions[get_column_letter(index)]  # type: ignore[attr-defined]
-        dimension.width = column.width
+        dimension.width = widths[index - 1]
         dimension.hidden = column.hidden
     header_row = len(sheet.preamble) + (1 if sheet.preamble else 0) + 1
     last_header = header_row + sheet.header_rows - 1
@@ -83,7 +89,6 @@ def _write_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
         ws.append([_styled(ws, value, bold=index == 0) for index, value in enumerate(line)])
     if sheet.preamble:
         ws.append([])
-    widths = [column.width for column in sheet.columns]
     _set_height(ws, header_row, [column.title for column in sheet.columns], widths)
     ws.append([_header(ws, column.title) for column in sheet.columns])
     if sheet.header_rows == 2:
@@ -105,6 +110,53 @@ def _write_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
         ws.auto_filter.ref = f"A{last_header}:{last}{end}"  # type: ignore[attr-defined]
     for number, chart in enumerate(sheet.charts):
         _add_chart(ws, sheet, chart, number)
+
+
+PAGE_FOOTER = "Страница &P из &N"
+MAX_WIDTH = 60  # a column wider than this wraps or is cut on paper (the cell keeps it all)
+# Column-width units a landscape A4 page holds at about 60 % scale, still readable on paper.
+PAGE_WIDTH_UNITS = 240
+DATE_WIDTH, DATETIME_WIDTH, NUMBER_WIDTH = 11, 17, 10
+
+
+def pages_wide(sheet: Sheet, widths: Sequence[int]) -> int:
+    """Pages side by side the sheet is printed on: one when it fits at a readable scale, else as
+    many as keep it readable (a 60-question answers sheet shrunk onto one page is dust)."""
+    shown = sum(
+        width for width, column in zip(widths, sheet.columns, strict=True) if not column.hidden
+    )
+    return max(1, -(-shown // PAGE_WIDTH_UNITS))
+
+
+def column_widths(sheet: Sheet) -> list[int]:
+    """Each column's width from its content, within bounds: at least the layout's width; a
+    column that does not wrap as wide as its longest value (and the preamble's labels, which
+    stand in the first columns), a wrapped one as wide as its longest word; at most MAX_WIDTH."""
+    longest = [0] * len(sheet.columns)
+    for row in [*sheet.preamble, *sheet.rows]:
+        for index, value in enumerate(row[: len(longest)]):
+            size = _shown_length(value, sheet.columns[index].wrap)
+            if size > longest[index]:
+                longest[index] = size
+    return [
+        column.width if column.hidden else min(max(column.width, size + 1), MAX_WIDTH)
+        for column, size in zip(sheet.columns, longest, strict=True)
+    ]
+
+
+def _shown_length(value: CellValue, wrapped: bool) -> int:
+    """How many characters the value takes on one line (a wrapped text: its longest word)."""
+    if isinstance(value, str):
+        if wrapped:
+            return max((len(word) for word in value.split()), default=0)
+        return max((len(line) for line in value.split("\n")), default=0)
+    if isinstance(value, datetime):
+        return DATETIME_WIDTH
+    if isinstance(value, date):
+        return DATE_WIDTH
+    if isinstance(value, int):
+        return len(str(value))
+    return 0 if value is None else NUMBER_WIDTH
 
 
 # Excel does not grow a row to fit wrapped text it did not lay out itself (nor does a file

@@ -12,23 +12,30 @@ Prints the PNG pages' paths and the first page as text.
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+
+from tools.pages import first_page_text, missing_tools, to_pdf, to_pngs
 
 SEED_TEST = (
     "tests/conversations/test_seed_000.py::test_the_tomsk_order_is_drafted_from_the_monitoring"
 )
+NEEDED = ("soffice", "pdftoppm", "pdftotext")
 
 
-def main() -> int:
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tools.look_order")
     parser.add_argument("--docx", type=Path, help="an order to look at (default: seed 000's)")
     parser.add_argument("--out", type=Path, default=Path("look-order"), help="output folder")
     parser.add_argument("--dpi", type=int, default=70)
-    args = parser.parse_args()
-    missing = [tool for tool in ("soffice", "pdftoppm", "pdftotext") if not shutil.which(tool)]
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    missing = missing_tools(NEEDED)
     if missing:
         print(f"error: not installed: {', '.join(missing)}", file=sys.stderr)
         return 2
@@ -37,25 +44,10 @@ def main() -> int:
     if args.docx is None:
         env = {**os.environ, "SEED_ORDER_DOCX": str(docx.resolve())}
         subprocess.run([sys.executable, "-m", "pytest", "-q", SEED_TEST], env=env, check=True)
-    subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(args.out), str(docx)],
-        check=True,
-        capture_output=True,
-    )
-    pdf = args.out / f"{docx.stem}.pdf"
-    prefix = args.out / docx.stem
-    for stale in args.out.glob(f"{docx.stem}-*.png"):  # an earlier, longer version's pages
-        stale.unlink()
-    subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi), str(pdf), str(prefix)], check=True)
-    for page in sorted(args.out.glob(f"{docx.stem}-*.png")):
+    pdf = to_pdf(docx, args.out)
+    for page in to_pngs(pdf, args.out, args.dpi):
         print(page)
-    first = subprocess.run(
-        ["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    print(first.stdout)
+    print(first_page_text(pdf))
     return 0
 
 

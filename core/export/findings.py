@@ -224,6 +224,10 @@ def _preamble(parts: Sequence[Export], total: int) -> list[list[CellValue]]:
         latest = part.latest_reports()
         done = sum(report.done for report in latest)
         lines.append(
-            [labels.FORM_SUBMITTED.format(form=part.short_title), done, labels.OF, len(latest)]
+            [
+                labels.FORM_SUBMITTED.format(form=part.short_title),
+                done,
+                labels.OF.format(total=len(latest)),
+            ]
         )
     return lines

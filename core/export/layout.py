@@ -148,7 +148,7 @@ def summary_sheet(export: Export) -> Sheet:
         suffix = f" — {period.label}" if len(export.periods) > 1 else ""
         done = sum(r.done for r in chosen)
         late = sum(r.timeliness in (Timeliness.LATE, Timeliness.OVERDUE) for r in chosen)
-        lines.append([labels.SUBMITTED_OF + suffix, done, labels.OF, len(chosen)])
+        lines.append([labels.SUBMITTED_OF + suffix, done, labels.OF.format(total=len(chosen))])
         lines.append([labels.LATE_COUNT + suffix, late])
         lines.append([labels.NOT_SUBMITTED_COUNT + suffix, len(chosen) - done])
         # The review outcome, as the orders report it ("47 approved, 14 under revision").
@@ -292,7 +292,7 @@ def totals_sheet(export: Export) -> Sheet:
             [labels.PERIOD, export.latest.label],
             [labels.SCOPE, export.scope],
             [labels.COUNTED, None],
-            [labels.COUNTED_SCHOOLS, counted, labels.OF, len(latest)],
+            [labels.COUNTED_SCHOOLS, counted, labels.OF.format(total=len(latest))],
         ],
         frozen_columns=2,
     )

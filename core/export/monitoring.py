@@ -112,13 +112,17 @@ def status_sheet(parts: Sequence[Export], title: str) -> Sheet:
     current = [reports for report, reports in _by_school(parts) if report.period == latest]
     complete = sum(all(each.status in DONE for each in reports) for reports in current)
     lines: list[list[CellValue]] = [
-        [labels.ALL_FORMS_DONE, complete, labels.OF, len(current)],
+        [labels.ALL_FORMS_DONE, complete, labels.OF.format(total=len(current))],
         [labels.SOME_FORMS_MISSING, len(current) - complete],
     ]
     for index, part in enumerate(parts):
         done = sum(reports[index].status in DONE for reports in current)
         lines.append(
-            [labels.FORM_DONE.format(form=part.short_title), done, labels.OF, len(current)]
+            [
+                labels.FORM_DONE.format(form=part.short_title),
+                done,
+                labels.OF.format(total=len(current)),
+            ]
         )
     return Sheet(
         title=labels.SUMMARY,

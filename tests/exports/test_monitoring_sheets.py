@@ -396,8 +396,8 @@ def test_findings_of_the_second_form_count_names_groups_and_single_choices() -> 
     )
     assert sheet.preamble[4:] == [
         ["Школ в мониторинге", 5],
-        ["Сдали «Доп. занятия»", 3, "из", 5],
-        ["Сдали «Работа с родителями»", 4, "из", 5],
+        ["Сдали «Доп. занятия»", 3, "из 5"],
+        ["Сдали «Работа с родителями»", 4, "из 5"],
     ]
 
 
@@ -410,7 +410,7 @@ def test_findings_of_a_single_form() -> None:
         2,
         0.4,
     )
-    assert sheet.preamble[-1] == ["Сдали «Доп. занятия»", 3, "из", 5]
+    assert sheet.preamble[-1] == ["Сдали «Доп. занятия»", 3, "из 5"]
 
 
 def test_findings_split_the_lists_by_municipality_when_there_are_several() -> None:

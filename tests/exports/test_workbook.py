@@ -120,7 +120,7 @@ async def test_the_summary_has_totals_statuses_real_dates_and_numbers(city: Expo
     read = Read(render_workbook(city.sheets))
     preamble = read.values("Сводка")[:10]
     assert preamble[0][:2] == ["Анкета", city.form_title]
-    assert preamble[4][:4] == ["Сдали", 5, "из", 7]
+    assert preamble[4][:3] == ["Сдали", 5, "из 7"]
     assert preamble[5][:2] == ["С опозданием или не сдали в срок", 3]
     assert preamble[6][:2] == ["Не сдали", 2]
     assert preamble[7][:2] == ["Приняты", 1]  # the review outcome, as seed 003 reports it
@@ -428,3 +428,53 @@ def test_wrapped_rows_grow_to_their_text_and_sheets_print_landscape_one_page_wid
     fit = ws.sheet_properties.pageSetUpPr
     assert fit is not None
     assert fit.fitToPage is True
+
+
+def test_columns_are_as_wide_as_their_content_and_pages_say_where_they_are() -> None:
+    label = "Не сдали хотя бы одну анкету мониторинга"  # a preamble label over column A
+    sheet = Sheet(
+        "Сводка",
+        [
+            Column("Школа", width=12),
+            Column("Пояснения", width=20, wrap=True),
+            Column("Дата", format=Format.DATE, width=6),
+            Column("Код", width=8, hidden=True),
+            Column("Ссылка", width=10),
+        ],
+        [
+            [
+                "МАОУ СОШ № 5 имени А.К. Ерохина",
+                "коротко, но сверхдлинноесловобезпробелов",
+                date(2021, 1, 5),
+                "k" * 40,
+                "h" * 90,
+            ],
+            ["СОШ № 11", None, None, None, None],
+        ],
+        preamble=[[label, 7]],
+    )
+    book = openpyxl.load_workbook(io.BytesIO(render_workbook([sheet])))
+    ws = book["Сводка"]
+    width = {letter: ws.column_dimensions[letter].width for letter in "ABCDE"}
+    assert width["A"] == len(label) + 1  # the preamble's label is not cut by column B
+    assert width["B"] == len("сверхдлинноесловобезпробелов") + 1  # a wrapped one: its longest word
+    assert width["C"] == 12  # a date, whatever the layout asked
+    assert width["D"] == 8  # hidden: as laid out
+    assert width["E"] == 60  # at most this; the rest is cut on paper, kept in the cell
+    header, footer = ws.oddHeader, ws.oddFooter
+    assert header is not None
+    assert footer is not None
+    assert header.center.text == "&A"
+    assert footer.center.text == "Страница &P из &N"
+
+
+def test_a_table_wider_than_a_page_prints_on_several_pages_with_its_first_columns() -> None:
+    columns = [Column("Школа", width=14)] + [Column(f"Вопрос {n}", width=20) for n in range(30)]
+    sheet = Sheet("Ответы", columns, [["СОШ № 5", *["да"] * 30]], frozen_columns=1)
+    narrow = Sheet("Сводка", columns[:5], [["СОШ № 5", "да", "да", "да", "да"]])
+    book = openpyxl.load_workbook(io.BytesIO(render_workbook([sheet, narrow])))
+    wide = book["Ответы"]
+    # 14 + 30 × 20 = 614 units: three pages side by side, the school on each of them
+    assert wide.page_setup.fitToWidth == 3
+    assert wide.print_title_cols == "$A:$A"
+    assert book["Сводка"].page_setup.fitToWidth == 1
