@@ -85,8 +85,11 @@ def _write_sheet(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     ws.print_title_rows = f"{header_row}:{last_header}"
     ws.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}{last_header + 1}"
 
+    # A preamble label runs over the empty cells after it; its values start where it ends.
+    gap = _label_gap(sheet, widths)
     for line in sheet.preamble:
-        ws.append([_styled(ws, value, bold=index == 0) for index, value in enumerate(line)])
+        heading = [_styled(ws, value, bold=True) for value in line[:1]] + [None] * gap
+        ws.append(heading + [_styled(ws, value, bold=False) for value in line[1:]])
     if sheet.preamble:
         ws.append([])
     _set_height(ws, header_row, [column.title for column in sheet.columns], widths)
@@ -130,18 +133,35 @@ def pages_wide(sheet: Sheet, widths: Sequence[int]) -> int:
 
 def column_widths(sheet: Sheet) -> list[int]:
     """Each column's width from its content, within bounds: at least the layout's width; a
-    column that does not wrap as wide as its longest value (and the preamble's labels, which
-    stand in the first columns), a wrapped one as wide as its longest word; at most MAX_WIDTH."""
+    column that does not wrap as wide as its longest value, a wrapped one as wide as its longest
+    word; at most MAX_WIDTH. The preamble's labels run over empty cells instead (``_label_gap``);
+    its dates and numbers widen the columns they land in."""
     longest = [0] * len(sheet.columns)
-    for row in [*sheet.preamble, *sheet.rows]:
+    for row in sheet.rows:
         for index, value in enumerate(row[: len(longest)]):
             size = _shown_length(value, sheet.columns[index].wrap)
             if size > longest[index]:
                 longest[index] = size
-    return [
+    widths = [
         column.width if column.hidden else min(max(column.width, size + 1), MAX_WIDTH)
         for column, size in zip(sheet.columns, longest, strict=True)
     ]
+    start = 1 + _label_gap(sheet, widths)
+    for line in sheet.preamble:
+        for index, value in enumerate(line[1:], start=start):
+            if index < len(widths) and not isinstance(value, str) and value is not None:
+                widths[index] = max(widths[index], _shown_length(value, False) + 1)
+    return widths
+
+
+def _label_gap(sheet: Sheet, widths: Sequence[int]) -> int:
+    """Empty cells after each preamble label so that the longest label is read whole."""
+    needed = max((len(str(line[0])) + 1 for line in sheet.preamble if line), default=0)
+    covered, gap = widths[0] if widths else 0, 0
+    while covered < needed and gap + 1 < len(widths) - 1:
+        gap += 1
+        covered += widths[gap]
+    return gap
 
 
 def _shown_length(value: CellValue, wrapped: bool) -> int:

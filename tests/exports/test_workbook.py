@@ -118,7 +118,8 @@ async def test_the_sheets_are_there_in_order_with_frozen_filtered_headers(city: 
 
 async def test_the_summary_has_totals_statuses_real_dates_and_numbers(city: Export) -> None:
     read = Read(render_workbook(city.sheets))
-    preamble = read.values("Сводка")[:10]
+    # A label runs over the empty cells after it: the values follow them.
+    preamble = [[v for v in row if v not in (None, "")] for row in read.values("Сводка")[:10]]
     assert preamble[0][:2] == ["Анкета", city.form_title]
     assert preamble[4][:3] == ["Сдали", 5, "из 7"]
     assert preamble[5][:2] == ["С опозданием или не сдали в срок", 3]
@@ -431,7 +432,7 @@ def test_wrapped_rows_grow_to_their_text_and_sheets_print_landscape_one_page_wid
 
 
 def test_columns_are_as_wide_as_their_content_and_pages_say_where_they_are() -> None:
-    label = "Не сдали хотя бы одну анкету мониторинга"  # a preamble label over column A
+    label = "Не сдали хотя бы одну анкету мониторинга"  # a preamble label, 40 characters
     sheet = Sheet(
         "Сводка",
         [
@@ -440,6 +441,7 @@ def test_columns_are_as_wide_as_their_content_and_pages_say_where_they_are() -> 
             Column("Дата", format=Format.DATE, width=6),
             Column("Код", width=8, hidden=True),
             Column("Ссылка", width=10),
+            Column("Итог", width=5),
         ],
         [
             [
@@ -448,19 +450,23 @@ def test_columns_are_as_wide_as_their_content_and_pages_say_where_they_are() -> 
                 date(2021, 1, 5),
                 "k" * 40,
                 "h" * 90,
+                None,
             ],
-            ["СОШ № 11", None, None, None, None],
+            ["СОШ № 11", None, None, None, None, None],
         ],
-        preamble=[[label, 7]],
+        preamble=[[label, 7], ["Сформировано", datetime(2021, 1, 28, 12)]],
     )
     book = openpyxl.load_workbook(io.BytesIO(render_workbook([sheet])))
     ws = book["Сводка"]
-    width = {letter: ws.column_dimensions[letter].width for letter in "ABCDE"}
-    assert width["A"] == len(label) + 1  # the preamble's label is not cut by column B
+    width = {letter: ws.column_dimensions[letter].width for letter in "ABCDEF"}
+    assert width["A"] == len("МАОУ СОШ № 5 имени А.К. Ерохина") + 1  # its longest value
     assert width["B"] == len("сверхдлинноесловобезпробелов") + 1  # a wrapped one: its longest word
-    assert width["C"] == 12  # a date, whatever the layout asked
     assert width["D"] == 8  # hidden: as laid out
     assert width["E"] == 60  # at most this; the rest is cut on paper, kept in the cell
+    # The label (40) runs over A and B (32 + 29); its value starts in C, which a date widens.
+    assert [ws.cell(1, column).value for column in (1, 2, 3)] == [label, None, 7]
+    assert ws.cell(2, 3).value == datetime(2021, 1, 28, 12)
+    assert width["C"] == 18  # a date and time, not "###"
     header, footer = ws.oddHeader, ws.oddFooter
     assert header is not None
     assert footer is not None
