@@ -26,8 +26,6 @@ TOWN_LIST = "{town}: {schools}"  # the schools of one municipality, when there a
 # A question with no wording of its own: its text and each answer with its schools.
 PLAIN_QUESTION = "{question}: {answers}"
 PLAIN_ANSWER = "«{answer}» — {schools}"
-YES = "да"
-NO = "нет"
 OTHER = "другое"
 OTHER_FINDING = "указан другой ответ"  # the schools that answered «Другое», with their text
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from core.export.aggregate import grades_for, is_chosen, sample_value
+from core.export.aggregate import choices, grades_for, is_chosen, sample_value
 from core.export.model import Export, SchoolReport
 from core.export.school_lists import (
     Listed,
@@ -397,10 +397,9 @@ def _plain(question: Question, facts: _Facts, schools: _Schools) -> list[_Clause
 
 
 def _answers(question: Question) -> list[tuple[str, str]]:
-    if question.type is QuestionType.YES_NO:
-        return [("yes", texts.YES), ("no", texts.NO)]
-    found = [(option.id, option.label) for option in question.options]
-    return [*found, ("other", texts.OTHER)] if question.other else found
+    """The export's answers of a question ("да", "нет", the options), "другое" in lower case as
+    it stands inside a sentence."""
+    return [(key, texts.OTHER if key == "other" else label) for key, label in choices(question)]
 
 
 # --- per-school paragraphs ----------------------------------------------------------------------
