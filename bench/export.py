@@ -3,40 +3,51 @@
 Run on demand (it is not a test)::
 
     .venv/bin/python -m bench.export [--schools 2000] [--questions 60] [--periods 4]
+                                     [--database sqlite] [--database postgres] [--runs 3]
 
-A temporary SQLite database gets one municipality with ``--districts`` educational districts,
-``--schools`` schools, a generated form of ``--questions`` questions (every type, two repeat
-groups among them) and ``--periods`` campaigns of it. In each period 85 % of the schools
-submitted, 5 % were returned, 5 % are drafts and 5 % never started; every started response
-answers every question its answers show. The database is filled with bulk inserts (this is the
+Each database (by default both: a temporary SQLite file, and a schema of its own on the
+PostgreSQL of TEST_POSTGRES_URL, dropped afterwards) gets one municipality with ``--districts``
+educational districts, ``--schools`` schools, a generated form of ``--questions`` questions
+(every type, two repeat groups among them) and ``--periods`` campaigns of it. In each period 85 %
+of the schools submitted, 5 % were returned, 5 % are drafts and 5 % never started; every started
+response answers every question its answers show. The database is filled with bulk inserts (the
 benchmark's set-up, not the code under test).
 
-Then, timed (the best of ``--repeat`` runs): ``build_export`` (reading the database, the
-aggregates, the layout) and ``render_workbook`` (the .xlsx bytes); and, as the baseline, the
-same cells (every sheet's header and rows, as plain values) appended to an openpyxl write-only
-workbook with no styles, no number formats, no charts and no safety handling. The ratio is the
-export's render time (and its whole time) over the baseline's. Peak memory is measured in a
-further pass of each under ``tracemalloc`` (Python allocations; it slows that pass, so the
-times come from the timed runs).
+Then ``--runs`` times, each in a fresh Python process (so that its peak RSS is the export's):
+the whole export as /export makes it, from the database to the .xlsx bytes (``build_export`` and
+``render_workbook``), and, as the baseline in the same process, the same cells (every sheet's
+header rows and rows, as plain values) appended to an openpyxl write-only workbook with no
+styles, no number formats, no charts and no safety handling. Times are CPU seconds of the
+process (all its threads; the machines are shared, and wall time is printed beside them), the
+median of the runs. Printed last, per database: ``whole/dump: X.XX`` and ``peak RSS: N MB`` (the
+process's maximum resident set once the workbook is made).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import io
+import json
+import os
+import platform
 import random
+import resource
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from statistics import median
+from typing import Any
+from uuid import uuid4
 
 from openpyxl import Workbook
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from core.actors import Actor
 from core.export import Export, build_export
@@ -49,6 +60,7 @@ from storage.directory import add_district, add_municipality
 from storage.migrate import upgrade
 from storage.schema import answers, response_events, responses, schools
 
+DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 FORM_KEY = "bench"
 ADMIN = Actor(telegram_id=0, user=None, bootstrap_admin=True)
 NOW = datetime(2026, 6, 30, 12, tzinfo=UTC)
@@ -249,8 +261,10 @@ def plain_dump(export: Export) -> bytes:
         worksheet = workbook.create_sheet(sheet.title[:31])
         for line in sheet.preamble:
             worksheet.append(line)
+        if sheet.has_codes:
+            worksheet.append([column.code for column in sheet.columns])
         worksheet.append([column.title for column in sheet.columns])
-        if sheet.header_rows == 2:
+        if any(column.subtitle for column in sheet.columns):
             worksheet.append([column.subtitle for column in sheet.columns])
         for row in sheet.rows:
             worksheet.append(row)
@@ -259,80 +273,155 @@ def plain_dump(export: Export) -> bytes:
     return buffer.getvalue()
 
 
-T = TypeVar("T")
+# -- one run, in a process of its own -------------------------------------------------------
 
 
-def timed(work: Callable[[T], bytes], given: T) -> tuple[bytes, float]:
-    started = time.perf_counter()
-    result = work(given)
-    return result, time.perf_counter() - started
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One export in a fresh process: CPU seconds (every thread of the process) and wall
+    seconds of build_export + render_workbook ("whole") and of the plain dump; the process's
+    peak RSS when the workbook was done (before the dump)."""
+
+    build_cpu: float
+    whole_cpu: float
+    whole_wall: float
+    dump_cpu: float
+    dump_wall: float
+    peak_rss_mb: float
+    sheets: int
+    cells: int
+    size_mb: float
 
 
-def peak(work: Callable[[], Any]) -> float:
-    """Peak Python allocations of ``work`` in MiB."""
-    tracemalloc.start()
+async def one_run(url: str, schema: str | None, questions: int, campaign_ids: list[int]) -> Run:
+    database = _database(url, schema)
     try:
-        work()
-        return tracemalloc.get_traced_memory()[1] / 2**20
+        catalog = FormCatalog({FORM_KEY: bench_form(questions)})
+        await catalog.sync(database)
+        cpu, wall = time.process_time(), time.perf_counter()
+        export = await build_export(database, catalog, ADMIN, campaign_ids=campaign_ids, now=NOW)
+        build_cpu = time.process_time() - cpu
+        content = render_workbook(export.sheets)
+        whole_cpu, whole_wall = time.process_time() - cpu, time.perf_counter() - wall
+        peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        cpu, wall = time.process_time(), time.perf_counter()
+        plain_dump(export)
+        dump_cpu, dump_wall = time.process_time() - cpu, time.perf_counter() - wall
     finally:
-        tracemalloc.stop()
+        await database.close()
+    cells = sum(
+        len(s.rows) * len(s.columns) + len(s.columns) * s.header_rows for s in export.sheets
+    )
+    return Run(
+        build_cpu, whole_cpu, whole_wall, dump_cpu, dump_wall, peak_rss,
+        len(export.sheets), cells, len(content) / 2**20,
+    )  # fmt: skip
+
+
+def _database(url: str, schema: str | None) -> Database:
+    if schema is None:
+        return Database(url)
+    return Database(url, connect_args={"server_settings": {"search_path": schema}})
+
+
+def _child(argv: Sequence[str]) -> int:
+    url, schema, questions, campaigns = argv
+    run = asyncio.run(
+        one_run(url, schema or None, int(questions), [int(c) for c in campaigns.split(",")])
+    )
+    print(json.dumps(asdict(run)))
+    return 0
+
+
+def in_fresh_process(url: str, schema: str | None, questions: int, ids: Sequence[int]) -> Run:
+    command = [sys.executable, "-m", "bench.export", "--child", url, schema or "", str(questions)]
+    command.append(",".join(str(c) for c in ids))
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return Run(**json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+# -- the databases ----------------------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def open_database(kind: str) -> AsyncIterator[tuple[Database, str, str | None, str]]:
+    """(database, its URL, its PostgreSQL schema, a description): a temporary SQLite file, or a
+    schema of its own on the local PostgreSQL (TEST_POSTGRES_URL), dropped afterwards."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="bench-export-") as folder:
+            url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
+            database = Database(url)
+            try:
+                yield database, url, None, "SQLite (a temporary file)"
+            finally:
+                await database.close()
+        return
+    url = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+    schema = f"bench_export_{uuid4().hex[:10]}"
+    admin = Database(url)
+    try:
+        async with admin.engine.begin() as conn:
+            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        database = _database(url, schema)
+        try:
+            yield database, url, schema, f"PostgreSQL ({url}, schema {schema})"
+        finally:
+            await database.close()
+            async with admin.engine.begin() as conn:
+                await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    finally:
+        await admin.close()
+
+
+async def benchmark_on(kind: str, args: argparse.Namespace) -> list[Run]:
+    async with open_database(kind) as (database, url, schema, described):
+        await upgrade(database)
+        started = time.perf_counter()
+        campaign_ids = await fill(database, args)
+        print(f"\n== {described}; set-up {time.perf_counter() - started:.1f} s", flush=True)
+        runs = []
+        for number in range(args.runs):
+            run = await asyncio.to_thread(
+                in_fresh_process, url, schema, args.questions, campaign_ids
+            )
+            print(
+                f"run {number + 1}: whole {run.whole_cpu:.2f} s CPU ({run.whole_wall:.2f} s wall; "
+                f"build {run.build_cpu:.2f} s CPU), dump {run.dump_cpu:.2f} s CPU "
+                f"({run.dump_wall:.2f} s wall), peak RSS {run.peak_rss_mb:.0f} MB",
+                flush=True,
+            )
+            runs.append(run)
+    return runs
+
+
+def report(kind: str, runs: Sequence[Run], args: argparse.Namespace) -> None:
+    first = runs[0]
+    whole = median(run.whole_cpu for run in runs)
+    dump = median(run.dump_cpu for run in runs)
+    build = median(run.build_cpu for run in runs)
+    print(
+        f"{kind}: {args.schools} schools × {args.questions} questions × {args.periods} periods; "
+        f"{first.sheets} sheets, {first.cells:,} cells, {first.size_mb:.1f} MiB; "
+        f"median of {len(runs)} runs, each in a fresh process"
+    )
+    print(f"whole export (database → .xlsx bytes): {whole:6.2f} s CPU (build {build:.2f})")
+    print(f"raw openpyxl write-only dump:          {dump:6.2f} s CPU")
+    print(f"CPU per school-period: whole {1000 * whole / (args.schools * args.periods):.2f} ms")
+    print(f"whole/dump: {whole / dump:.2f}")
+    wall = median(run.whole_wall for run in runs) / median(run.dump_wall for run in runs)
+    print(f"wall whole/dump: {wall:.2f}")
+    print(f"peak RSS: {median(run.peak_rss_mb for run in runs):.0f} MB")
 
 
 async def benchmark(args: argparse.Namespace) -> int:
-    with tempfile.TemporaryDirectory() as folder:
-        database = Database(f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}")
-        try:
-            await upgrade(database)
-            started = time.perf_counter()
-            campaign_ids = await fill(database, args)
-            print(f"set-up: {time.perf_counter() - started:.1f} s")
-            catalog = FormCatalog({FORM_KEY: bench_form(args.questions)})
-            await catalog.sync(database)
-
-            async def build() -> Export:
-                return await build_export(
-                    database, catalog, ADMIN, campaign_ids=campaign_ids, now=NOW
-                )
-
-            build_s = render_s = baseline_s = float("inf")
-            for _ in range(args.repeat):  # the best of each, render and baseline alternating
-                started = time.perf_counter()
-                export = await build()
-                build_s = min(build_s, time.perf_counter() - started)
-                content, seconds = timed(render_workbook, export.sheets)
-                render_s = min(render_s, seconds)
-                baseline, seconds = timed(plain_dump, export)
-                baseline_s = min(baseline_s, seconds)
-            cells = sum(
-                len(s.rows) * len(s.columns) + len(s.columns) * s.header_rows for s in export.sheets
-            )
-            print(
-                f"export: {args.schools} schools × {args.questions} questions × "
-                f"{args.periods} periods; {len(export.sheets)} sheets, {cells:,} cells, "
-                f"{len(content) / 2**20:.1f} MiB"
-            )
-            print(f"build_export (database, aggregates, layout): {build_s:6.2f} s")
-            print(f"render_workbook:                            {render_s:6.2f} s")
-            size = len(baseline) / 2**20
-            print(
-                f"baseline write-only dump of the same cells: {baseline_s:6.2f} s ({size:.1f} MiB)"
-            )
-            whole = (build_s + render_s) / baseline_s
-            print(f"ratio render / baseline: {render_s / baseline_s:.2f}; with build: {whole:.2f}")
-            if args.memory:
-                tracemalloc.start()
-                again = await build()
-                build_peak = tracemalloc.get_traced_memory()[1] / 2**20
-                tracemalloc.stop()
-                render_peak = peak(lambda: render_workbook(again.sheets))
-                baseline_peak = peak(lambda: plain_dump(again))
-                print(
-                    f"peak memory (tracemalloc): build_export {build_peak:.0f} MiB, "
-                    f"render_workbook {render_peak:.0f} MiB (with the export held: "
-                    f"{build_peak + render_peak:.0f} MiB at most), baseline {baseline_peak:.0f} MiB"
-                )
-        finally:
-            await database.close()
+    print(
+        f"conditions: Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f} at the start"
+    )
+    results = {kind: await benchmark_on(kind, args) for kind in args.databases}
+    for kind, runs in results.items():
+        print()
+        report(kind, runs, args)
     return 0
 
 
@@ -352,17 +441,24 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--periods", type=positive, default=4, help="default: 4")
     parser.add_argument("--districts", type=positive, default=20, help="default: 20")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=positive, default=3, help="the median is kept; default: 3")
     parser.add_argument(
-        "--repeat", type=positive, default=2, help="timed runs, the best kept; default: 2"
+        "--database",
+        dest="databases",
+        action="append",
+        choices=["sqlite", "postgres"],
+        help="sqlite and/or postgres (TEST_POSTGRES_URL); default: both",
     )
-    parser.add_argument(
-        "--no-memory", dest="memory", action="store_false", help="skip the tracemalloc pass"
-    )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.databases = args.databases or ["sqlite", "postgres"]
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return asyncio.run(benchmark(parse_args(argv)))
+    given = sys.argv[1:] if argv is None else list(argv)
+    if given[:1] == ["--child"]:
+        return _child(given[1:])
+    return asyncio.run(benchmark(parse_args(given)))
 
 
 if __name__ == "__main__":

@@ -305,7 +305,7 @@ class _Writer:
     def _new_paragraph(self) -> WordParagraph:
         if self._anchor is None:
             return self._printed.add_paragraph()
-        made = OxmlElement("w:p")
+        made: Any = OxmlElement("w:p")  # a CT_P: python-docx's element classes are lxml's
         properties = self._anchor.find(qn("w:pPr"))
         if properties is not None:
             copied = deepcopy(properties)

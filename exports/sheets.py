@@ -31,8 +31,9 @@ CSV_ENCODINGS = ("utf-8-sig", "cp1251")
 
 # Strings Excel (or a CSV consumer) could take for a formula or a command.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Control characters an .xlsx cannot hold.
-_ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters an .xlsx (XML 1.0 in UTF-8) cannot hold: control characters, lone surrogates and
+# the two non-characters.
+_ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MIN_WIDTH, MAX_WIDTH = 8, 60
 
 # The exceptions openpyxl and zipfile raise on damaged or foreign files.
@@ -242,7 +243,7 @@ def write_workbook(sheets: Sequence[SheetData]) -> bytes:
 
 
 def clean_text(value: str) -> str:
-    """``value`` without the control characters an .xlsx cannot hold."""
+    """``value`` without the characters an .xlsx cannot hold."""
     return _text(value)
 
 

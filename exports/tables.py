@@ -28,22 +28,31 @@ class Format(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Column:
     title: str
-    subtitle: str = ""  # the second header row: a question id, or what a number counts
+    subtitle: str = ""  # a second header row a reader needs: what a number counts
     format: Format = Format.TEXT
     width: int = 14
     wrap: bool = False  # long texts wrap inside the column (and its cells align to the top)
     hidden: bool = False  # machine keys: kept in the file, out of sight and out of print
+    # A machine's name for the column (a question id): in a hidden row above the header, so a
+    # script finds its columns while people see and filter on the Russian header only.
+    code: str = ""
 
 
 class ChartKind(StrEnum):
-    BAR = "bar"
+    BAR = "bar"  # horizontal bars: long category labels stay readable
     PIE = "pie"
+    RADAR = "radar"  # a profile: one axis per value column, one line per row of ``series_rows``
 
 
 @dataclass(frozen=True, slots=True)
 class Chart:
     """A chart over rows ``first_row..last_row`` (indexes into ``Sheet.rows``): categories from
-    one column, one series per value column (series names from the column titles)."""
+    one column, one series per value column (series names from the column titles).
+
+    A radar reads the table the other way: its axes are the ``value_columns`` (adjacent ones,
+    named by their titles), and each row of ``series_rows`` is a line, named by its cell in
+    ``category_column``; ``first_row`` and ``last_row`` are then the first and last of those rows.
+    """
 
     kind: ChartKind
     title: str
@@ -53,6 +62,7 @@ class Chart:
     value_columns: tuple[int, ...]
     share: bool = False  # the values are fractions: the axis shows percentages
     stacked: bool = False  # bars of several series stacked into one
+    series_rows: tuple[int, ...] = ()  # a radar's lines; of two, the first is the reference
 
 
 @dataclass(slots=True)
@@ -68,8 +78,14 @@ class Sheet:
     bold_rows: frozenset[int] = frozenset()  # indexes into ``rows``: headings inside the table
 
     @property
+    def has_codes(self) -> bool:
+        return any(column.code for column in self.columns)
+
+    @property
     def header_rows(self) -> int:
-        return 2 if any(column.subtitle for column in self.columns) else 1
+        """Rows above the data: the hidden codes row, if any, the header and its subtitles."""
+        subtitles = any(column.subtitle for column in self.columns)
+        return self.has_codes + 1 + subtitles
 
     @property
     def first_data_row(self) -> int:

@@ -24,6 +24,7 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False, **engine_options: Any) -> None:
         self.url = url
+        self.engine_options = engine_options  # (another process opens the same database)
         self.engine: AsyncEngine = _create_engine(url, echo=echo, **engine_options)
 
     @property

@@ -4,12 +4,13 @@ Each function is one query (or one per chunk of ids), whatever the number of sch
 of 2,000 schools over four periods must not issue a query per response.
 """
 
+import json
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, func, select, true
+from sqlalchemy import ColumnElement, Table, Text, cast, func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.campaigns import CampaignForm, forms_of
@@ -25,6 +26,8 @@ from storage.schema import (
 
 # Bound parameters per IN list: well under SQLite's and asyncpg's limits (32,766 / 32,767).
 CHUNK = 5000
+ROWS_PER_BATCH = 10_000
+SHARED_VALUE_LENGTH, SHARED_VALUES = 64, 50_000
 
 
 def _of_schools(table: Table, school_ids: Collection[int] | None) -> ColumnElement[bool]:
@@ -224,24 +227,35 @@ async def export_answers(
     """The current answers of every response of these campaigns (of these schools only, when
     given), by response id, with who gave them."""
     found: dict[int, ResponseAnswers] = {}
+    # The same short answers come back thousands of times ("да", an option, a grade range):
+    # each is decoded once and its value shared, which the export only reads.
+    decoded: dict[str, Any] = {}
     for chunk in _chunks(campaign_ids):
-        rows = await conn.execute(
+        # Streamed in batches: a region's answers are hundreds of thousands of rows, and the
+        # fetched rows would otherwise sit in memory beside the decoded values.
+        result = await conn.stream(
             select(
                 answers.c.response_id,
                 answers.c.question_id,
-                answers.c.value,
+                cast(answers.c.value, Text),  # decoded below, once per distinct short value
                 answers.c.answered_by,
             )
             .join(responses, responses.c.id == answers.c.response_id)
             .where(responses.c.campaign_id.in_(chunk), _of_schools(responses, school_ids))
         )
-        for row in rows:
-            entry = found.get(row.response_id)
-            if entry is None:
-                entry = found[row.response_id] = ResponseAnswers()
-            entry.values[row.question_id] = row.value
-            if row.answered_by is not None:
-                entry.answered_by[row.answered_by] = entry.answered_by.get(row.answered_by, 0) + 1
+        async for batch in result.partitions(ROWS_PER_BATCH):
+            for response_id, question_id, stored, answered_by in batch:
+                entry = found.get(response_id)
+                if entry is None:
+                    entry = found[response_id] = ResponseAnswers()
+                value = decoded.get(stored) if stored is not None else None
+                if value is None and stored is not None:
+                    value = json.loads(stored)
+                    if len(stored) <= SHARED_VALUE_LENGTH and len(decoded) < SHARED_VALUES:
+                        decoded[stored] = value
+                entry.values[question_id] = value
+                if answered_by is not None:
+                    entry.answered_by[answered_by] = entry.answered_by.get(answered_by, 0) + 1
     return found
 
 

@@ -27,7 +27,9 @@ class StoredForm:
 # How an option's button reads, and how the analytic order words a question or an option:
 # changing them changes no question, so they need no new version (the stored one is updated).
 COSMETIC_OPTION_FIELDS = frozenset({"button", "finding", "instruction"})
-COSMETIC_QUESTION_FIELDS = frozenset({"order"})
+COSMETIC_QUESTION_FIELDS = frozenset({"order", "summed"})
+# How the export draws a form's answers (its profile radar) asks nothing either.
+COSMETIC_FORM_FIELDS = frozenset({"profile"})
 
 
 def _canonical(definition: dict[str, Any]) -> str:
@@ -35,14 +37,16 @@ def _canonical(definition: dict[str, Any]) -> str:
 
 
 def _questions_only(value: Any) -> Any:
-    """The definition without the cosmetic fields of its questions (a question has a type) and
-    options (an option has a label)."""
+    """The definition without the cosmetic fields of its questions (a question has a type),
+    options (an option has a label) and of the form itself (it has sections)."""
     if isinstance(value, dict):
         cosmetic = (
             COSMETIC_OPTION_FIELDS
             if "label" in value
             else COSMETIC_QUESTION_FIELDS
             if "type" in value
+            else COSMETIC_FORM_FIELDS
+            if "sections" in value
             else frozenset()
         )
         return {key: _questions_only(item) for key, item in value.items() if key not in cosmetic}

@@ -15,6 +15,10 @@ Entry points:
   ``district_id`` narrows the export to one educational district.
 - ``export_filename(export, today) -> str``: "ВСОКО — 1 полугодие — 11.03.2026.xlsx".
 - ``exports.workbook.render_workbook(export.sheets) -> bytes``: the .xlsx.
+- ``export_file(database, catalog, actor, *, campaign_ids, district_id, now, school_periods)
+  -> ExportFile``: the .xlsx with its file name and caption counts, as /export sends it; a large
+  export is made in a worker process of its own (``core.export.isolated``), so the bot's chats
+  are not held up while it is made.
 
 An ``Export`` keeps the facts (``reports``: one per school and period, with status, timing, who
 answered and the answers to the questions shown), the aggregates (``summary``, ``areas``,
@@ -32,15 +36,18 @@ from core.export.build import (
     list_exportable,
 )
 from core.export.districts import district_counts
+from core.export.isolated import ExportFile, export_file
 from core.export.model import Export
 
 __all__ = [
     "Export",
     "ExportChoice",
+    "ExportFile",
     "MixedForms",
     "build_export",
     "campaigns_of_series",
     "district_counts",
+    "export_file",
     "export_filename",
     "list_exportable",
 ]

@@ -6,6 +6,13 @@ schools in the round (the reports given, submitted or not), as the orders count 
 ``total - answered``, counted apart. A choice
 option whose question has a grades question shown for it (``grades`` after ``held: true``)
 lists each school with its grades: "СОШ № 5 (2–9 классы), 11 (5–9 классы)".
+
+Numbers are pooled only where they are alike. A repeat group's items differ by their key, the
+answers of its single choice sub-questions (ВПР: subject × grade): the statistics of its numbers
+are per key ("Математика, 5 класс"), never over the items of different keys, and an item with a
+key answer missing counts in none; a group with no single choice has items of one kind, pooled.
+A sum is only of counts (integers): a sum of percentages or of decimals (average marks) means
+nothing, at the top level as in a group. Dates are not numbers: their range spans all the items.
 """
 
 import statistics
@@ -16,10 +23,20 @@ from typing import Any
 
 from core.directory import natural_key
 from core.export import labels
-from core.export.model import NumberStats, OptionCount, QuestionSummary, SchoolReport
+from core.export.model import (
+    KeyedNumbers,
+    NumberStats,
+    OptionCount,
+    QuestionSummary,
+    SchoolReport,
+)
 from core.export.school_lists import Listed, grades_note, school_list
 from core.forms.engine import condition_holds, group_items
-from core.forms.models import Question, QuestionType
+from core.forms.models import NUMBER_TYPES, Question, QuestionType
+
+# The keys of a repeat group's number given statistics, the first in the key's order (ВПР's
+# form allows 10 subjects × 7 grades and «Другое»): Итоги stays readable; the rest are counted.
+MAX_KEYS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +129,10 @@ def _question(
     base = QuestionSummary(key, label, question.type, answered, lister(answers))
     kind = question.type
     if kind in (QuestionType.YES_NO, QuestionType.SINGLE, QuestionType.MULTI):
+        picked = _by_option(question, answers)
         options = [
-            _option(question, option_key, option_label, answers, siblings, lister)
-            for option_key, option_label in choices(question)
+            _option(question, key, label, picked.get(key, []), siblings, lister)
+            for key, label in choices(question)
         ]
         others = [a for a in answers if isinstance(a.value, dict) and a.value.get("other")]
         texts = lister.texts(others) if others else ""
@@ -133,9 +151,8 @@ def _question(
                 for grade in grades
             ),
         )
-    if kind in (QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.PERCENT):
-        numbers = [a.value for a in answers if isinstance(a.value, int | float)]
-        return _replace(base, numbers=number_stats(numbers))
+    if kind in NUMBER_TYPES:
+        return _replace(base, numbers=number_stats(_numbers(answers), counts=is_count(question)))
     if kind is QuestionType.DATE:
         days = sorted(date.fromisoformat(a.value) for a in answers if isinstance(a.value, str))
         return _replace(base, dates=(days[0], days[-1]) if days else None)
@@ -193,15 +210,33 @@ def grades_for(
     )
 
 
+def _by_option(question: Question, answers: Iterable[_Answer]) -> dict[str, list[_Answer]]:
+    """The answers that pick each option (as ``is_chosen`` decides), in one pass."""
+    found: dict[str, list[_Answer]] = {}
+    yes_no = question.type is QuestionType.YES_NO
+    for answer in answers:
+        value = answer.value
+        if yes_no:
+            found.setdefault("yes" if bool(value) else "no", []).append(answer)
+            continue
+        selected = value.get("selected") if isinstance(value, dict) else None
+        if isinstance(selected, list):
+            for key in dict.fromkeys(selected):  # (each option once, in order)
+                if isinstance(key, str):
+                    found.setdefault(key, []).append(answer)
+        elif isinstance(selected, str):
+            found.setdefault(selected, []).append(answer)
+    return found
+
+
 def _option(
     question: Question,
     option_key: str,
     option_label: str,
-    answers: list[_Answer],
+    chosen: list[_Answer],
     siblings: Sequence[Question],
     lister: _Lister,
 ) -> OptionCount:
-    chosen = [a for a in answers if is_chosen(question, option_key, a.value)]
     grades = grades_for(question, option_key, siblings)
     note = None
     if grades is not None:
@@ -226,7 +261,21 @@ def _counted(
     return OptionCount(key, label, count, share, lister(chosen, note))
 
 
-def number_stats(numbers: Sequence[float]) -> NumberStats | None:
+def is_count(question: Question) -> bool:
+    """Whether the question's numbers add up: an integer counts things (pupils, events); a
+    percentage or a decimal (an average mark) does not; the form may say otherwise
+    (``summed: false`` for a distance)."""
+    if question.summed is not None:
+        return question.summed and question.type in NUMBER_TYPES
+    return question.type is QuestionType.INTEGER
+
+
+def _numbers(answers: Iterable[_Answer]) -> list[float]:
+    return [a.value for a in answers if isinstance(a.value, int | float)]
+
+
+def number_stats(numbers: Sequence[float], *, counts: bool) -> NumberStats | None:
+    """Minimum, mean, median and maximum; the sum only of ``counts``."""
     if not numbers:
         return None
     return NumberStats(
@@ -235,13 +284,14 @@ def number_stats(numbers: Sequence[float]) -> NumberStats | None:
         mean=round(statistics.fmean(numbers), 2),
         median=round(statistics.median(numbers), 2),
         maximum=max(numbers),
-        total=round(sum(numbers), 6),
+        total=round(sum(numbers), 6) if counts else None,
     )
 
 
 def _group(group: Question, answers: list[_Answer], lister: _Lister) -> list[QuestionSummary]:
     """A repeat group: its items over all schools, then each sub-question over the items (a
-    school counts once for an option however many of its items chose it)."""
+    school counts once for an option however many of its items chose it); a number per key
+    (``key_questions``) when the group's items differ by one."""
     items = [(answer, item) for answer in answers for item in group_items(answer.value)]
     found = [
         QuestionSummary(
@@ -253,15 +303,83 @@ def _group(group: Question, answers: list[_Answer], lister: _Lister) -> list[Que
             items=len(items),
         )
     ]
+    keys = key_questions(group)
     for sub in group.questions:
-        sub_answers = [
-            _Answer(answer.report, item[sub.id])
-            for answer, item in items
-            if item.get(sub.id) is not None
-        ]
+        sub_items = [(answer, item) for answer, item in items if item.get(sub.id) is not None]
+        sub_answers = [_Answer(answer.report, item[sub.id]) for answer, item in sub_items]
         label = labels.GROUP_QUESTION.format(group=group.text, question=sub.text)
         summary = _question(
             sub, f"{group.id}.{sub.id}", label, sub_answers, group.questions, lister
         )
+        if keys and sub.type in NUMBER_TYPES:
+            by_key = _by_key(sub, keys, sub_items, lister)
+            summary = _replace(
+                summary,
+                numbers=None,
+                by_key=tuple(by_key[:MAX_KEYS]),
+                keys_left_out=max(len(by_key) - MAX_KEYS, 0),
+            )
         found.append(summary)
+    return found
+
+
+def key_questions(group: Question) -> list[Question]:
+    """The sub-questions whose answers tell a repeat group's items apart: its single choices
+    (ВПР: subject and grade). A grades or multiple choice answer names several things, so it is
+    no key; with no single choice the items are of one kind (events, courses) and pool."""
+    return [sub for sub in group.questions if sub.type is QuestionType.SINGLE]
+
+
+@dataclass(frozen=True, slots=True)
+class _KeyPart:
+    order: tuple[int, str]  # the option's place in its question ("Другое" texts by text)
+    id: str
+    label: str
+
+
+def _key_part(question: Question, value: Any) -> _KeyPart | None:
+    """One key answer of an item: its option, or the text typed for "Другое" (two schools'
+    "Немецкий язык" are one key, "Немецкий язык" and "Астрономия" two); None when not given."""
+    if value is None:
+        return None
+    for index, (option_key, option_label) in enumerate(choices(question)):
+        if not is_chosen(question, option_key, value):
+            continue
+        text = " ".join(str(value.get("other") or "").split()) if option_key == "other" else ""
+        if not text:
+            return _KeyPart((index, ""), option_key, option_label)
+        return _KeyPart((index, text.casefold()), f"other:{text.casefold()}", text)
+    return None
+
+
+def _by_key(
+    sub: Question,
+    keys: Sequence[Question],
+    items: Iterable[tuple[_Answer, dict[str, Any]]],
+    lister: _Lister,
+) -> list[KeyedNumbers]:
+    """The number's statistics over the items of each key, in the order of the key's options
+    (an item with a key answer missing is in none)."""
+    grouped: dict[tuple[str, ...], tuple[tuple[_KeyPart, ...], list[_Answer]]] = {}
+    for answer, item in items:
+        parts = [_key_part(question, item.get(question.id)) for question in keys]
+        if any(part is None for part in parts):
+            continue
+        known = tuple(part for part in parts if part is not None)
+        entry = grouped.setdefault(tuple(part.id for part in known), (known, []))
+        entry[1].append(_Answer(answer.report, item[sub.id]))
+    found = []
+    for key, keyed in sorted(grouped.values(), key=lambda entry: [p.order for p in entry[0]]):
+        numbers = number_stats(_numbers(keyed), counts=is_count(sub))
+        if numbers is None:
+            continue
+        found.append(
+            KeyedNumbers(
+                key=".".join(part.id for part in key),
+                label=labels.KEY_JOIN.join(part.label for part in key),
+                answered=len({answer.report.school.id for answer in keyed}),
+                schools=lister(keyed),
+                numbers=numbers,
+            )
+        )
     return found

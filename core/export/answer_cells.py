@@ -33,8 +33,8 @@ def answer_columns(question: Question, label: str | None = None) -> list[AnswerC
             AnswerColumn(
                 Column(
                     labels.OPTION_COLUMN.format(question=title, option=option.label),
-                    f"{question.id}.{option.id}",
                     width=CHOICE_WIDTH,
+                    code=f"{question.id}.{option.id}",
                 ),
                 _option_cell(option.id),
             )
@@ -44,22 +44,25 @@ def answer_columns(question: Question, label: str | None = None) -> list[AnswerC
             found.append(_other_column(question, title))
         return found
     if kind is QuestionType.SINGLE:
-        single = AnswerColumn(Column(title, question.id, width=TEXT_WIDTH), _single_cell(question))
+        single = AnswerColumn(
+            Column(title, width=TEXT_WIDTH, code=question.id), _single_cell(question)
+        )
         return [single, _other_column(question, title)] if question.other else [single]
     if kind is QuestionType.GROUP:
         return [
             AnswerColumn(
                 Column(
                     labels.ITEMS_COLUMN.format(question=title),
-                    question.id,
-                    Format.INTEGER,
-                    NUMBER_WIDTH,
+                    format=Format.INTEGER,
+                    width=NUMBER_WIDTH,
+                    code=question.id,
                 ),
                 lambda value: None if value is None else len(group_items(value)),
             )
         ]
     format_, width = _FORMATS.get(kind, (Format.TEXT, TEXT_WIDTH))
-    return [AnswerColumn(Column(title, question.id, format_, width), _CELLS[kind])]
+    column = Column(title, format=format_, width=width, code=question.id)
+    return [AnswerColumn(column, _CELLS[kind])]
 
 
 def _option_cell(option_id: str) -> Callable[[Any], CellValue]:
@@ -85,7 +88,9 @@ def _single_cell(question: Question) -> Callable[[Any], CellValue]:
 def _other_column(question: Question, title: str) -> AnswerColumn:
     return AnswerColumn(
         Column(
-            labels.OTHER_COLUMN.format(question=title), f"{question.id}.other", width=TEXT_WIDTH
+            labels.OTHER_COLUMN.format(question=title),
+            width=TEXT_WIDTH,
+            code=f"{question.id}.other",
         ),
         other_text,
     )

@@ -185,6 +185,8 @@ async def build_export(
         now=now,
     )
     parts = [_form_export(loaded, form.key) for form in campaigns[-1].forms]
+    # The reports hold what the sheets need: the rows as read go before the sheets are made.
+    del loaded, responses, answers, contacts
     title = await _short_title(database, catalog, campaigns[-1])
     full_title = await monitoring_title(
         database, catalog, campaigns[-1].title, [form.form_id for form in campaigns[-1].forms]
@@ -260,6 +262,7 @@ def _form_export(loaded: _Loaded, form_key: str) -> Export:
         areas=(),
         dynamics=(),
         sheets=(),
+        profile=newest.profile,
     )
 
 

@@ -102,6 +102,17 @@ COMPLETION_TOTAL = "Школ в мониторинге"
 ITEMS = "Пунктов всего"
 COUNT_OR_VALUE = "школ / значение"
 GROUP_QUESTION = "{group} — {question}"
+# A repeat group's number per key, the answers that tell its items apart (subject and grade):
+# "Математика, 5 класс: среднее"
+KEY_JOIN = ", "
+KEY_STAT = "{key}: {stat}"
+KEY_ANSWERED = "ответили (школ)"
+KEY_MINIMUM = "минимум"
+KEY_MEAN = "среднее"
+KEY_MEDIAN = "медиана"
+KEY_MAXIMUM = "максимум"
+KEY_SUM = "сумма"
+KEYS_LEFT_OUT = "Другие сочетания (без статистики, см. лист повтора), всего"
 
 # --- Динамика ---
 CHANGE = "Изменение"
@@ -179,3 +190,16 @@ FORM_DONE = "Сдали «{form}»"
 FORMS_MISSING = "Не сданы анкеты"
 CHART_FORMS_COMPLETION = "Сдали анкеты мониторинга"
 FINDINGS_ONE_FORM = "Есть и нет"  # a one-form monitoring's findings, beside its Итоги
+
+# --- Профиль школ (a form's profile, drawn as radars) ---
+PROFILE = "Профиль школ"
+PROFILE_TITLE = "Профиль"
+PROFILE_MEAN = "Среднее: {area}"
+PROFILE_SHARES = "Показатели"
+PROFILE_SHARES_NOTE = "в процентах: ответ в процентах или доля от числа, от которого он считается"
+PROFILE_MEANS = "Среднее"
+PROFILE_MEANS_NOTE = "средний показатель школ, сдавших анкету (каждая школа учтена один раз)"
+PROFILE_MEANS_ONLY_NOTE = (
+    "только средние: по каждой школе — в выгрузке не больше {limit} школ (по округу)"
+)
+PROFILE_MEANS_CHART = "{title}: средние значения"

@@ -11,10 +11,12 @@ from core.export.answer_cells import AnswerColumn, answer_columns
 from core.export.model import (
     AreaSummary,
     Export,
+    NumberStats,
     QuestionSummary,
     SchoolReport,
     Timeliness,
 )
+from core.export.profile import profile_sheets
 from core.forms.engine import group_items
 from core.forms.models import QuestionType
 from exports.tables import (
@@ -30,6 +32,7 @@ from exports.titles import unique_sheet_title
 from storage.responses import Status
 
 MAX_CHOICE_CHARTS = 8
+MAX_PIE_SLICES = 6  # more slices than this are hard to tell apart: bars instead
 NAME_WIDTH = 18
 LIST_WIDTH = 50
 
@@ -46,7 +49,7 @@ def layout(export: Export) -> list[Sheet]:
     sheets += [totals_sheet(export), districts_sheet(export)]
     if export.dynamics:
         sheets.append(dynamics_sheet(export))
-    sheets += [missing_sheet(export), charts_sheet(export)]
+    sheets += [missing_sheet(export), charts_sheet(export), *profile_sheets(export)]
     return fit_long_texts(with_final_titles(sheets))
 
 
@@ -227,24 +230,25 @@ def group_sheets(export: Export) -> list[Sheet]:
 def summary_rows(
     summary: QuestionSummary,
 ) -> list[tuple[str, int | None, float | None, Any, str, str]]:
-    """(indicator, schools, share, value, school list, "other" texts) rows of one question."""
+    """(indicator, schools, share, value, school list, "other" texts) rows of one question: its
+    own, then a keyed repeat group's number per key ("Математика, 5 класс: среднее")."""
+    return _question_rows(summary) + _key_rows(summary)
+
+
+def _question_rows(
+    summary: QuestionSummary,
+) -> list[tuple[str, int | None, float | None, Any, str, str]]:
     rows: list[tuple[str, int | None, float | None, Any, str, str]] = []
     if summary.items is not None:
         return [(labels.ITEMS, summary.answered, None, summary.items, summary.schools, "")]
     for option in summary.options:
         texts = summary.other_texts if option.key == "other" else ""
         rows.append((option.label, option.count, option.share, None, option.schools, texts))
-    if not summary.options or summary.numbers is not None or summary.dates is not None:
-        rows.insert(0, (labels.ANSWERED_SCHOOLS, summary.answered, None, None, summary.schools, ""))
     numbers = summary.numbers
+    if not summary.options or numbers is not None or summary.dates is not None:
+        rows.insert(0, (labels.ANSWERED_SCHOOLS, summary.answered, None, None, summary.schools, ""))
     if numbers is not None:
-        for label, value in (
-            (labels.MINIMUM, numbers.minimum),
-            (labels.MEAN, numbers.mean),
-            (labels.MEDIAN, numbers.median),
-            (labels.MAXIMUM, numbers.maximum),
-            (labels.SUM, numbers.total),
-        ):
+        for label, value in _stats(numbers, STATS):
             rows.append((label, None, None, value, "", ""))
     if summary.dates is not None:
         rows.append((labels.EARLIEST, None, None, summary.dates[0], "", ""))
@@ -252,15 +256,58 @@ def summary_rows(
     return rows
 
 
+# The names of minimum, mean, median, maximum and sum: a question's, and a key's after its name
+STATS = (labels.MINIMUM, labels.MEAN, labels.MEDIAN, labels.MAXIMUM, labels.SUM)
+KEY_STATS = (
+    labels.KEY_MINIMUM,
+    labels.KEY_MEAN,
+    labels.KEY_MEDIAN,
+    labels.KEY_MAXIMUM,
+    labels.KEY_SUM,
+)
+
+
+def _stats(numbers: NumberStats, names: tuple[str, str, str, str, str]) -> list[tuple[str, float]]:
+    """(name, value) of the minimum, mean, median, maximum, and the sum of a count."""
+    minimum, mean, median, maximum, total = names
+    found = [
+        (minimum, numbers.minimum),
+        (mean, numbers.mean),
+        (median, numbers.median),
+        (maximum, numbers.maximum),
+    ]
+    if numbers.total is not None:
+        found.append((total, numbers.total))
+    return found
+
+
+def _key_rows(
+    summary: QuestionSummary,
+) -> list[tuple[str, int | None, float | None, Any, str, str]]:
+    """Per key: its schools, then its statistics; and how many keys were left out."""
+    rows: list[tuple[str, int | None, float | None, Any, str, str]] = []
+    for keyed in summary.by_key:
+        name = keyed.label
+        answered = labels.KEY_STAT.format(key=name, stat=labels.KEY_ANSWERED)
+        rows.append((answered, keyed.answered, None, None, keyed.schools, ""))
+        for stat, value in _stats(keyed.numbers, KEY_STATS):
+            rows.append((labels.KEY_STAT.format(key=name, stat=stat), None, None, value, "", ""))
+    if summary.keys_left_out:
+        rows.append((labels.KEYS_LEFT_OUT, None, None, summary.keys_left_out, "", ""))
+    return rows
+
+
 def totals_sheet(export: Export) -> Sheet:
     """One row per option or statistic. A share is of all the schools of the round; the schools
-    with no answer to the question (not submitted, or the question not answered) stand apart."""
+    with no answer to the question (not submitted, or the question not answered) stand apart.
+    A repeat group's number has its statistics per key ("Математика, 5 класс: среднее"), a
+    sum only when it counts things."""
     latest = export.latest_reports()
     counted = sum(report.done for report in latest)
     total = len({report.school.id for report in latest})
     rows: list[list[CellValue]] = []
     for summary in export.summary:
-        for indicator, count, share, value, schools, texts in summary_rows(summary):
+        for indicator, count, share, value, schools, texts in _question_rows(summary):
             no_answer = None if count is None else total - summary.answered
             rows.append(
                 [
@@ -274,6 +321,9 @@ def totals_sheet(export: Export) -> Sheet:
                     texts or None,
                 ]
             )
+        # A key's schools are those that wrote it: the others did not "not answer".
+        for indicator, count, _, value, schools, _ in _key_rows(summary):
+            rows.append([summary.label, indicator, count, None, None, value, schools or None, None])
     return Sheet(
         title=labels.TOTALS,
         columns=[
@@ -436,8 +486,9 @@ def _lines(parts: Any) -> str | None:
 def charts_sheet(export: Export) -> Sheet:
     """Small tables the charts read: completion per district, then the shares per option of the
     main choice questions, of all schools, with the schools with no answer as a share of their
-    own (a pie for a single choice, whose shares add up to 100 %; bars for a multiple choice,
-    whose shares do not)."""
+    own (a pie for a single choice, whose shares add up to 100 %, while its slices stay few
+    enough to tell apart; bars for a multiple choice, whose shares do not, and for a single
+    choice of many options)."""
     columns = [
         Column(labels.CATEGORY, width=40),
         Column(labels.CHART_SUBMITTED, format=Format.INTEGER, width=10),
@@ -467,7 +518,9 @@ def charts_sheet(export: Export) -> Sheet:
         rows += [[option.label, None, None, option.share] for option in summary.options]
         no_answer = round((total - summary.answered) / total, 6) if total else None
         rows.append([labels.CHART_NO_ANSWER, None, None, no_answer])
-        kind = ChartKind.PIE if summary.type is QuestionType.SINGLE else ChartKind.BAR
+        slices = len(rows) - first
+        single = summary.type is QuestionType.SINGLE and slices <= MAX_PIE_SLICES
+        kind = ChartKind.PIE if single else ChartKind.BAR
         charts.append(Chart(kind, summary.label, first, len(rows) - 1, 0, (3,), share=True))
         rows.append([None, None, None, None])
     return Sheet(labels.CHARTS, columns, rows, autofilter=False, charts=charts)

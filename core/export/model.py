@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from core.forms.models import Question, QuestionType
+from core.forms.models import FormProfile, Question, QuestionType
 from exports.tables import Sheet
 from storage.directory import District, School
 from storage.responses import Status
@@ -81,12 +81,24 @@ class OptionCount:
 
 @dataclass(frozen=True, slots=True)
 class NumberStats:
-    count: int
+    count: int  # the answers (a repeat group's: its items)
     minimum: float
     mean: float
     median: float
     maximum: float
-    total: float
+    total: float | None  # only for counts (integers): a sum of percentages means nothing
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedNumbers:
+    """A repeat group's number over the items of one key: the answers that tell its items apart
+    ("Математика, 5 класс" of subject × grade), so that different things are never pooled."""
+
+    key: str  # the key's answers' ids, "math.g5" ("other:<text>" for a typed "Другое")
+    label: str  # "Математика, 5 класс"
+    answered: int  # schools with an item of this key
+    schools: str
+    numbers: NumberStats
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +109,12 @@ class QuestionSummary:
     answered: int  # schools that answered
     schools: str  # the short list of the schools that answered
     options: tuple[OptionCount, ...] = ()
-    numbers: NumberStats | None = None
+    numbers: NumberStats | None = None  # None for a keyed repeat group's number: see by_key
     dates: tuple[date, date] | None = None
     other_texts: str = ""  # "СОШ № 5: …; СОШ № 11: …"
     items: int | None = None  # a repeat group: items over all schools
+    by_key: tuple[KeyedNumbers, ...] = ()  # a keyed repeat group's number, per key, in order
+    keys_left_out: int = 0  # keys past ``aggregate.MAX_KEYS``, not in ``by_key``
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +159,7 @@ class Export:
     # A monitoring of several forms: each form's export (the fields above then describe the
     # monitoring: its title, periods, scope and reports of its first form for the status).
     parts: tuple["Export", ...] = ()
+    profile: FormProfile | None = None  # the newest version's, for the Профиль школ sheet
 
     @property
     def latest(self) -> Period:

@@ -28,6 +28,7 @@ from core.export.layout import (
     with_final_titles,
 )
 from core.export.model import DONE, DynamicsRow, Export, SchoolReport
+from core.export.profile import profile_sheets
 from exports.tables import CellValue, Chart, ChartKind, Column, Format, Sheet
 
 
@@ -39,7 +40,7 @@ def single_form_sheets(export: Export) -> list[Sheet]:
     sheets.append(districts_sheet(export))
     if export.dynamics:
         sheets.append(dynamics_sheet(export))
-    sheets += [missing_sheet(export), charts_sheet(export)]
+    sheets += [missing_sheet(export), charts_sheet(export), *profile_sheets(export)]
     return fit_long_texts(with_final_titles(sheets))
 
 
@@ -55,6 +56,7 @@ def monitoring_sheets(parts: Sequence[Export], title: str) -> list[Sheet]:
     if len(parts[0].periods) > 1:
         sheets.append(_dynamics(parts, title))
     sheets += [owing_sheet(parts, title), completion_charts(parts)]
+    sheets += [sheet for part in parts for sheet in profile_sheets(part)]
     return fit_long_texts(with_final_titles(sheets))
 
 

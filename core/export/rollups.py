@@ -23,7 +23,8 @@ def area(name: str, questions: Sequence[Question], reports: Sequence[SchoolRepor
         total=len(reports),
         done=sum(report.done for report in reports),
         late=sum(report.timeliness in LATE for report in reports),
-        questions=tuple(summarize(questions, reports)),
+        # (По округам shows counts and shares: no school lists, most of a summary's work)
+        questions=tuple(summarize(questions, reports, lists=False)),
     )
 
 
@@ -55,7 +56,9 @@ def areas_of(questions: Sequence[Question], reports: Sequence[SchoolReport]) -> 
 
 def indicators(summary: QuestionSummary) -> list[tuple[str, str, float | None]]:
     """(indicator key, label, value) of one question for the Динамика sheet: each option's share
-    of schools in per cent; a number's mean and sum; a repeat group's item count."""
+    of schools in per cent; a number's mean, and its sum when it counts things; a keyed repeat
+    group's number, the same per key ("Математика, 5 класс: среднее"), never pooled; a repeat
+    group's item count."""
     found: list[tuple[str, str, float | None]] = [
         (
             f"{summary.key}:{option.key}",
@@ -64,9 +67,19 @@ def indicators(summary: QuestionSummary) -> list[tuple[str, str, float | None]]:
         )
         for option in summary.options
     ]
-    if summary.numbers is not None:
-        found.append((f"{summary.key}:mean", labels.MEAN, summary.numbers.mean))
-        found.append((f"{summary.key}:sum", labels.SUM, summary.numbers.total))
+    numbers = summary.numbers
+    if numbers is not None:
+        found.append((f"{summary.key}:mean", labels.MEAN, numbers.mean))
+        if numbers.total is not None:
+            found.append((f"{summary.key}:sum", labels.SUM, numbers.total))
+    for keyed in summary.by_key:
+        key, name, stats = f"{summary.key}@{keyed.key}", keyed.label, keyed.numbers
+        mean = labels.KEY_STAT.format(key=name, stat=labels.KEY_MEAN)
+        found.append((f"{key}:mean", mean, stats.mean))
+        if stats.total is not None:
+            found.append(
+                (f"{key}:sum", labels.KEY_STAT.format(key=name, stat=labels.KEY_SUM), stats.total)
+            )
     if summary.items is not None:
         found.append((f"{summary.key}:items", labels.ITEMS, float(summary.items)))
     return found

@@ -189,6 +189,9 @@ class Question(Strict):
     max: float | None = None
     # "чел." as is, or three Russian forms: "мероприятие|мероприятия|мероприятий"
     unit: str | None = None
+    # Whether the schools' answers add up to a total (the export's «Сумма»): by default an
+    # integer does (it counts pupils, events); a distance or an age does not.
+    summed: bool | None = None
     # dates
     not_in_future: bool = False
     min_date: date | None = None
@@ -295,6 +298,24 @@ class Section(Strict):
     questions: Annotated[list[Question], Field(min_length=1)]
 
 
+class ProfileAxis(Strict):
+    """One axis of a school's profile: a percent question as answered, or a count as a share of
+    another count (``of``), so that a school of 90 and one of 1,200 pupils compare."""
+
+    question: str
+    of: str | None = None
+    label: Annotated[str, Field(min_length=1, max_length=40)]  # short: it is written on the chart
+
+
+class FormProfile(Strict):
+    """A school's profile drawn as a radar against the municipality's mean (seed 003's social
+    passports): every axis a percentage, so that all share one scale. How the answers are drawn,
+    not what is asked: changing it needs no new version of the form."""
+
+    title: Annotated[str, Field(min_length=1, max_length=100)]
+    axes: Annotated[list[ProfileAxis], Field(min_length=3, max_length=12)]
+
+
 class FormDefinition(Strict):
     id: Annotated[str, Field(pattern=IDENTIFIER)]
     version: Annotated[int, Field(ge=1)]
@@ -303,6 +324,7 @@ class FormDefinition(Strict):
     description: str = ""
     source: str = ""
     sections: Annotated[list[Section], Field(min_length=1)]
+    profile: FormProfile | None = None
 
     @property
     def questions(self) -> list[Question]:
@@ -344,7 +366,41 @@ class FormDefinition(Strict):
                     target = question.questions[sub_ids.index(condition.question)]
                     _check_condition_value(f"{question.id}.{sub.id}", condition, target)
             seen[question.id] = question
+        if self.profile is not None:
+            _check_profile(self.profile, seen)
         return self
+
+
+def _check_profile(profile: FormProfile, questions: dict[str, Question]) -> None:
+    """Each axis names a question of the form (not of a repeat group): a percent, or a count
+    with ``of``, another count; no axis or label twice."""
+    counts = {QuestionType.INTEGER, QuestionType.DECIMAL}
+    for axis in profile.axes:
+        found = questions.get(axis.question)
+        if found is None:
+            raise ValueError(f"profile: axis {axis.question!r} is not a question of the form")
+        if axis.of is None:
+            if found.type is not QuestionType.PERCENT:
+                raise ValueError(
+                    f"profile: axis {axis.question!r} is {found.type}: a percent question, or "
+                    "a number with `of:` (the number it is a share of), so that every axis is "
+                    "a percentage"
+                )
+            continue
+        if found.type not in counts:
+            raise ValueError(f"profile: axis {axis.question!r} with `of` must be a number")
+        base = questions.get(axis.of)
+        if base is None or base.type not in counts or axis.of == axis.question:
+            raise ValueError(
+                f"profile: axis {axis.question!r} is a share of {axis.of!r}, "
+                "which is not another number question of the form"
+            )
+    pairs = [(axis.question, axis.of) for axis in profile.axes]
+    if len(set(pairs)) != len(pairs):
+        raise ValueError("profile: an axis is given twice")
+    names = [axis.label for axis in profile.axes]
+    if len(set(names)) != len(names):
+        raise ValueError("profile: two axes have the same label")
 
 
 def _check_reference(question: Question, name: str, seen: dict[str, Question], what: str) -> None:

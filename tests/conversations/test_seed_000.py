@@ -103,7 +103,8 @@ def _value(cell: Cell | MergedCell) -> Any:
 
 def locate(workbook: Workbook, finding: Finding) -> Cell | MergedCell:
     """The cell ``finding`` names; fails unless exactly one row has its keys."""
-    rows = list(workbook[finding.sheet].iter_rows())
+    sheet = workbook[finding.sheet]
+    rows = list(sheet.iter_rows())
     titled = [
         (index, {cell.value: cell.column for cell in row if isinstance(cell.value, str)})
         for index, row in enumerate(rows)
@@ -113,7 +114,9 @@ def locate(workbook: Workbook, finding: Finding) -> Cell | MergedCell:
         (None, {}),
     )
     assert header is not None, f"{finding.what}: no header with {finding.key} in {finding.sheet}"
-    columns = {cell.value: cell.column for cell in rows[header + 1] if cell.value} | titles
+    # The question ids sit in a hidden row right above the Russian header.
+    codes = rows[header - 1] if header and sheet.row_dimensions[header].hidden else ()
+    columns = {cell.value: cell.column for cell in codes if cell.value} | titles
     assert finding.column in columns, f"{finding.what}: no column {finding.column!r}"
     keys = [(columns[title], value) for title, value in finding.key]
     found = [row for row in rows[header + 1 :] if all(row[c - 1].value == v for c, v in keys)]

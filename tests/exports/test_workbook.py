@@ -75,12 +75,12 @@ class Read:
         )
 
     def table(self, title: str, first: str = "Период") -> tuple[list[Any], list[tuple[Any, ...]]]:
-        """The header and the data rows below it (and below the ids row, when there is one)."""
+        """The header and the data rows below it (and below a subtitles row, when there is one)."""
         sheet = self.sheet(title)
         header_at = self.header_row(title, first)
         header = [cell.value for cell in sheet[header_at]]
-        skip = 1 if sheet.freeze_panes and int(sheet.freeze_panes[1:]) == header_at + 2 else 0
-        rows = list(sheet.iter_rows(min_row=header_at + 1 + skip, values_only=True))
+        first_data = int("".join(c for c in (sheet.freeze_panes or "") if c.isdigit()) or 0)
+        rows = list(sheet.iter_rows(min_row=max(first_data, header_at + 1), values_only=True))
         return header, rows
 
 
@@ -110,9 +110,14 @@ async def test_the_sheets_are_there_in_order_with_frozen_filtered_headers(city: 
     assert summary.column_dimensions["D"].width == 40
     assert summary.cell(header_at, 1).font.b
     answers = read.sheet("Ответы")
-    assert answers.freeze_panes == "E3"  # two header rows: labels, then question ids
+    # The question ids in a hidden row above the Russian header, which carries the filter.
+    assert answers.freeze_panes == "E3"
+    assert answers.row_dimensions[1].hidden
+    assert answers.cell(1, 5).value == "low_total"
+    assert answers.cell(2, 5).value != "low_total"
     assert answers.auto_filter.ref is not None
     assert answers.auto_filter.ref.startswith("A2:")
+    assert answers.print_title_rows == "$2:$2"  # the ids are not printed
     assert read.sheet("Диаграммы").auto_filter.ref is None
 
 
@@ -164,8 +169,8 @@ async def test_the_summary_has_totals_statuses_real_dates_and_numbers(city: Expo
 async def test_answers_are_typed_and_formula_like_texts_stay_text(city: Export) -> None:
     read = Read(render_workbook(city.sheets))
     sheet = read.sheet("Ответы")
-    labels = [cell.value for cell in sheet[1]]
-    ids = [cell.value for cell in sheet[2]]
+    ids = [cell.value for cell in sheet[1]]  # the hidden codes row, above the header
+    labels = [cell.value for cell in sheet[2]]
     rows = {row[2].value: row for row in sheet.iter_rows(min_row=3)}
     assert labels[ids.index("subjects.math")] == (
         "По каким предметам проводятся занятия?: Математика"
@@ -212,7 +217,7 @@ async def test_answers_are_typed_and_formula_like_texts_stay_text(city: Export) 
 async def test_a_text_longer_than_a_cell_is_kept_whole_on_its_own_sheet(city: Export) -> None:
     read = Read(render_workbook(city.sheets))
     sheet = read.sheet("Ответы")
-    ids = [cell.value for cell in sheet[2]]
+    ids = [cell.value for cell in sheet[1]]
     reason = next(
         row[ids.index("not_held_reason")]
         for row in sheet.iter_rows(min_row=3)
@@ -330,7 +335,7 @@ async def test_the_region_rolls_up_by_district_and_compares_periods(region: Expo
     assert list(yes_row[2:]) == [pytest.approx(2.9), pytest.approx(5.7), pytest.approx(2.8)]
 
     group = read.sheet("Мероприятие (повтор)")
-    ids = [cell.value for cell in group[2]]
+    ids = [cell.value for cell in group[1]]
     items = list(group.iter_rows(min_row=3))
     assert len(items) == 4
     # by period, then district (Заречный before Зональненский), then school

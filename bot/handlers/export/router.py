@@ -1,6 +1,5 @@
 """/export: a campaign (or a form over all its periods), optionally one district, as .xlsx."""
 
-import asyncio
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
@@ -19,17 +18,15 @@ from core.access import AccessDenied, Action, allows_somewhere
 from core.actors import Actor
 from core.clock import Clock
 from core.export import (
-    Export,
     ExportChoice,
+    ExportFile,
     MixedForms,
-    build_export,
     campaigns_of_series,
     district_counts,
-    export_filename,
+    export_file,
     list_exportable,
 )
 from core.questionnaires import FormCatalog
-from exports.workbook import render_workbook
 from storage import Database
 from texts import export as texts
 
@@ -72,16 +69,15 @@ def _campaign_ids(choices: Sequence[ExportChoice], pick: ExportPick | ExportRun)
     return [chosen.campaign_id]
 
 
-def _caption(export: Export) -> str:
-    done, late, total = export.latest_counts()
-    template = texts.CAPTION_MONITORING if export.parts else texts.CAPTION
+def _caption(made: ExportFile) -> str:
+    template = texts.CAPTION_MONITORING if made.forms else texts.CAPTION
     return template.format(
-        title=escape(f"{export.short_title} — {export.latest.label}"),
-        scope=escape(export.scope),
-        forms=len(export.parts),
-        done=done,
-        total=total,
-        late=texts.CAPTION_LATE.format(late=late) if late else "",
+        title=escape(made.title),
+        scope=escape(made.scope),
+        forms=made.forms,
+        done=made.done,
+        total=made.total,
+        late=texts.CAPTION_LATE.format(late=made.late) if made.late else "",
     )
 
 
@@ -174,14 +170,16 @@ async def _send(
         return
     progress = await message.answer(texts.PREPARING)
     await bot.send_chat_action(message.chat.id, "upload_document")
+    chosen = {choice.campaign_id: choice for choice in choices}
     try:
-        export = await build_export(
+        made = await export_file(
             database,
             catalog,
             actor,
             campaign_ids=campaign_ids,
             district_id=run.district_id or None,
             now=now,
+            school_periods=sum(chosen[c].schools for c in campaign_ids if c in chosen),
         )
     except MixedForms:
         await progress.edit_text(texts.MIXED)
@@ -189,10 +187,7 @@ async def _send(
     except AccessDenied:  # the campaign left the actor's scope meanwhile
         await progress.edit_text(texts.GONE)
         return
-    # openpyxl is synchronous: a large workbook would stall every other chat meanwhile.
-    content = await asyncio.to_thread(render_workbook, export.sheets)
-    name = export_filename(export, export.generated_at.date())
     await message.answer_document(
-        BufferedInputFile(content, filename=name), caption=_caption(export)
+        BufferedInputFile(made.content, filename=made.filename), caption=_caption(made)
     )
     await progress.delete()
