@@ -24,7 +24,7 @@ Two timed phases, one after the other:
 - **baseline**: the respondents answer for ``--baseline`` seconds and nothing else happens;
 - **during export**: the respondents answer while a methodist of the export's municipality sends
   /export, presses "all periods", then "all schools"; the export runs from that press to the
-  document's arrival (``build_export``, then ``render_workbook`` in a thread, then the upload: the
+  document's arrival (``export_file``, in a worker process at this size, then the upload: the
   handler as production runs it). Updates the respondents meant to send in that window count.
 
 Besides the latencies, a ticker on the event loop measures how late it wakes (its longest stall

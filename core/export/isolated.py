@@ -71,9 +71,12 @@ async def export_file(
     async with _workers.setdefault(loop, asyncio.Semaphore(WORKERS)):
         # A fresh spawned process per export: nothing inherited from the bot's threads, and all
         # its memory returned when it exits.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(1, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        try:
             outcome = await loop.run_in_executor(pool, _run, job)
+        finally:
+            # Joining the worker waits for it to free its heap and exit: not on the loop.
+            await asyncio.to_thread(pool.shutdown)
     if outcome == _DENIED:
         raise AccessDenied(Action.EXPORT)
     if isinstance(outcome, list):

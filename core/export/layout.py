@@ -1,5 +1,6 @@
 """The export laid out as sheets: Сводка, Ответы (and a sheet per repeat group), Итоги,
-По округам, Динамика, Не сдали, Диаграммы, and Длинные тексты when a text outgrows a cell."""
+По округам, Динамика, Не сдали, Диаграммы, Профиль школ when the form defines a profile
+(``core.export.profile``), and Длинные тексты when a text outgrows a cell."""
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta

@@ -4,8 +4,8 @@ A monitoring of one form keeps that form's sheets (Сводка, Ответы, �
 (every answer of a school as readable lines) and Есть и нет (for each option, the schools with it
 and without it). A monitoring of several forms is laid out as one document: Сводка (each school's
 forms, submitted of N), По школам, Итоги across the forms, then each form's answers (and repeat
-groups), Динамика when there are several periods, Не сдали (which forms each school owes) and
-Диаграммы (completion per form).
+groups), Динамика when there are several periods, Не сдали (which forms each school owes),
+Диаграммы (completion per form) and the Профиль школ of each form that defines a profile.
 """
 
 from collections.abc import Callable, Sequence
