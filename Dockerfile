@@ -23,4 +23,7 @@ USER shnor
 # The SQLite database lives here; mount a volume to keep it across containers.
 VOLUME ["/app/data"]
 
+# Webhook mode (WEBHOOK_URL set) listens here: POST WEBHOOK_PATH and GET /health.
+EXPOSE 8080
+
 CMD ["python", "-m", "bot"]

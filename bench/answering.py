@@ -28,6 +28,16 @@ pushing it into the emulator to the bot's next sent message in that chat (taken 
 message listener, in the same process and clock). Throughput is answers over the wall time of
 the timed part. At the end the answer history rows in the database are counted and compared with
 the answers the bot accepted.
+
+Both runs are repeated (``--runs``, 3 by default; each bot run on a fresh database) and the table
+gives the median of each figure. CPU per update is the process CPU time of the timed part
+(``time.process_time``) over the updates: it includes the emulator and the simulated people,
+which run in the same process, for the bot and the echo bot alike. ``bot/echo`` is the ratio of
+throughput (the bot's answers/s over the echo bot's).
+
+Last, the respondent's "📋 Мои анкеты" path (``core.questionnaires.forms_to_answer``, what the
+button runs) is timed on a directory of ``--schools`` schools (2,000 by default), with the whole
+directory read (``load_directory``) beside it for scale.
 """
 
 from __future__ import annotations
@@ -42,6 +52,7 @@ import math
 import os
 import platform
 import pstats
+import statistics
 import sys
 import tempfile
 import time
@@ -59,17 +70,18 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 
 from bot.app import ALLOWED_UPDATES, build_app
-from bot.catalog import builtin_forms
+from bot.catalog import builtin_forms, prepare
 from bot.telegram import create_bot
 from botapi_emulator import BotAPIEmulator, BotMessage, FakeUser
 from botapi_emulator.chat import MessageEvent
-from core.actors import Actor
+from core.actors import Actor, resolve_actor
 from core.campaigns import open_form_for_schools
+from core.directory import load_directory
 from core.forms.engine import next_question, visible_questions
 from core.forms.inputs import Accepted, Choice, RawInput, Text
 from core.forms.models import FormDefinition, Question, QuestionType
 from core.forms.parsing import parse
-from core.questionnaires import FormCatalog
+from core.questionnaires import FormCatalog, forms_to_answer
 from storage import Database
 from storage.people import Role
 from storage.schema import answer_history
@@ -343,8 +355,13 @@ def counting(emulator: BotAPIEmulator, database: Database | None) -> Iterator[Ac
 class Result:
     name: str
     seconds: float
+    cpu_seconds: float  # process CPU time of the timed part (emulator and people included)
     tally: Tally
     activity: Activity
+
+    @property
+    def cpu_ms_per_update(self) -> float:
+        return self.cpu_seconds * 1000 / max(1, self.updates)
 
     @property
     def answers(self) -> int:
@@ -367,14 +384,16 @@ class Result:
         return ordered[rank - 1] * 1000
 
 
-async def timed(tasks: Sequence[Awaitable[None]], limit: float, tally: Tally) -> float:
-    """Run the respondents at once; the wall time in seconds."""
-    started = time.perf_counter()
+async def timed(
+    tasks: Sequence[Awaitable[None]], limit: float, tally: Tally
+) -> tuple[float, float]:
+    """Run the respondents at once; the wall time and the process CPU time, in seconds."""
+    started, cpu = time.perf_counter(), time.process_time()
     try:
         await asyncio.wait_for(asyncio.gather(*tasks), limit)
     except TimeoutError:
         tally.failures.append(f"the run did not finish within {limit:g} s")
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 async def gather_bounded(tasks: Sequence[Awaitable[T]], limit: float) -> list[T]:
@@ -444,15 +463,23 @@ def profiled(path: Path | None) -> Iterator[None]:
 
 
 async def populate(
-    database: Database, catalog: FormCatalog, form_key: str, respondents: int
+    database: Database,
+    catalog: FormCatalog,
+    form_key: str,
+    respondents: int,
+    *,
+    schools: int | None = None,
 ) -> None:
-    """N schools in one municipality, a respondent each, the form opened for all of them."""
+    """N schools (or ``schools``) in one municipality, a respondent for each of the first N, the
+    form opened for all of them."""
     town = await make_town(
         database,
         "Город Бенчмарк",
-        short_names=tuple(f"СОШ № {number}" for number in range(1, respondents + 1)),
+        short_names=tuple(
+            f"СОШ № {number}" for number in range(1, max(respondents, schools or 0) + 1)
+        ),
     )
-    for index, school in enumerate(town.schools):
+    for index, school in enumerate(town.schools[:respondents]):
         await make_person(
             database,
             FIRST_USER_ID + index,
@@ -529,7 +556,7 @@ async def run_bot(
             screens = await gather_bounded([open_form(user) for user in users], limit)
             await drain(in_flight)
             with counting(emulator, database) as activity, profiled(profile):
-                seconds = await timed(
+                seconds, cpu = await timed(
                     [respond(user, screen) for user, screen in zip(users, screens, strict=True)],
                     limit,
                     tally,
@@ -537,7 +564,7 @@ async def run_bot(
         await app.sending_bot.session.close()
     async with database.read() as conn:
         stored = (await conn.execute(select(func.count()).select_from(answer_history))).scalar_one()
-    return Result("bot", seconds, tally, activity), int(stored)
+    return Result("bot", seconds, cpu, tally, activity), int(stored)
 
 
 def echo_router() -> Router:
@@ -588,8 +615,8 @@ async def run_echo(respondents: int, answers: int, limit: float) -> Result:
             await gather_bounded([warm_up(user) for user in users], limit)
             await drain(in_flight)
             with counting(emulator, None) as activity:
-                seconds = await timed([respond(user) for user in users], limit, tally)
-    return Result("echo", seconds, tally, activity)
+                seconds, cpu = await timed([respond(user) for user in users], limit, tally)
+    return Result("echo", seconds, cpu, tally, activity)
 
 
 # -- the database --------------------------------------------------------------------------
@@ -628,37 +655,80 @@ async def open_database(spec: str) -> AsyncIterator[tuple[Database, str]]:
 # -- the report ----------------------------------------------------------------------------
 
 
-COLUMNS = ("answers", "updates", "seconds", "answers/s", "p50 ms", "p95 ms", "p99 ms")
+COLUMNS = (
+    "answers",
+    "updates",
+    "seconds",
+    "answers/s",
+    "p50 ms",
+    "p95 ms",
+    "p99 ms",
+    "CPU ms/upd",
+)
 
 
-def table(bot: Result, echo: Result) -> str:
+@dataclass(frozen=True)
+class Summary:
+    """The median of each figure over the runs of one side."""
+
+    name: str
+    answers: float
+    updates: float
+    seconds: float
+    throughput: float
+    p50: float
+    p95: float
+    p99: float
+    cpu_ms: float  # CPU ms per update
+
+    @classmethod
+    def of(cls, results: Sequence[Result]) -> Summary:
+        def median(values: Sequence[float]) -> float:
+            return statistics.median(values)
+
+        return cls(
+            results[0].name,
+            median([r.answers for r in results]),
+            median([r.updates for r in results]),
+            median([r.seconds for r in results]),
+            median([r.throughput for r in results]),
+            median([r.latency_ms(50) for r in results]),
+            median([r.latency_ms(95) for r in results]),
+            median([r.latency_ms(99) for r in results]),
+            median([r.cpu_ms_per_update for r in results]),
+        )
+
+
+def ratio(mine: float, theirs: float) -> str:
+    return f"{mine / theirs:.2f}" if theirs > 0 else "—"
+
+
+def table(bot: Summary, echo: Summary) -> str:
     def row(name: str, cells: Sequence[str]) -> str:
-        return f"{name:<10}" + "".join(f"{cell:>11}" for cell in cells)
+        return f"{name:<10}" + "".join(f"{cell:>12}" for cell in cells)
 
-    def cells(result: Result) -> list[str]:
+    def cells(summary: Summary) -> list[str]:
         return [
-            str(result.answers),
-            str(result.updates),
-            f"{result.seconds:.2f}",
-            f"{result.throughput:.1f}",
-            *(f"{result.latency_ms(p):.1f}" for p in (50, 95, 99)),
+            f"{summary.answers:g}",
+            f"{summary.updates:g}",
+            f"{summary.seconds:.2f}",
+            f"{summary.throughput:.1f}",
+            f"{summary.p50:.1f}",
+            f"{summary.p95:.1f}",
+            f"{summary.p99:.1f}",
+            f"{summary.cpu_ms:.2f}",
         ]
 
-    def ratio(mine: float, theirs: float) -> str:
-        return f"{mine / theirs:.2f}×" if theirs > 0 else "—"
-
-    ratios = [
-        "",
-        "",
-        "",
-        ratio(bot.throughput, echo.throughput),
-        ratio(bot.latency_ms(50), echo.latency_ms(50)),
-        "",
-        ratio(bot.latency_ms(99), echo.latency_ms(99)),
-    ]
     lines = [row("", COLUMNS), row("bot", cells(bot)), row("echo", cells(echo))]
-    lines.append(row("bot/echo", ratios))
     return "\n".join(lines)
+
+
+def run_line(number: int, bot: Result, echo: Result) -> str:
+    return (
+        f"run {number}: bot {bot.throughput:.1f} answers/s, p95 {bot.latency_ms(95):.1f} ms, "
+        f"{bot.cpu_ms_per_update:.2f} CPU ms/update; echo {echo.throughput:.1f} updates/s, "
+        f"p95 {echo.latency_ms(95):.1f} ms, {echo.cpu_ms_per_update:.2f} CPU ms/update"
+    )
 
 
 def per_update(result: Result) -> str:
@@ -681,6 +751,36 @@ def show_failures(result: Result) -> None:
             print(f"  {failure}")
 
 
+# -- the respondent's "Мои анкеты" at a large deployment -----------------------------------
+
+MY_FORMS_REPEATS = 20
+
+
+async def time_my_forms(spec: str, form_key: str, schools: int) -> tuple[float, float]:
+    """(median ms of the respondent's "Мои анкеты" service call, median ms of reading the whole
+    directory) on a deployment of ``schools`` schools with the form open for all of them."""
+    async with open_database(spec) as (database, _):
+        catalog = await prepare(database)
+        await populate(database, catalog, form_key, 1, schools=schools)
+        actor = await resolve_actor(database, FIRST_USER_ID, ())
+        now = utcnow()
+
+        async def median_ms(call: Any) -> float:
+            spent = []
+            for _ in range(MY_FORMS_REPEATS):
+                started = time.perf_counter()
+                await call()
+                spent.append((time.perf_counter() - started) * 1000)
+            return statistics.median(spent)
+
+        found = await forms_to_answer(database, catalog, actor, now=now)
+        if len(found) != 1:
+            raise UnexpectedReply(f"the respondent has {len(found)} forms to answer, not 1")
+        mine = await median_ms(lambda: forms_to_answer(database, catalog, actor, now=now))
+        everything = await median_ms(lambda: load_directory(database))
+    return mine, everything
+
+
 async def benchmark(args: argparse.Namespace) -> int:
     forms = builtin_forms()
     if args.form not in forms:
@@ -690,33 +790,63 @@ async def benchmark(args: argparse.Namespace) -> int:
         plan = make_plan(form, args.answers)
     except UnsupportedForm as error:
         raise SystemExit(f"--form {args.form}: {error}") from None
-    async with open_database(args.database) as (database, described):
-        print(
-            f"{args.respondents} respondents × {plan.answers} answers, form {form.id!r}; "
-            f"{described}; aiogram {aiogram.__version__}, Python {platform.python_version()}, "
-            f"{os.cpu_count()} CPUs"
-        )
-        print(f"each respondent: {plan.describe()}")
+    runs: list[tuple[Result, Result, int]] = []
+    for number in range(1, args.runs + 1):
         echo = await run_echo(args.respondents, plan.answers, args.timeout)
-        bot, stored = await run_bot(
-            database, form, plan, args.respondents, args.timeout, args.profile
-        )
+        async with open_database(args.database) as (database, described):
+            if number == 1:
+                print(
+                    f"{args.respondents} respondents × {plan.answers} answers, form {form.id!r}; "
+                    f"{described}; aiogram {aiogram.__version__}, "
+                    f"Python {platform.python_version()}, {os.cpu_count()} CPUs; "
+                    f"median of {args.runs} run(s)"
+                )
+                print(f"each respondent: {plan.describe()}")
+            profile = args.profile if number == 1 else None
+            bot, stored = await run_bot(
+                database, form, plan, args.respondents, args.timeout, profile
+            )
+        runs.append((bot, echo, stored))
+        print(run_line(number, bot, echo))
+    bot_summary = Summary.of([bot for bot, _, _ in runs])
+    echo_summary = Summary.of([echo for _, echo, _ in runs])
     print()
-    print(table(bot, echo))
+    print(table(bot_summary, echo_summary))
+    print(
+        f"bot/echo: {ratio(bot_summary.throughput, echo_summary.throughput)} "
+        f"(throughput, median answers/s over median updates/s; CPU per update: bot "
+        f"{bot_summary.cpu_ms:.2f} ms, echo {echo_summary.cpu_ms:.2f} ms, echo/bot "
+        f"{ratio(echo_summary.cpu_ms, bot_summary.cpu_ms)})"
+    )
     print()
+    bot, echo, stored = runs[-1]
     navigation = sorted(bot.tally.navigation)
     if navigation:
         middle = navigation[len(navigation) // 2] * 1000
-        print(f"bot navigation updates (edit buttons): {len(navigation)}, p50 {middle:.1f} ms")
-    print(f"per update: {per_update(bot)}; {per_update(echo)}")
-    check = "OK" if stored == bot.answers else "MISMATCH"
-    print(f"database check: {stored} answer history rows, {bot.answers} answers accepted: {check}")
-    show_failures(echo)
-    show_failures(bot)
-    complete = bot.answers == echo.answers == args.respondents * plan.answers
-    return (
-        0 if check == "OK" and complete and not (bot.tally.failures or echo.tally.failures) else 1
+        print(
+            f"bot navigation updates (edit buttons, last run): {len(navigation)}, "
+            f"p50 {middle:.1f} ms"
+        )
+    print(f"per update (last run): {per_update(bot)}; {per_update(echo)}")
+    checks = [stored == bot.answers for bot, _, stored in runs]
+    check = "OK" if all(checks) else "MISMATCH"
+    print(
+        f"database check: {', '.join(str(stored) for _, _, stored in runs)} answer history rows "
+        f"for {', '.join(str(bot.answers) for bot, _, _ in runs)} answers accepted: {check}"
     )
+    failed = False
+    for bot, echo, _ in runs:
+        show_failures(echo)
+        show_failures(bot)
+        failed = failed or bool(bot.tally.failures or echo.tally.failures)
+        failed = failed or not bot.answers == echo.answers == args.respondents * plan.answers
+    if args.schools:
+        mine, everything = await time_my_forms(args.database, form.id, args.schools)
+        print(
+            f'respondent\'s "Мои анкеты" at {args.schools} schools: {mine:.1f} ms '
+            f"(median of {MY_FORMS_REPEATS}; reading the whole directory: {everything:.1f} ms)"
+        )
+    return 0 if check == "OK" and not failed else 1
 
 
 def positive(value: str) -> int:
@@ -741,6 +871,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--form", default="vsoko", help="the questionnaire; default: vsoko")
     parser.add_argument(
+        "--runs", type=positive, default=3, help="runs of each side; the medians are shown; 3"
+    )
+    parser.add_argument(
+        "--schools",
+        type=int,
+        default=2000,
+        help='schools of the deployment for timing a respondent\'s "Мои анкеты"; 0 skips; 2000',
+    )
+    parser.add_argument(
         "--timeout", type=float, default=180.0, help="seconds each timed run may take; 180"
     )
     parser.add_argument(
@@ -748,7 +887,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=Path,
         default=None,
         metavar="FILE",
-        help="profile the bot's timed run with cProfile, write the stats to FILE",
+        help="profile the bot's first timed run with cProfile, write the stats to FILE",
     )
     return parser.parse_args(argv)
 

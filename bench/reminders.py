@@ -2,15 +2,17 @@
 
 Run on demand (it is not a test)::
 
-    .venv/bin/python -m bench.reminders [--count 5000] [--limit 30] [--chats 5000]
+    .venv/bin/python -m bench.reminders [--count 5000] [--limit 30] [--chats 5000] [--runs 3]
 
 A Bot API emulator on 127.0.0.1 answers sends over ``--limit`` a second (all chats) or over one
 a second in a chat with 429 ``retry_after=1``, and besides answers the first send to a random
 ``--error-rate`` share of the chats with an injected 429 ``retry_after=1``. ``--count``
 reminders go to ``--chats`` distinct chats (round robin) through :class:`bot.delivery.Sender`
-on a real aiogram ``Bot`` over HTTP, with no retry middleware. The run prints the reminders
-delivered and lost (not ``SENT``), the chats that got more messages than intended, the elapsed
-time, the delivered rate and its ratio to the server's limit, and the 429 answers seen.
+on a real aiogram ``Bot`` over HTTP, with no retry middleware, at the sender's production pace
+(``REMINDER_RATE``'s default) unless ``--per-second`` says otherwise. Each of ``--runs`` runs
+(a fresh emulator, the same seed) prints the reminders delivered and lost (not ``SENT``), the
+messages beyond those intended, the elapsed time, the delivered rate and its share of the
+server's limit, the 429 answers seen and the bot-wide pauses; then the median of the runs.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ import argparse
 import asyncio
 import logging
 import random
+import statistics
 import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
@@ -31,18 +35,24 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
 from bot.delivery import Delivery, DeliveryStatus, Outgoing, Sender
+from bot.delivery.sender import DEFAULT_PER_SECOND
 from botapi_emulator import BotAPIEmulator
 
 FIRST_CHAT = 10_000_000
-# The sender's rate as a share of the server's limit. Measured (1000 reminders, 1% injected
-# 429s): at 0.9 the server's own limiter never fired; at 0.95 and 0.98 it did a few times and at
-# 1.0 about 24 times, each 429 pausing all sending for 1 s, so 0.9 delivered fastest.
-DEFAULT_SHARE = 0.9
 
 
-async def benchmark(args: argparse.Namespace) -> int:
+@dataclass(frozen=True)
+class Run:
+    delivered: int
+    lost: int
+    duplicated: int  # messages beyond those intended
+    elapsed: float
+    share: float  # the delivered rate over the server's limit
+
+
+async def one_run(args: argparse.Namespace, number: int) -> Run | None:
     rng = random.Random(args.seed)
-    per_second = args.per_second or args.limit * DEFAULT_SHARE
+    per_second = args.per_second or DEFAULT_PER_SECOND
     chats = [FIRST_CHAT + n for n in range(args.chats)]
     items = [
         Outgoing(
@@ -67,9 +77,7 @@ async def benchmark(args: argparse.Namespace) -> int:
             session=session,
             default=DefaultBotProperties(parse_mode=ParseMode.HTML),
         )
-        sender = Sender(
-            bot, per_second=per_second, pause_all_on_retry_after=not args.no_global_pause
-        )
+        sender = Sender(bot, per_second=per_second, flood_chats=args.flood_chats)
         outcomes: Counter[DeliveryStatus] = Counter()
 
         async def count(delivery: Delivery) -> None:
@@ -83,31 +91,46 @@ async def benchmark(args: argparse.Namespace) -> int:
                 )
         except TimeoutError:
             print(f"timed out after {budget:.0f} s: {dict(outcomes)}", file=sys.stderr)
-            return 1
+            return None
         finally:
             await bot.session.close()
         elapsed = time.monotonic() - started
 
         delivered = sum(d.status is DeliveryStatus.SENT for d in deliveries)
         duplicated = sum(
-            len(emulator.messages(chat_id)) > wanted for chat_id, wanted in intended.items()
+            max(0, len(emulator.messages(chat_id)) - wanted) for chat_id, wanted in intended.items()
         )
         rate = delivered / elapsed
+        if number == 1:
+            print(
+                f"reminders {args.count} to {len(intended)} chats; server limit {args.limit}/s "
+                f"(1/s per chat); sender {per_second:g}/s, concurrency {args.concurrency}, "
+                f"all paused on 429s in {args.flood_chats} chat(s) within 2 s; "
+                f"injected 429s: {len(flooded)}"
+            )
         print(
-            f"reminders {args.count} to {len(intended)} chats; server limit {args.limit}/s "
-            f"(1/s per chat); sender {per_second:g}/s, concurrency {args.concurrency}, "
-            f"pause all on 429: {not args.no_global_pause}; injected 429s: {len(flooded)}"
+            f"run {number}: delivered {delivered}, lost {len(deliveries) - delivered}, "
+            f"duplicated {duplicated}, {elapsed:.1f} s, {rate:.2f} msg/s "
+            f"(share of limit {rate / args.limit:.3f}); 429s seen {sender.retry_after_seen} "
+            f"({len(flooded)} injected, {emulator.rate_limited} from the server's limit), "
+            f"bot-wide pauses {sender.floods}"
         )
-        print(f"delivered:       {delivered}")
-        print(f"lost:            {len(deliveries) - delivered}")
-        print(f"duplicated:      {duplicated}")
-        print(f"elapsed:         {elapsed:.1f} s")
-        print(f"delivered rate:  {rate:.2f} msg/s ({rate / args.limit:.1%} of the limit)")
-        print(
-            f"429s seen:       {sender.retry_after_seen} "
-            f"({len(flooded)} injected, {emulator.rate_limited} from the server's rate limit)"
-        )
-        return 0 if delivered == len(deliveries) and duplicated == 0 else 1
+        return Run(delivered, len(deliveries) - delivered, duplicated, elapsed, rate / args.limit)
+
+
+async def benchmark(args: argparse.Namespace) -> int:
+    runs: list[Run] = []
+    for number in range(1, args.runs + 1):
+        run = await one_run(args, number)
+        if run is None:
+            return 1
+        runs.append(run)
+    print(f"median of {len(runs)} run(s):")
+    print(f"share of limit: {statistics.median(run.share for run in runs):.3f}")
+    print(f"elapsed:        {statistics.median(run.elapsed for run in runs):.1f} s")
+    print(f"lost:           {max(run.lost for run in runs)} (the most in a run)")
+    print(f"duplicated:     {max(run.duplicated for run in runs)} (the most in a run)")
+    return 0 if all(run.lost == 0 and run.duplicated == 0 for run in runs) else 1
 
 
 def positive(value: str) -> int:
@@ -129,17 +152,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--per-second",
         type=float,
         default=None,
-        help=f"the sender's rate; default {DEFAULT_SHARE:g} x limit",
+        help=f"the sender's rate; default {DEFAULT_PER_SECOND:g} (REMINDER_RATE's default)",
     )
     parser.add_argument("--concurrency", type=positive, default=50, help="default: 50")
     parser.add_argument(
         "--error-rate", type=float, default=0.01, help="share of chats given a 429; 0.01"
     )
     parser.add_argument(
-        "--no-global-pause",
-        action="store_true",
-        help="on 429 wait for that chat only, instead of pausing all sending",
+        "--flood-chats",
+        type=positive,
+        default=5,
+        help="chats with a 429 within 2 s that pause all sending; 5 (1: any 429 pauses all)",
     )
+    parser.add_argument("--runs", type=positive, default=3, help="runs, median printed; 3")
     parser.add_argument("--seed", type=int, default=1, help="random seed; 1")
     return parser.parse_args(argv)
 

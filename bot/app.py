@@ -21,7 +21,6 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseEventIsolation
-from aiogram.fsm.storage.memory import SimpleEventIsolation
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.catalog import prepare
@@ -32,6 +31,7 @@ from bot.delivery.sender import Sender
 from bot.fsm import DatabaseFSMStorage
 from bot.handlers import build_routers
 from bot.handlers.errors import register_error_handlers
+from bot.isolation import events_isolation as isolation_for
 from bot.middlewares import ActorMiddleware, PrivateChatsOnly
 from bot.scheduler import ReminderRuntime, start_scheduler, stop_scheduler
 from bot.telegram import create_bot
@@ -62,10 +62,11 @@ def create_dispatcher(
     clock: Clock = system_clock,
     events_isolation: BaseEventIsolation | None = None,
 ) -> Dispatcher:
-    # Isolation handles one update per chat at a time, so a double tap cannot race itself.
+    # Isolation handles one update per chat at a time, so a double tap cannot race itself,
+    # across replicas too on PostgreSQL (bot.isolation).
     dispatcher = Dispatcher(
         storage=DatabaseFSMStorage(database),
-        events_isolation=events_isolation or SimpleEventIsolation(),
+        events_isolation=events_isolation or isolation_for(database),
         settings=settings,
         database=database,
         catalog=catalog,
@@ -115,8 +116,9 @@ class App:
         )
 
     async def close(self) -> None:
-        """Close both HTTP sessions (the database belongs to the caller)."""
+        """Close both HTTP sessions and the update locks (the database belongs to the caller)."""
         await asyncio.gather(self.bot.session.close(), self.sending_bot.session.close())
+        await self.dispatcher.fsm.events_isolation.close()
 
 
 async def build_app(

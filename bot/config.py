@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/shnor-monitor.sqlite3"
@@ -14,6 +14,12 @@ TOKEN_HELP = (
     "Get a token from @BotFather in Telegram (/newbot) and put it in BOT_TOKEN, "
     "in the environment or in a .env file next to where you start the bot. "
     "To try the bot without Telegram, run `python -m bot demo`."
+)
+
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+WEBHOOK_SECRET_HELP = (
+    "1-256 characters A-Z, a-z, 0-9, _ and -, e.g. from "
+    "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
 )
 
 
@@ -36,8 +42,17 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     invitation_ttl_days: int = Field(default=14, ge=1, le=365)
     reminder_tick_seconds: float = Field(default=60, ge=1, le=3600)
-    # Telegram allows about 30 messages a second overall; stay under it.
-    reminder_rate: float = Field(default=25, gt=0, le=30)
+    # Telegram allows about 30 messages a second overall: just under it (a bot-wide 429 still
+    # pauses all sending), and never over it.
+    reminder_rate: float = Field(default=29.5, gt=0, le=30)
+    # Webhook mode (``run`` with WEBHOOK_URL set; long polling without it). Telegram posts
+    # updates to WEBHOOK_URL (public, https, usually a reverse proxy) with WEBHOOK_SECRET in a
+    # header; the bot listens on WEBHOOK_HOST:WEBHOOK_PORT at WEBHOOK_PATH, and GET /health.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_path: str = "/webhook"
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -72,6 +87,37 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("must be an http(s) URL such as http://127.0.0.1:8081")
         return value.rstrip("/")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _public_https_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not re.match(r"^https://[^\s/?#]+(/[^\s?#]*)?$", value):
+            raise ValueError(
+                "must be the public https:// URL Telegram posts updates to, "
+                "such as https://bot.example.org/webhook"
+            )
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            if info.data.get("webhook_url"):
+                raise ValueError(f"is required with WEBHOOK_URL: {WEBHOOK_SECRET_HELP}")
+            return None
+        if not WEBHOOK_SECRET_PATTERN.match(value.get_secret_value()):
+            raise ValueError(f"is malformed: {WEBHOOK_SECRET_HELP}")
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _absolute_path(cls, value: str) -> str:
+        if not re.match(r"^/[A-Za-z0-9._~/-]*$", value):
+            raise ValueError("must be a path starting with /, such as /webhook")
+        return value
 
     def require_token(self) -> SecretStr:
         """The bot token, or a ConfigError that says how to get one (never echoing the value)."""

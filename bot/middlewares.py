@@ -7,6 +7,7 @@ from typing import Any
 from aiogram import BaseMiddleware, Bot
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     Chat,
     InlineKeyboardButton,
@@ -16,6 +17,7 @@ from aiogram.types import (
     User,
 )
 
+from bot.fsm import DatabaseFSMStorage
 from core.actors import note_contact, resolve_actor
 from storage import Database
 from texts import common as texts
@@ -94,13 +96,29 @@ class PrivateChatsOnly(BaseMiddleware):
 
 class ActorMiddleware(BaseMiddleware):
     """Puts ``actor`` (``core.actors.Actor``) into the handler data of every update, and
-    clears an "unreachable" mark: a person who writes to the bot no longer blocks it."""
+    clears an "unreachable" mark: a person who writes to the bot no longer blocks it.
+
+    For the rest of the update it also keeps the conversation's FSM state in memory, so that it
+    is read once (``DatabaseFSMStorage.update_scope``): this is the first outer middleware of
+    ours that runs inside aiogram's FSM middleware, under the chat's isolation lock."""
 
     def __init__(self, database: Database, admin_ids: Collection[int]) -> None:
         self._database = database
         self._admin_ids = admin_ids
 
     async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        storage, state = data.get("fsm_storage"), data.get("state")
+        if isinstance(storage, DatabaseFSMStorage) and isinstance(state, FSMContext):
+            async with storage.update_scope(state.key):
+                return await self._with_actor(handler, event, data)
+        return await self._with_actor(handler, event, data)
+
+    async def _with_actor(
         self,
         handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
         event: TelegramObject,

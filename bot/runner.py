@@ -1,4 +1,5 @@
-"""Running the bot for real: migrate, then long-poll Telegram until stopped."""
+"""Running the bot for real: migrate, then long-poll Telegram (or serve its webhook) until
+stopped."""
 
 import asyncio
 import logging
@@ -13,6 +14,7 @@ from bot.app import build_app
 from bot.catalog import prepare
 from bot.config import Settings
 from bot.startup import check_token
+from bot.webhook import run_webhook
 from core.actors import Actor
 from core.directory_import import format_report, import_directory
 from core.export import (
@@ -140,6 +142,7 @@ async def write_order(
 
 
 async def run_polling(settings: Settings, token: SecretStr) -> None:
+    """``run``: long polling, or webhook mode when WEBHOOK_URL is set (``bot.webhook``)."""
     database = Database(settings.database_url)
     try:
         app = await build_app(settings, database, token=token.get_secret_value())
@@ -147,7 +150,10 @@ async def run_polling(settings: Settings, token: SecretStr) -> None:
             await check_token(app.bot)  # 401: TokenRefused; network down: retried with backoff
             scheduler = app.start_scheduler("main")
             try:
-                await app.poll()
+                if settings.webhook_url is not None:
+                    await run_webhook(app)
+                else:
+                    await app.poll()
             finally:
                 await app.stop_scheduler("main", scheduler)
         finally:

@@ -6,13 +6,14 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramRetryAfter, TelegramServerError
 from aiogram.methods import GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
+
+from bot.api_models import KeptModelsSession
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,8 @@ def create_bot(
     end of the poll always comes in time.
     """
     api = TelegramAPIServer.from_base(api_url) if api_url else PRODUCTION
-    session = AiohttpSession(api=api, timeout=request_timeout)
+    # Its Response[T] models are kept alive: see ``bot.api_models``.
+    session = KeptModelsSession(api=api, timeout=request_timeout)
     if retry:
         session.middleware(RetryMiddleware(**retry_options))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))

@@ -8,8 +8,7 @@ from storage.people import (
     Role,
     RoleGrant,
     User,
-    get_user_by_telegram_id,
-    list_grants,
+    get_user_with_grants,
     mark_reachable,
 )
 
@@ -48,9 +47,7 @@ async def note_contact(database: Database, actor: Actor) -> None:
 
 async def resolve_actor(database: Database, telegram_id: int, admin_ids: Collection[int]) -> Actor:
     async with database.read() as conn:
-        user = await get_user_by_telegram_id(conn, telegram_id)
-        active = user is not None and user.removed_at is None
-        grants = await list_grants(conn, user.id) if user is not None and active else []
+        user, grants = await get_user_with_grants(conn, telegram_id)
     return Actor(
         telegram_id=telegram_id,
         user=user,

@@ -1,12 +1,12 @@
 """A read-only snapshot of the directory, for resolving scopes and finding schools by name."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from core.access import DEPLOYMENT, Target
 from storage import Database
-from storage.directory import District, Municipality, School
+from storage.directory import District, Municipality, School, schools_with_municipalities
 from storage.directory import load_directory as load_snapshot
 
 _NOISE = re.compile(r"[«»\"'№.,()]")
@@ -80,4 +80,18 @@ async def load_directory(database: Database) -> Directory:
         municipalities={m.id: m for m in snapshot.municipalities},
         districts={d.id: d for d in snapshot.districts},
         schools={s.id: s for s in snapshot.schools},
+    )
+
+
+async def load_schools(database: Database, school_ids: Collection[int]) -> Directory:
+    """A partial directory: only these schools and their municipalities (no districts).
+
+    For a person of one school or a few (a respondent), whose path must not read the whole
+    deployment's directory."""
+    async with database.read() as conn:
+        pairs = await schools_with_municipalities(conn, school_ids)
+    return Directory(
+        municipalities={municipality.id: municipality for _, municipality in pairs},
+        districts={},
+        schools={school.id: school for school, _ in pairs},
     )

@@ -9,14 +9,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from core.access import AccessDenied, Action, Target, allows, authorize
+from core.access import ROLE_ACTIONS, AccessDenied, Action, Target, allows, authorize
 from core.actors import Actor
-from core.directory import load_directory
+from core.directory import load_directory, load_schools
 from core.forms.engine import is_complete, progress
 from core.forms.models import FormDefinition
 from storage import Database
 from storage.campaigns import Campaign, get_campaign, open_campaigns_for_schools
-from storage.directory import School, get_municipality, get_school
+from storage.directory import School, schools_with_municipalities
 from storage.forms import StoredForm, ensure_form_version, get_form
 from storage.responses import (
     Response,
@@ -25,6 +25,7 @@ from storage.responses import (
     change_status,
     get_or_create_response,
     get_response,
+    get_response_for_writing,
     load_answers,
     save_answer,
 )
@@ -129,12 +130,27 @@ class FormToAnswer:
     monitoring: str | None = None  # a monitoring of several forms: its title
 
 
+def answering_schools(actor: Actor) -> frozenset[int] | None:
+    """The schools the actor answers for when every grant that lets them answer names its
+    school (a respondent); None when one covers more (an administrator)."""
+    if actor.bootstrap_admin:
+        return None
+    found: set[int] = set()
+    for grant in actor.grants:
+        if Action.ANSWER in ROLE_ACTIONS[grant.role]:
+            if grant.school_id is None:
+                return None
+            found.add(grant.school_id)
+    return frozenset(found)
+
+
 async def forms_to_answer(
     database: Database, catalog: FormCatalog, actor: Actor, *, now: datetime
 ) -> list[FormToAnswer]:
     """Every form of every open monitoring of every school the actor answers for, with its
     progress, in the monitoring's order."""
-    directory = await load_directory(database)
+    named = answering_schools(actor)
+    directory = await (load_directory(database) if named is None else load_schools(database, named))
     schools = [
         s for s in directory.schools.values() if allows(actor, Action.ANSWER, Target.school(s))
     ]
@@ -175,14 +191,16 @@ async def open_response(
     """A response with its answers, if the actor may do ``action`` on its school."""
     async with database.read() as conn:
         response = await get_response(conn, response_id)
-        school = None if response is None else await get_school(conn, response.school_id)
+        found = (
+            []
+            if response is None
+            else await schools_with_municipalities(conn, [response.school_id])
+        )
         campaign = None if response is None else await get_campaign(conn, response.campaign_id)
         stored = {} if response is None else await load_answers(conn, response.id)
-        municipality = (
-            None if school is None else await get_municipality(conn, school.municipality_id)
-        )
-    if response is None or school is None or campaign is None or municipality is None:
+    if response is None or not found or campaign is None:
         raise AccessDenied(action)
+    ((school, municipality),) = found
     authorize(actor, action, Target.school(school))
     form = await catalog.definition(database, response.form_id)
     return ResponseView(response, campaign, school, form, stored, municipality.timezone)
@@ -223,10 +241,14 @@ async def record_answer(
     authorize(actor, Action.ANSWER, Target.school(view.school))
     user_id = None if actor.user is None else actor.user.id
     async with database.write() as conn:
-        response = await get_response(conn, view.response.id)
-        campaign = await get_campaign(conn, view.campaign.id)
-        assert response is not None
-        assert campaign is not None
+        current_state = await get_response_for_writing(conn, view.response.id)
+        assert current_state is not None
+        response = current_state.response
+        campaign = replace(
+            view.campaign,
+            deadline_at=current_state.deadline_at,
+            closed_at=current_state.closed_at,
+        )
         if not may_change(replace(view, response=response, campaign=campaign), now):
             raise AnswerLocked(response.id)
         current = (await load_answers(conn, response.id)).get(question_id)

@@ -6,6 +6,14 @@ unique delivery key, then hands them to the delivery. A claim that already exist
 tick, another replica) is skipped, so nothing is sent twice; a bot that was down sends only the
 latest due reminder per person, once.
 
+A tick holds its claims as a lease (see ``storage.reminders``): while it claims and delivers, a
+heartbeat renews the claims not yet recorded every ``LEASE_RENEWAL``, so another replica never
+takes one over while this process lives, and when the process dies its unsent claims lapse after
+``PENDING_LEASE`` and the next tick of any replica sends them. The guarantee: no reminder is lost,
+and one is sent twice only if its request was in flight when the process died (its claim was
+never recorded, so it is sent again). A tick that could not renew its lease for nearly
+``PENDING_LEASE`` stops (``LeaseLost``) rather than send what another replica may have taken.
+
 A person hears of everything due for them in one tick in **one message**: a new respondent, or a
 school in several open rounds, gets the forms that opened and the deadlines that are near listed
 in one message with one "Открыть: …" button per form, not a message per form. Each listed reminder
@@ -14,12 +22,18 @@ replica finds all or none of them), and the message's fate is recorded on every 
 carries: sent, failed (all of them claimed again later, together) or unreachable.
 """
 
-from collections.abc import Awaitable, Callable, Sequence
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from html import escape
 from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.access import Action, Target, allows
 from core.actors import Actor
@@ -37,6 +51,8 @@ from storage.campaigns import forms_of
 from storage.directory import get_school
 from storage.people import Person, Role, list_people
 from storage.reminders import (
+    LEASE_RENEWAL,
+    PENDING_LEASE,
     DeliveryState,
     LateSchool,
     ReminderTarget,
@@ -46,11 +62,14 @@ from storage.reminders import (
     owed_forms,
     record_delivery,
     reminder_targets,
+    renew_claims,
     sent_kinds,
 )
 from storage.responses import Response, get_or_create_response
 from texts import reminders as texts
 from texts.plurals import DAYS, FORMS, counted, word
+
+log = logging.getLogger(__name__)
 
 # Digests stop this long after a deadline, even for a campaign nobody closed.
 DIGEST_HORIZON = timedelta(days=30)
@@ -189,8 +208,94 @@ def reminder_text(target: ReminderTarget, kind: str, title: str, *, several: boo
     return (texts.DEADLINE_MONITORING if several else texts.DEADLINE).format(**values)
 
 
+class LeaseLost(RuntimeError):
+    """The tick could not renew its claims for nearly ``PENDING_LEASE`` and stopped sending."""
+
+
+class _Lease:
+    """The claims a tick holds, renewed by a heartbeat until each is recorded.
+
+    ``clock`` gives the time written on a renewal; by default the tick's ``now`` plus the time
+    elapsed since the tick started (the tick's ``now`` is fixed, a renewal must be later).
+    """
+
+    def __init__(
+        self, database: Database, now: datetime, clock: Callable[[], datetime] | None
+    ) -> None:
+        self._database = database
+        self._started = time.monotonic()
+        self._now = now
+        self._clock = clock or self._elapsed
+        self._held: set[int] = set()
+        self._renewed = self._started  # monotonic time of the last renewal (or the claims)
+        self.lost = False
+
+    def _elapsed(self) -> datetime:
+        return self._now + timedelta(seconds=time.monotonic() - self._started)
+
+    def hold(self, reminder_ids: Iterable[int]) -> None:
+        self._held.update(reminder_ids)
+
+    def release(self, reminder_ids: Iterable[int]) -> None:
+        self._held.difference_update(reminder_ids)
+
+    async def _renew(self, owner: asyncio.Task[object]) -> None:
+        interval = LEASE_RENEWAL.total_seconds()
+        # Give up while a renewal is still due before the lease lapses for other replicas.
+        deadline = (PENDING_LEASE - LEASE_RENEWAL).total_seconds()
+        while True:
+            await asyncio.sleep(interval)
+            held = sorted(self._held)
+            if not held:
+                self._renewed = time.monotonic()
+                continue
+            try:
+                async with self._database.write() as conn:
+                    await renew_claims(conn, held, now=self._clock())
+            except (SQLAlchemyError, OSError):
+                log.exception("could not renew the lease of %d reminder claim(s)", len(held))
+            else:
+                self._renewed = time.monotonic()
+                continue
+            if time.monotonic() - self._renewed >= deadline:
+                self.lost = True
+                owner.cancel()
+                return
+
+    @asynccontextmanager
+    async def kept(self) -> AsyncIterator[None]:
+        """Renew the held claims while the body runs; ``LeaseLost`` if they could not be."""
+        owner = asyncio.current_task()
+        assert owner is not None
+        heartbeat = asyncio.create_task(self._renew(owner))
+        try:
+            yield
+        except asyncio.CancelledError:
+            if self.lost and owner.uncancel() == 0:
+                raise LeaseLost(f"{len(self._held)} claim(s) could not be renewed") from None
+            raise
+        finally:
+            heartbeat.cancel()
+            await asyncio.gather(heartbeat, return_exceptions=True)
+
+
 async def run_tick(
-    database: Database, catalog: FormCatalog, deliver: Deliver, *, now: datetime
+    database: Database,
+    catalog: FormCatalog,
+    deliver: Deliver,
+    *,
+    now: datetime,
+    lease_clock: Callable[[], datetime] | None = None,
+) -> TickReport:
+    """Claim what is due at ``now`` and deliver it, renewing the claims until each is recorded
+    (``lease_clock``: the time of a renewal, for tests; see :class:`_Lease`)."""
+    lease = _Lease(database, now, lease_clock)
+    async with lease.kept():
+        return await _tick(database, catalog, deliver, now=now, lease=lease)
+
+
+async def _tick(
+    database: Database, catalog: FormCatalog, deliver: Deliver, *, now: datetime, lease: _Lease
 ) -> TickReport:
     report = TickReport()
     async with database.read() as conn:
@@ -215,14 +320,18 @@ async def run_tick(
     notices: list[Notice] = []
     for reminders in wanted.values():
         claimed = await _claim_all(database, catalog, reminders, now=now)
+        lease.hold(due.reminder_id for due in claimed)
         notices.extend(_respondent_notices(claimed))
     people = await _people(database)
-    notices.extend(await _digests(database, catalog, people, now=now))
+    digests = await _digests(database, catalog, people, now=now)
+    lease.hold(claimed.reminder_id for notice in digests for claimed in notice.claims)
+    notices.extend(digests)
     unreachable: list[Notice] = []
 
     async def record(result: NoticeResult) -> None:
         report.outcomes[result.outcome] += len(result.notice.claims)
         await record_result(database, result, now=now)
+        lease.release(claimed.reminder_id for claimed in result.notice.claims)
         if result.outcome is Outcome.UNREACHABLE:
             unreachable.append(result.notice)
 
@@ -231,6 +340,7 @@ async def run_tick(
         report.messages += len(notices)
         await deliver(notices, record)
     follow_ups = await _tell_coordinators(database, people, unreachable, now=now)
+    lease.hold(claimed.reminder_id for notice in follow_ups for claimed in notice.claims)
     if follow_ups:
         report.claimed += sum(len(notice.claims) for notice in follow_ups)
         report.messages += len(follow_ups)

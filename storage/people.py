@@ -157,6 +157,46 @@ async def grant_role(
     )
 
 
+async def get_user_with_grants(
+    conn: AsyncConnection, telegram_id: int
+) -> tuple[User | None, list[RoleGrant]]:
+    """The user with this Telegram id and the roles they hold, in one query (a removed user
+    holds none); for resolving who sent each update."""
+    rows = (
+        await conn.execute(
+            select(
+                users,
+                role_grants.c.id.label("grant_id"),
+                role_grants.c.role.label("grant_role"),
+                role_grants.c.municipality_id.label("grant_municipality_id"),
+                role_grants.c.district_id.label("grant_district_id"),
+                role_grants.c.school_id.label("grant_school_id"),
+            )
+            .outerjoin(
+                role_grants,
+                (role_grants.c.user_id == users.c.id) & users.c.removed_at.is_(None),
+            )
+            .where(users.c.telegram_id == telegram_id)
+            .order_by(role_grants.c.id)
+        )
+    ).all()
+    if not rows:
+        return None, []
+    grants = [
+        RoleGrant(
+            id=row.grant_id,
+            user_id=row.id,
+            role=Role(row.grant_role),
+            municipality_id=row.grant_municipality_id,
+            district_id=row.grant_district_id,
+            school_id=row.grant_school_id,
+        )
+        for row in rows
+        if row.grant_id is not None
+    ]
+    return _user(rows[0]), grants
+
+
 async def list_grants(conn: AsyncConnection, user_id: int) -> list[RoleGrant]:
     result = await conn.execute(
         select(role_grants).where(role_grants.c.user_id == user_id).order_by(role_grants.c.id)

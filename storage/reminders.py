@@ -2,8 +2,16 @@
 
 A claim is taken once; it is taken again only when its delivery came to nothing: after
 ``RETRY_FAILED_AFTER`` for a failed one (until ``MAX_ATTEMPTS`` requests in all), after
-``PENDING_LEASE`` for one claimed and never recorded (its process died while sending). Unreachable
-people are not retried: they are reported to their coordinator instead.
+``PENDING_LEASE`` for one claimed and never recorded (its process died while sending). A claim is
+a lease: the process sending it renews it (``renew_claims``, every ``LEASE_RENEWAL``) for as long
+as it lives, so a long batch is never taken over by another replica, and the claims of a process
+that died are taken again within ``PENDING_LEASE``. Unreachable people are not retried: they are
+reported to their coordinator instead.
+
+``attempted_at`` is when the claim was last taken or renewed (for a failed one: when it was last
+tried). Two replicas re-taking one lapsed claim race on one row: PostgreSQL re-checks the
+condition on the locked row after the first commits, SQLite runs one writer at a time, so the
+second finds the fresh ``attempted_at`` and takes nothing.
 """
 
 from collections.abc import Sequence
@@ -51,9 +59,12 @@ class SentReminder:
 
 
 RETRY_FAILED_AFTER = timedelta(minutes=15)
-# Longer than any one delivery round takes (5,000 messages at 25/s is under 4 minutes), so a
-# claim still being sent by a slow replica is not taken over and sent twice.
-PENDING_LEASE = timedelta(hours=1)
+# A claim not renewed for this long is taken to be a dead process's: two ticks at the default
+# REMINDER_TICK_SECONDS. Its holder renews it every LEASE_RENEWAL, so six renewals in a row must
+# fail before a live process could lose it (and it stops sending when its lease may have lapsed).
+PENDING_LEASE = timedelta(minutes=2)
+LEASE_RENEWAL = timedelta(seconds=20)
+RENEW_CHUNK = 1000  # ids per statement (well under SQLite's and asyncpg's parameter limits)
 MAX_ATTEMPTS = 20  # Telegram requests over all tries of one message (the sender retries, too)
 
 
@@ -121,6 +132,24 @@ async def claim(
     )
     assert row_id is not None
     return int(row_id)
+
+
+async def renew_claims(conn: AsyncConnection, reminder_ids: Sequence[int], *, now: datetime) -> int:
+    """Extend the lease of these claims, those still pending (not yet recorded), to ``now``;
+    how many were renewed."""
+    renewed = 0
+    ids = sorted(set(reminder_ids))
+    for start in range(0, len(ids), RENEW_CHUNK):
+        result = await conn.execute(
+            update(sent_reminders)
+            .where(
+                sent_reminders.c.id.in_(ids[start : start + RENEW_CHUNK]),
+                sent_reminders.c.status == DeliveryState.PENDING.value,
+            )
+            .values(attempted_at=now)
+        )
+        renewed += result.rowcount
+    return renewed
 
 
 async def record_delivery(

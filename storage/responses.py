@@ -10,7 +10,7 @@ from sqlalchemy import Text, cast, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.schema import answer_history, answers, response_events, responses, users
+from storage.schema import answer_history, answers, campaigns, response_events, responses, users
 from storage.upsert import insert_ignore, upsert
 
 
@@ -108,6 +108,33 @@ async def get_or_create_response(
 async def get_response(conn: AsyncConnection, response_id: int) -> Response | None:
     row = (await conn.execute(select(responses).where(responses.c.id == response_id))).one_or_none()
     return None if row is None else _response(row)
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseForWriting:
+    """A response with what decides whether it may still change: its campaign's deadline and
+    early close."""
+
+    response: Response
+    deadline_at: datetime
+    closed_at: datetime | None
+
+
+async def get_response_for_writing(
+    conn: AsyncConnection, response_id: int
+) -> ResponseForWriting | None:
+    """The response and its campaign's deadline and close, in one query (for a write that checks
+    them in its own transaction)."""
+    row = (
+        await conn.execute(
+            select(responses, campaigns.c.deadline_at, campaigns.c.closed_at)
+            .join(campaigns, campaigns.c.id == responses.c.campaign_id)
+            .where(responses.c.id == response_id)
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    return ResponseForWriting(_response(row), row.deadline_at, row.closed_at)
 
 
 async def load_answers(conn: AsyncConnection, response_id: int) -> dict[str, StoredAnswer]:

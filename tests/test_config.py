@@ -34,6 +34,11 @@ def test_the_isolation_covers_every_setting() -> None:
         "invitation_ttl_days",
         "reminder_tick_seconds",
         "reminder_rate",
+        "webhook_url",
+        "webhook_secret",
+        "webhook_host",
+        "webhook_port",
+        "webhook_path",
     } == SETTING_NAMES
     assert not [name for name in os.environ if name.lower() in SETTING_NAMES]
 

@@ -5,9 +5,11 @@
 
 - paces requests with a global leaky bucket (``per_second``, over all chats) and one request at
   a time per chat, the next no sooner than ``per_chat_interval`` after the previous answer;
-- on 429 waits exactly ``retry_after`` before retrying, and pauses *all* sending for that long
-  too, since Telegram's flood control may be bot-wide; a wait over ``max_retry_after`` is not
-  made: the item (and any item due during that wait) fails at once;
+- on 429 waits exactly ``retry_after`` before retrying in that chat, while the other chats go
+  on; only when ``flood_chats`` chats get a 429 within ``flood_window`` seconds (Telegram
+  throttling the bot as a whole, see :class:`~bot.delivery.pacing.FloodWatch`) does *all*
+  sending pause, for the longest of their ``retry_after``; a wait over ``max_retry_after`` is
+  not made: the item (and any item due during a bot-wide wait) fails at once;
 - retries 5xx and connection failures with exponential backoff, up to ``max_attempts`` requests;
 - reports 403 (blocked, deactivated, kicked) and 400 "chat not found" as ``UNREACHABLE`` and any
   other 400 as ``FAILED``, without retrying;
@@ -46,13 +48,16 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup, Message
 
-from .pacing import ChatGate, ChatPace, Clock, GlobalPace, Sleep
+from .pacing import ChatGate, ChatPace, Clock, FloodWatch, GlobalPace, Sleep
 
 log = logging.getLogger(__name__)
 
 # 400 descriptions that mean the chat cannot be written to at all.
 _UNREACHABLE_BAD_REQUESTS = ("chat not found", "user not found", "peer_id_invalid")
 MAX_BACKOFF = 60.0
+# Just under Telegram's ~30 messages a second: a bot-wide 429 is rare at this pace (the server
+# counts a sliding second, which 30 requests evenly spaced at 29.5/s fill in 0.98 s).
+DEFAULT_PER_SECOND = 29.5
 
 
 @dataclass(frozen=True)
@@ -97,8 +102,9 @@ class Sender:
     ``per_second``: requests a second over all chats; ``per_chat_interval``: seconds from a
     chat's previous answer to its next request; ``max_attempts``: requests per item;
     ``server_error_backoff``: the first wait after a 5xx or a failed connection, doubled each
-    time; ``max_retry_after``: the longest 429 wait worth making; ``pause_all_on_retry_after``:
-    whether a 429 holds every chat, not only its own; ``request_timeout``: seconds per request
+    time; ``max_retry_after``: the longest 429 wait worth making; ``flood_chats`` and
+    ``flood_window``: how many chats with a 429 within how many seconds pause every chat, not
+    only their own (1 pauses all on any 429); ``request_timeout``: seconds per request
     (the session's default when ``None``); ``clock`` and ``sleep`` are for tests.
     """
 
@@ -106,12 +112,13 @@ class Sender:
         self,
         bot: Bot,
         *,
-        per_second: float = 25,
+        per_second: float = DEFAULT_PER_SECOND,
         per_chat_interval: float = 1.0,
         max_attempts: int = 6,
         server_error_backoff: float = 0.5,
         max_retry_after: float = 300,
-        pause_all_on_retry_after: bool = True,
+        flood_chats: int = 5,
+        flood_window: float = 2.0,
         request_timeout: int | None = None,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
@@ -123,13 +130,18 @@ class Sender:
         self._max_attempts = max_attempts
         self._backoff = server_error_backoff
         self._max_retry_after = max_retry_after
-        self._pause_all = pause_all_on_retry_after
         self._request_timeout = request_timeout
         self._clock = clock
         self._sleep = sleep
         self._global = GlobalPace(per_second, clock=clock, sleep=sleep)
         self._chats = ChatPace(clock=clock)
+        self._floods = FloodWatch(chats=flood_chats, window=flood_window, clock=clock)
         self.retry_after_seen = 0  # 429 answers received, for monitoring
+
+    @property
+    def floods(self) -> int:
+        """How many times 429s in several chats paused all sending (for monitoring)."""
+        return self._floods.floods
 
     async def send(self, outgoing: Outgoing) -> Delivery:
         """Deliver one message; waits for its chat's turn and a global slot."""
@@ -242,22 +254,26 @@ class Sender:
                 request_timeout=self._request_timeout,
             )
         except (TelegramAPIError, ClientDecodeError) as error:
-            return self._judge(error, attempts)
+            return self._judge(error, attempts, outgoing.chat_id)
         except Exception as error:
             # A bug or an unforeseen failure, perhaps after the request went out: not retried.
             log.exception("unexpected error sending %s", outgoing.key)
             return _Verdict(f"{type(error).__name__}: {error}", DeliveryStatus.FAILED)
 
-    def _judge(self, error: TelegramAPIError | ClientDecodeError, attempts: int) -> _Verdict:
-        """Decide what a failed request means; 429 also pauses sending."""
+    def _judge(
+        self, error: TelegramAPIError | ClientDecodeError, attempts: int, chat_id: int
+    ) -> _Verdict:
+        """Decide what a failed request means; 429s in several chats also pause all sending."""
         detail = error.message if isinstance(error, TelegramAPIError) else str(error)
         text = f"{type(error).__name__}: {detail}"
         exhausted = attempts >= self._max_attempts
         if isinstance(error, TelegramRetryAfter):
             self.retry_after_seen += 1
             wait = float(error.retry_after)
-            if self._pause_all:
-                self._global.pause(wait)
+            flood = self._floods.record(chat_id, wait)
+            if flood is not None:
+                log.warning("429 in several chats: all sending paused for %.0f s", flood)
+                self._global.pause(flood)
             if wait > self._max_retry_after:
                 return _Verdict(text, DeliveryStatus.FAILED, wait)
             return _Verdict(text, DeliveryStatus.FAILED if exhausted else None, wait)

@@ -17,6 +17,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.delivery import Delivery, DeliveryStatus, Outgoing, Sender
 from bot.delivery.pacing import GlobalPace
+from bot.delivery.sender import DEFAULT_PER_SECOND
 from botapi_emulator import BotAPIEmulator, LocalSession
 
 pytestmark = pytest.mark.asyncio
@@ -80,7 +81,7 @@ async def test_burst_to_many_chats_stays_under_the_limits(
     sent_ok = [call for call in emulator.calls_of("sendMessage") if call.status == 200]
     assert len(sent_ok) == 100
     assert emulator.rate_limited <= 3
-    assert elapsed >= 99 / 25 - 0.05  # the leaky bucket spaces sends by 1/25 s
+    assert elapsed >= 99 / DEFAULT_PER_SECOND - 0.05  # the leaky bucket spaces sends evenly
 
 
 async def test_messages_to_one_chat_are_a_second_apart(emulator: BotAPIEmulator, bot: Bot) -> None:
@@ -97,9 +98,7 @@ async def test_messages_to_one_chat_are_a_second_apart(emulator: BotAPIEmulator,
     assert emulator.rate_limited == 0
 
 
-async def test_retry_after_waits_for_that_chat_and_pauses_everyone(
-    emulator: BotAPIEmulator, bot: Bot
-) -> None:
+async def test_retry_after_waits_for_that_chat_only(emulator: BotAPIEmulator, bot: Bot) -> None:
     emulator.inject_error("sendMessage", status=429, retry_after=2, chat_id=CHAT)
     sender = Sender(bot)
 
@@ -117,14 +116,31 @@ async def test_retry_after_waits_for_that_chat_and_pauses_everyone(
     assert rejected.status == 429
     assert accepted.at - rejected.at >= 2.0
     (other_call,) = emulator.calls_of("sendMessage", CHAT + 1)
-    assert other_call.at - rejected.at >= 2.0  # a 429 may be bot-wide: all sending paused
+    assert other_call.at - rejected.at < 1.0  # one chat's 429 holds that chat only
+    assert other_call.at < accepted.at
     assert len(emulator.messages(CHAT)) == 1
     assert sender.retry_after_seen == 1
+    assert sender.floods == 0
 
 
 async def test_retry_after_over_the_maximum_fails_fast(emulator: BotAPIEmulator, bot: Bot) -> None:
     emulator.inject_error("sendMessage", status=429, retry_after=60, chat_id=CHAT)
     sender = Sender(bot, max_retry_after=30)
+
+    deliveries = await sender.send_many([outgoing(CHAT), outgoing(CHAT + 1)], concurrency=1)
+
+    assert [(d.status, d.attempts) for d in deliveries] == [
+        (DeliveryStatus.FAILED, 1),
+        (DeliveryStatus.SENT, 1),  # another chat: not held by that chat's wait
+    ]
+    assert len(emulator.calls_of("sendMessage")) == 2
+
+
+async def test_a_bot_wide_wait_over_the_maximum_fails_what_is_due_during_it(
+    emulator: BotAPIEmulator, bot: Bot
+) -> None:
+    emulator.inject_error("sendMessage", status=429, retry_after=60, chat_id=CHAT)
+    sender = Sender(bot, max_retry_after=30, flood_chats=1)  # any 429 holds every chat
 
     deliveries = await sender.send_many([outgoing(CHAT), outgoing(CHAT + 1)], concurrency=1)
 
