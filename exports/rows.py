@@ -16,6 +16,7 @@ per combination with the workbook's stylesheet, through an ordinary openpyxl cel
 """
 
 import math
+import re
 from collections.abc import Generator, Sequence
 from datetime import date, datetime
 from typing import Any, BinaryIO
@@ -217,14 +218,19 @@ class _Writer(WorksheetWriter):
 
 
 _PLAIN: _Look = (None, False, False, False, False)
+_EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 
 def _inline(text: str) -> str:
-    """An inline string's XML: the text escaped, its edge spaces kept."""
+    """An inline string's XML: the text escaped, its edge spaces (and CRs) kept, and a literal
+    "_x0041_" kept as typed (Excel reads such a sequence as an escaped character)."""
+    edges = text != text.strip()
+    if "_x" in text:
+        text = _EXCEL_ESCAPE.sub(r"_x005F_\1", text)
     if "&" in text or "<" in text or ">" in text or "\r" in text:
         text = text.translate(_ESCAPES)
-    if text != text.strip():
+    if edges:
         return f'<is><t xml:space="preserve">{text}</t></is>'
     return f"<is><t>{text}</t></is>"
 

@@ -233,7 +233,7 @@ async def export_answers(
     for chunk in _chunks(campaign_ids):
         # Streamed in batches: a region's answers are hundreds of thousands of rows, and the
         # fetched rows would otherwise sit in memory beside the decoded values.
-        result = await conn.stream(
+        async with conn.stream(
             select(
                 answers.c.response_id,
                 answers.c.question_id,
@@ -242,20 +242,20 @@ async def export_answers(
             )
             .join(responses, responses.c.id == answers.c.response_id)
             .where(responses.c.campaign_id.in_(chunk), _of_schools(responses, school_ids))
-        )
-        async for batch in result.partitions(ROWS_PER_BATCH):
-            for response_id, question_id, stored, answered_by in batch:
-                entry = found.get(response_id)
-                if entry is None:
-                    entry = found[response_id] = ResponseAnswers()
-                value = decoded.get(stored) if stored is not None else None
-                if value is None and stored is not None:
-                    value = json.loads(stored)
-                    if len(stored) <= SHARED_VALUE_LENGTH and len(decoded) < SHARED_VALUES:
-                        decoded[stored] = value
-                entry.values[question_id] = value
-                if answered_by is not None:
-                    entry.answered_by[answered_by] = entry.answered_by.get(answered_by, 0) + 1
+        ) as result:
+            async for batch in result.partitions(ROWS_PER_BATCH):
+                for response_id, question_id, stored, answered_by in batch:
+                    entry = found.get(response_id)
+                    if entry is None:
+                        entry = found[response_id] = ResponseAnswers()
+                    value = decoded.get(stored) if stored is not None else None
+                    if value is None and stored is not None:
+                        value = json.loads(stored)
+                        if len(stored) <= SHARED_VALUE_LENGTH and len(decoded) < SHARED_VALUES:
+                            decoded[stored] = value
+                    entry.values[question_id] = value
+                    if answered_by is not None:
+                        entry.answered_by[answered_by] = entry.answered_by.get(answered_by, 0) + 1
     return found
 
 

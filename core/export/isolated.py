@@ -74,9 +74,18 @@ async def export_file(
         pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         try:
             outcome = await loop.run_in_executor(pool, _run, job)
+        except BaseException:
+            # Nobody waits for this file any more (the handler was cancelled, the bot stops,
+            # the worker died): stop the worker rather than finish a file no one receives.
+            # (The pool keeps its processes in a private attribute; Python 3.14 adds
+            # terminate_workers() for this.)
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+            raise
         finally:
-            # Joining the worker waits for it to free its heap and exit: not on the loop.
-            await asyncio.to_thread(pool.shutdown)
+            # Joining the worker waits for it to free its heap and exit: not on the loop, and
+            # shielded, so that the slot is not freed by a second cancellation before it is gone.
+            await asyncio.shield(asyncio.to_thread(pool.shutdown, cancel_futures=True))
     if outcome == _DENIED:
         raise AccessDenied(Action.EXPORT)
     if isinstance(outcome, list):

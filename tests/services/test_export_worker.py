@@ -1,7 +1,10 @@
 """A large export is made in a worker process of its own (``core.export.isolated``): the same
 workbook, the same caption counts, the same refusals as when it is made in the bot's process."""
 
+import asyncio
 import io
+import multiprocessing
+import signal
 
 import pytest
 from openpyxl import load_workbook
@@ -58,3 +61,20 @@ async def test_a_worker_process_refuses_as_the_bot_would(database: Database, wor
         await _in_worker(database, world, "ivanova", "city")
     with pytest.raises(MixedForms):  # rounds of different monitorings
         await _in_worker(database, world, "admin", "city", "region_2")
+
+
+async def test_a_cancelled_export_stops_its_worker(database: Database, world: World) -> None:
+    task = asyncio.create_task(_in_worker(database, world, "methodist", "city"))
+    for _ in range(200):  # the worker process is spawned when the export is handed to it
+        workers = multiprocessing.active_children()
+        if workers:
+            break
+        await asyncio.sleep(0.01)
+    assert workers, "no worker process was started"
+
+    task.cancel()  # the methodist's handler is cancelled (the bot stops)
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    # The worker was stopped, not left to finish a file nobody receives.
+    assert all(worker.exitcode == -signal.SIGTERM for worker in workers)
+    assert not multiprocessing.active_children()

@@ -13,7 +13,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.commands import Cmd
 from bot.handlers.export.callbacks import ExportPick, ExportRun
 from bot.handlers.shared.buttons import message_of
-from bot.handlers.shared.messages import shorten_text
+from bot.handlers.shared.messages import CAPTION_LIMIT, shorten_html, shorten_text
 from core.access import AccessDenied, Action, allows_somewhere
 from core.actors import Actor
 from core.clock import Clock
@@ -71,13 +71,17 @@ def _campaign_ids(choices: Sequence[ExportChoice], pick: ExportPick | ExportRun)
 
 def _caption(made: ExportFile) -> str:
     template = texts.CAPTION_MONITORING if made.forms else texts.CAPTION
-    return template.format(
-        title=escape(made.title),
-        scope=escape(made.scope),
-        forms=made.forms,
-        done=made.done,
-        total=made.total,
-        late=texts.CAPTION_LATE.format(late=made.late) if made.late else "",
+    # (a region's scope names every municipality: the caption keeps within Telegram's limit)
+    return shorten_html(
+        template.format(
+            title=escape(made.title),
+            scope=escape(made.scope),
+            forms=made.forms,
+            done=made.done,
+            total=made.total,
+            late=texts.CAPTION_LATE.format(late=made.late) if made.late else "",
+        ),
+        CAPTION_LIMIT,
     )
 
 
@@ -187,6 +191,10 @@ async def _send(
     except AccessDenied:  # the campaign left the actor's scope meanwhile
         await progress.edit_text(texts.GONE)
         return
+    except Exception:
+        # "Готовлю файл…" must not stay on screen; the error handler apologises.
+        await progress.delete()
+        raise
     await message.answer_document(
         BufferedInputFile(made.content, filename=made.filename), caption=_caption(made)
     )
