@@ -69,6 +69,7 @@ from aiogram.types import Message
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 
+from bench.arguments import positive
 from bot.app import ALLOWED_UPDATES, build_app
 from bot.catalog import builtin_forms, prepare
 from bot.telegram import create_bot
@@ -847,13 +848,6 @@ async def benchmark(args: argparse.Namespace) -> int:
             f"(median of {MY_FORMS_REPEATS}; reading the whole directory: {everything:.1f} ms)"
         )
     return 0 if check == "OK" and not failed else 1
-
-
-def positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -49,6 +49,7 @@ from uuid import uuid4
 from openpyxl import Workbook
 from sqlalchemy import insert, text
 
+from bench.arguments import positive
 from core.actors import Actor
 from core.export import Export, build_export
 from core.forms.models import FormDefinition
@@ -423,13 +424,6 @@ async def benchmark(args: argparse.Namespace) -> int:
         print()
         report(kind, runs, args)
     return 0
-
-
-def positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

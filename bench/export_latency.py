@@ -68,6 +68,7 @@ from bench.answering import (
     polling,
     populate,
 )
+from bench.arguments import positive
 from bench.export import FORM_KEY, bench_form, fill
 from bot.app import build_app
 from bot.catalog import builtin_forms
@@ -581,13 +582,6 @@ async def benchmark(args: argparse.Namespace) -> int:
     async with open_database(database_spec(args.database)) as (database, described):
         outcome = await run(args, database)
     return report(args, described, outcome)
-
-
-def positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

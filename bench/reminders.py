@@ -34,6 +34,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
+from bench.arguments import positive
 from bot.delivery import Delivery, DeliveryStatus, Outgoing, Sender
 from bot.delivery.sender import DEFAULT_PER_SECOND
 from botapi_emulator import BotAPIEmulator
@@ -131,13 +132,6 @@ async def benchmark(args: argparse.Namespace) -> int:
     print(f"lost:           {max(run.lost for run in runs)} (the most in a run)")
     print(f"duplicated:     {max(run.duplicated for run in runs)} (the most in a run)")
     return 0 if all(run.lost == 0 and run.duplicated == 0 for run in runs) else 1
-
-
-def positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -1,13 +1,17 @@
-"""Small builders of directory rows and people for tests."""
+"""Small builders of directory rows and people for tests, and of an export's school reports."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
 from core.actors import Actor, resolve_actor
+from core.export.model import DONE, SchoolReport, Timeliness
 from storage import Database
-from storage.directory import Municipality, School, add_municipality, add_school
+from storage.directory import District, Municipality, School, add_municipality, add_school
 from storage.people import Role, User, add_user, grant_role
+from storage.responses import Status
 from storage.schema import campaigns
 
 
@@ -87,3 +91,44 @@ async def campaign_of(database: Database, municipality_id: int) -> int:
         )
     assert found is not None
     return int(found)
+
+
+def school_report(
+    school: School,
+    answers: dict[str, Any] | None = None,
+    *,
+    deadline: datetime,
+    status: Status = Status.SUBMITTED,
+    submitted: datetime | None = None,
+    period: int = 0,
+    municipality: str = "Город Томск",
+    district: District | None = None,
+    timezone: str = "Asia/Tomsk",
+) -> SchoolReport:
+    """One school's report of a round, as ``build_export`` makes it: handed in (a day before
+    the deadline unless ``submitted`` says when) when ``status`` is done, overdue otherwise."""
+    done = status in DONE
+    handed_in = (submitted or deadline - timedelta(days=1)) if done else None
+    late_by = handed_in - deadline if handed_in is not None and handed_in > deadline else None
+    timeliness = Timeliness.OVERDUE
+    if done:
+        timeliness = Timeliness.LATE if late_by else Timeliness.ON_TIME
+    return SchoolReport(
+        period=period,
+        campaign_id=period + 1,
+        school=school,
+        municipality=municipality,
+        district=district,
+        timezone=timezone,
+        status=status,
+        timeliness=timeliness,
+        deadline_at=deadline,
+        submitted_at=handed_in,
+        first_submitted_at=handed_in,
+        accepted_at=None,
+        late_by=late_by,
+        returned=0,
+        answered_by=(),
+        answers=answers or {},
+        respondents=(),
+    )

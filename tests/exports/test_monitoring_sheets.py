@@ -22,13 +22,14 @@ from core.export.aggregate import summarize
 from core.export.by_school import by_school_sheet
 from core.export.findings import findings_sheet
 from core.export.layout import charts_sheet, totals_sheet
-from core.export.model import Export, Period, SchoolReport, Timeliness
+from core.export.model import Export, Period, SchoolReport
 from core.export.school_lists import Listed, ooo_list
 from core.forms.models import Condition, Option, Question, QuestionType
 from exports.tables import CellValue, Sheet
 from exports.workbook import render_workbook
 from storage.directory import School
 from storage.responses import Status
+from tests.factories import school_report
 
 TOMSK = ZoneInfo("Asia/Tomsk")
 DEADLINE = datetime(2021, 1, 25, 23, 59, tzinfo=TOMSK)
@@ -118,27 +119,13 @@ def _report(
     schools: dict[str, School] = SCHOOLS,
 ) -> SchoolReport:
     submitted = DEADLINE + timedelta(hours=30 if late else -30)
-    done = status in (Status.SUBMITTED, Status.ACCEPTED)
-    return SchoolReport(
-        period=0,
-        campaign_id=1,
-        school=schools[school],
-        municipality=municipality,
-        district=None,
-        timezone="Asia/Tomsk",
+    return school_report(
+        schools[school],
+        answers,
+        deadline=DEADLINE,
         status=status,
-        timeliness=(Timeliness.LATE if late else Timeliness.ON_TIME)
-        if done
-        else Timeliness.OVERDUE,
-        deadline_at=DEADLINE,
-        submitted_at=submitted if done else None,
-        first_submitted_at=submitted if done else None,
-        accepted_at=None,
-        late_by=timedelta(hours=30) if late else None,
-        returned=0,
-        answered_by=(),
-        answers=answers or {},
-        respondents=(),
+        submitted=submitted,
+        municipality=municipality,
     )
 
 

@@ -123,3 +123,24 @@ def test_no_machine_id_is_in_sight_and_filters_sit_on_the_russian_header(
         if sheet.auto_filter.ref:
             assert sheet.auto_filter.ref.startswith(f"A{last_header}:"), sheet.title
             assert not sheet.row_dimensions[last_header].hidden
+
+
+def test_schools_come_in_one_order_on_every_sheet(export: Export) -> None:
+    """Period, municipality, district, then the school by its number ("СОШ № 5" before
+    "СОШ № 11"): the same rows in the same order wherever a sheet lists schools."""
+    sheets = {sheet.title: sheet for sheet in export.sheets}
+
+    def schools(title: str) -> list[tuple[object, ...]]:
+        sheet = sheets[title]
+        titles = [column.title for column in sheet.columns]
+        keys = [titles.index(name) for name in ("Период", "Школа") if name in titles]
+        return [tuple(row[k] for k in keys) for row in sheet.rows]
+
+    listed = schools("Сводка")
+    assert listed
+    answers_sheet = next(t for t in sheets if t.startswith("Ответы"))
+    assert schools(answers_sheet) == listed
+    missing = schools("Не сдали")
+    assert missing  # a subsequence of the same order
+    positions = [listed.index(row) for row in missing]
+    assert positions == sorted(positions)

@@ -7,7 +7,7 @@ import io
 import random
 import zipfile
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from core.export.aggregate import summarize
 from core.export.labels import PROFILE
-from core.export.model import Export, Period, SchoolReport, Timeliness
+from core.export.model import Export, Period, SchoolReport
 from core.export.monitoring import monitoring_sheets, single_form_sheets
 from core.export.profile import MAX_RADARS, profile_sheets
 from core.export.rollups import areas_of
@@ -28,6 +28,7 @@ from storage import Database
 from storage.directory import District, School
 from storage.forms import FormVersionConflict, ensure_form_version, get_form
 from storage.responses import Status
+from tests.factories import school_report
 
 PASSPORT = load_form(Path(__file__).parents[2] / "bot" / "forms" / "social_passport.yaml")
 OMSK = ZoneInfo("Asia/Omsk")
@@ -69,24 +70,14 @@ def passport_report(
     number: int, answers: dict[str, Any], *, done: bool = True, town: str = "Город Омск"
 ) -> SchoolReport:
     district = DISTRICTS[number % len(DISTRICTS)]
-    return SchoolReport(
-        period=0,
-        campaign_id=1,
-        school=School(number, 1, district.id, f"МБОУ СОШ № {number}", f"СОШ № {number}"),
+    return school_report(
+        School(number, 1, district.id, f"МБОУ СОШ № {number}", f"СОШ № {number}"),
+        answers,
+        deadline=DEADLINE,
+        status=Status.SUBMITTED if done else Status.DRAFT,
         municipality=town,
         district=district,
         timezone="Asia/Omsk",
-        status=Status.SUBMITTED if done else Status.DRAFT,
-        timeliness=Timeliness.ON_TIME if done else Timeliness.OVERDUE,
-        deadline_at=DEADLINE,
-        submitted_at=DEADLINE - timedelta(days=1) if done else None,
-        first_submitted_at=DEADLINE - timedelta(days=1) if done else None,
-        accepted_at=None,
-        late_by=None,
-        returned=0,
-        answered_by=(),
-        answers=answers,
-        respondents=(),
     )
 
 

@@ -7,7 +7,7 @@ The ВПР form (``bot/forms/vpr.yaml``): one item per subject × grade with "% 
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,12 +17,13 @@ from bot.catalog import builtin_forms
 from core.export import aggregate
 from core.export.aggregate import key_questions, summarize
 from core.export.layout import districts_sheet, totals_sheet
-from core.export.model import Export, Period, QuestionSummary, SchoolReport, Timeliness
+from core.export.model import Export, Period, QuestionSummary, SchoolReport
 from core.export.rollups import areas_of, dynamics_of
 from core.forms.models import Option, Question, QuestionType
 from exports.tables import CellValue, Sheet
 from storage.directory import School
 from storage.responses import Status
+from tests.factories import school_report
 
 TOMSK = ZoneInfo("Asia/Tomsk")
 DEADLINE = datetime(2021, 5, 25, 23, 59, tzinfo=TOMSK)
@@ -51,24 +52,13 @@ def _item(subject: str, grade: str, fail: float, high: float, other: str | None 
 
 
 def _report(school: str, answers: dict[str, Any], period: int = 0) -> SchoolReport:
-    return SchoolReport(
-        period=period,
-        campaign_id=1 + period,
-        school=SCHOOLS[school],
-        municipality="Томский район",
-        district=None,
-        timezone="Asia/Tomsk",
+    return school_report(
+        SCHOOLS[school],
+        answers,
+        deadline=DEADLINE,
         status=Status.SUBMITTED if answers else Status.NOT_STARTED,
-        timeliness=Timeliness.ON_TIME if answers else Timeliness.OVERDUE,
-        deadline_at=DEADLINE,
-        submitted_at=DEADLINE - timedelta(days=1) if answers else None,
-        first_submitted_at=DEADLINE - timedelta(days=1) if answers else None,
-        accepted_at=None,
-        late_by=None,
-        returned=0,
-        answered_by=(),
-        answers=answers,
-        respondents=(),
+        period=period,
+        municipality="Томский район",
     )
 
 

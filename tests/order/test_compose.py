@@ -9,7 +9,7 @@ The schools are Город Томск's СОШ № 5, 11, ООШ № 38, 66 and 
 import io
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ import pytest
 from docx import Document as read_docx
 
 from bot.catalog import builtin_forms
-from core.export.model import Export, Period, SchoolReport, Timeliness
+from core.export.model import Export, Period, SchoolReport
 from core.forms.models import (
     Condition,
     FormDefinition,
@@ -41,6 +41,7 @@ from core.order.compose import compose_order
 from exports.documents import render_document
 from storage.directory import School
 from storage.responses import Status
+from tests.factories import school_report
 
 TOMSK = ZoneInfo("Asia/Tomsk")
 DEADLINE = datetime(2026, 1, 25, 23, 59, tzinfo=TOMSK)
@@ -119,26 +120,13 @@ def _report(
     *,
     period: int = 0,
 ) -> SchoolReport:
-    done = status in (Status.SUBMITTED, Status.ACCEPTED)
-    submitted = DEADLINE - timedelta(days=1) if done else None
-    return SchoolReport(
-        period=period,
-        campaign_id=period + 1,
-        school=SCHOOLS[school],
-        municipality=TOWNS.get(school, CITY),
-        district=None,
-        timezone="Asia/Tomsk",
+    return school_report(
+        SCHOOLS[school],
+        answers,
+        deadline=DEADLINE,
         status=status,
-        timeliness=Timeliness.ON_TIME if done else Timeliness.OVERDUE,
-        deadline_at=DEADLINE,
-        submitted_at=submitted,
-        first_submitted_at=submitted,
-        accepted_at=None,
-        late_by=None,
-        returned=0,
-        answered_by=(),
-        answers=answers or {},
-        respondents=(),
+        period=period,
+        municipality=TOWNS.get(school, CITY),
     )
 
 
