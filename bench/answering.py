@@ -23,9 +23,14 @@ the last typed question: press its edit button on the review (a navigation updat
 counted as an answer), then type a new answer, after which the bot shows the review again.
 
 All N respondents act at once (one asyncio task each), like people: each waits for the bot's
-reply to its previous update before sending the next. The latency of an update is the time from
-pushing it into the emulator to the bot's next sent message in that chat (taken in the emulator's
-message listener, in the same process and clock). Throughput is answers over the wall time of
+reply to its previous update before sending the next, at once or, with ``--pace S``, after
+thinking S seconds on average (uniform between S/2 and 3S/2; the first update within S).
+Without a pace the run measures how fast the bot can go; with one, the latency people see at
+a given load (e.g. ``--respondents 200 --pace 5``: 40 updates/s offered). The latency of an
+update is the time from the moment the respondent meant to send it (at once, or the end of
+the thinking) to the bot's next sent message in that chat, taken in the emulator's message
+listener, in the same process and clock: a stalled event loop, which also delays the sending,
+counts in full. Throughput is answers over the wall time of
 the timed part. At the end the answer history rows in the database are counted and compared with
 the answers the bot accepted.
 
@@ -33,7 +38,9 @@ Both runs are repeated (``--runs``, 3 by default; each bot run on a fresh databa
 gives the median of each figure. CPU per update is the process CPU time of the timed part
 (``time.process_time``) over the updates: it includes the emulator and the simulated people,
 which run in the same process, for the bot and the echo bot alike. ``bot/echo`` is the ratio of
-throughput (the bot's answers/s over the echo bot's).
+throughput (the bot's answers/s over the echo bot's); with a pace, which sets both rates, it is
+the ratio of CPU per update (echo's over the bot's: the share of the echo bot's rate the bot
+would reach on the same CPU).
 
 Last, the respondent's "📋 Мои анкеты" path (``core.questionnaires.forms_to_answer``, what the
 button runs) is timed on a directory of ``--schools`` schools (2,000 by default), with the whole
@@ -52,6 +59,7 @@ import math
 import os
 import platform
 import pstats
+import random
 import statistics
 import sys
 import tempfile
@@ -70,6 +78,7 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 
 from bench.arguments import positive
+from bot import heap
 from bot.app import ALLOWED_UPDATES, build_app
 from bot.catalog import builtin_forms, prepare
 from bot.telegram import create_bot
@@ -291,11 +300,18 @@ class Inbox:
 
 
 async def exchange(
-    inbox: Inbox, user: FakeUser, *, press: str | None, typed: str | None, on: BotMessage | None
+    inbox: Inbox,
+    user: FakeUser,
+    *,
+    press: str | None,
+    typed: str | None,
+    on: BotMessage | None,
+    meant: float | None = None,
 ) -> tuple[float, BotMessage]:
-    """Send one update and wait for the bot's next message: (latency in seconds, message)."""
+    """Send one update and wait for the bot's next message: (latency in seconds from ``meant``,
+    the ``time.perf_counter()`` the respondent meant to send at, by default now; message)."""
     inbox.expect_quiet(user.chat_id)
-    started = time.perf_counter()
+    started = time.perf_counter() if meant is None else meant
     if typed is not None:
         await user.send(typed)
     else:
@@ -303,6 +319,31 @@ async def exchange(
         await user.press(press, message=on)
     reply = await inbox.next(user.chat_id)
     return reply.at - started, reply.message
+
+
+class Pace:
+    """How long a respondent thinks before each update: nothing (as fast as the bot answers),
+    or a human pace of ``seconds`` on average (uniform between half and one and a half times
+    it; the first update after up to ``seconds``, so that people do not start in step)."""
+
+    def __init__(self, seconds: float, seed: int) -> None:
+        self.seconds = seconds
+        self._random = random.Random(seed)
+
+    async def start(self) -> float:
+        """Wait before the first update; the moment it is meant to go (``perf_counter``)."""
+        return await self._wait(self._random.uniform(0, self.seconds))
+
+    async def think(self) -> float:
+        """Wait before a next update; the moment it is meant to go (``perf_counter``)."""
+        return await self._wait(self._random.uniform(0.5, 1.5) * self.seconds)
+
+    async def _wait(self, seconds: float) -> float:
+        if self.seconds <= 0:
+            return time.perf_counter()
+        meant = time.perf_counter() + seconds
+        await asyncio.sleep(seconds)
+        return meant
 
 
 # -- results -------------------------------------------------------------------------------
@@ -507,6 +548,7 @@ async def run_bot(
     respondents: int,
     limit: float,
     profile: Path | None,
+    pace: Pace,
 ) -> tuple[Result, int]:
     """The real bot; returns the result and the number of answer history rows afterwards."""
     tally = Tally()
@@ -525,6 +567,7 @@ async def run_bot(
             retry_options={"server_error_backoff": 0.01},
         )
         await populate(database, app.catalog, form.id, respondents)
+        heap.settle()  # as ``python -m bot run`` does once started
 
         async def open_form(user: FakeUser) -> BotMessage | None:
             try:
@@ -542,10 +585,13 @@ async def run_bot(
         async def respond(user: FakeUser, screen: BotMessage | None) -> None:
             if screen is None:
                 return
+            meant = await pace.start()
             for number, step in enumerate(plan.steps, start=1):
+                if number > 1:
+                    meant = await pace.think()
                 try:
                     latency, screen = await exchange(
-                        inbox, user, press=step.press, typed=step.typed, on=screen
+                        inbox, user, press=step.press, typed=step.typed, on=screen, meant=meant
                     )
                     check_screen(form, screen, step.expect)
                 except FAILURES as error:
@@ -578,7 +624,7 @@ def echo_router() -> Router:
     return router
 
 
-async def run_echo(respondents: int, answers: int, limit: float) -> Result:
+async def run_echo(respondents: int, answers: int, limit: float, pace: Pace) -> Result:
     """A bare aiogram echo bot on the same emulator, polling mode and client session."""
     tally = Tally()
     async with BotAPIEmulator() as emulator:
@@ -592,8 +638,10 @@ async def run_echo(respondents: int, answers: int, limit: float) -> Result:
         dispatcher = Dispatcher()
         dispatcher.include_router(echo_router())
 
-        async def say(user: FakeUser, words: str) -> float:
-            latency, reply = await exchange(inbox, user, press=None, typed=words, on=None)
+        async def say(user: FakeUser, words: str, meant: float | None = None) -> float:
+            latency, reply = await exchange(
+                inbox, user, press=None, typed=words, on=None, meant=meant
+            )
             if reply.plain_text != words:
                 raise UnexpectedReply(f"expected {words!r}, got {reply.plain_text!r}")
             return latency
@@ -605,9 +653,12 @@ async def run_echo(respondents: int, answers: int, limit: float) -> Result:
                 tally.failures.append(f"user {user.user_id}, warm-up: {error}")
 
         async def respond(user: FakeUser) -> None:
+            meant = await pace.start()
             for number in range(1, answers + 1):
+                if number > 1:
+                    meant = await pace.think()
                 try:
-                    tally.answers.append(await say(user, f"Ответ {number}"))
+                    tally.answers.append(await say(user, f"Ответ {number}", meant))
                 except FAILURES as error:
                     tally.failures.append(f"user {user.user_id}, message {number}: {error}")
                     return
@@ -793,7 +844,9 @@ async def benchmark(args: argparse.Namespace) -> int:
         raise SystemExit(f"--form {args.form}: {error}") from None
     runs: list[tuple[Result, Result, int]] = []
     for number in range(1, args.runs + 1):
-        echo = await run_echo(args.respondents, plan.answers, args.timeout)
+        echo = await run_echo(
+            args.respondents, plan.answers, args.timeout, Pace(args.pace, seed=number)
+        )
         async with open_database(args.database) as (database, described):
             if number == 1:
                 print(
@@ -803,9 +856,20 @@ async def benchmark(args: argparse.Namespace) -> int:
                     f"median of {args.runs} run(s)"
                 )
                 print(f"each respondent: {plan.describe()}")
+                if args.pace:
+                    print(
+                        f"at a human pace: {args.pace:g} s between a reply and the next update "
+                        f"on average ({args.pace / 2:g}–{args.pace * 1.5:g} s)"
+                    )
             profile = args.profile if number == 1 else None
             bot, stored = await run_bot(
-                database, form, plan, args.respondents, args.timeout, profile
+                database,
+                form,
+                plan,
+                args.respondents,
+                args.timeout,
+                profile,
+                Pace(args.pace, seed=number),
             )
         runs.append((bot, echo, stored))
         print(run_line(number, bot, echo))
@@ -813,12 +877,17 @@ async def benchmark(args: argparse.Namespace) -> int:
     echo_summary = Summary.of([echo for _, echo, _ in runs])
     print()
     print(table(bot_summary, echo_summary))
-    print(
-        f"bot/echo: {ratio(bot_summary.throughput, echo_summary.throughput)} "
-        f"(throughput, median answers/s over median updates/s; CPU per update: bot "
-        f"{bot_summary.cpu_ms:.2f} ms, echo {echo_summary.cpu_ms:.2f} ms, echo/bot "
-        f"{ratio(echo_summary.cpu_ms, bot_summary.cpu_ms)})"
+    cpu = (
+        f"CPU per update: bot {bot_summary.cpu_ms:.2f} ms, echo {echo_summary.cpu_ms:.2f} ms, "
+        f"echo/bot {ratio(echo_summary.cpu_ms, bot_summary.cpu_ms)}"
     )
+    if args.pace:  # the pace sets both rates: compare what an update costs
+        print(f"bot/echo: {ratio(echo_summary.cpu_ms, bot_summary.cpu_ms)} ({cpu})")
+    else:
+        print(
+            f"bot/echo: {ratio(bot_summary.throughput, echo_summary.throughput)} "
+            f"(throughput, median answers/s over median updates/s; {cpu})"
+        )
     print()
     bot, echo, stored = runs[-1]
     navigation = sorted(bot.tally.navigation)
@@ -872,6 +941,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=int,
         default=2000,
         help='schools of the deployment for timing a respondent\'s "Мои анкеты"; 0 skips; 2000',
+    )
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="a human pace: each respondent waits SECONDS on average before each update; "
+        "0 (the default): as fast as the bot answers",
     )
     parser.add_argument(
         "--timeout", type=float, default=180.0, help="seconds each timed run may take; 180"

@@ -5,15 +5,15 @@ the database once: aiogram's ``FSMContextMiddleware`` reads the state (under the
 lock of the chat), then ``update_scope`` (opened by ``ActorMiddleware`` for the rest of the
 update) takes that read over and keeps the conversation in memory: the handlers' ``get_state``,
 ``get_data`` and ``update_data`` are answered from it, and each ``set_state`` or ``set_data``
-writes the whole conversation at once (a cleared one is deleted). Writes are not deferred to the
-end of the update: the reply a person sees is never ahead of the stored state.
+writes the whole conversation at once (a cleared one is deleted, an unchanged one is not
+written). Writes are not deferred to the end of the update: the reply a person sees is never
+ahead of the stored state.
 
 The scope belongs to the task handling the update: a task started from a handler, or another
 storage, reads and writes the database directly.
 """
 
 import asyncio
-import copy
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -59,6 +59,20 @@ class _Read:
 
 _scope: ContextVar[_Scope | None] = ContextVar("fsm_update_scope", default=None)
 _last_read: ContextVar[_Read | None] = ContextVar("fsm_last_read", default=None)
+
+
+def _copied(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy of a conversation's JSON-like data: several times quicker than
+    ``copy.deepcopy``, which the bot ran a few times on every update."""
+    return {key: _copied_value(value) for key, value in data.items()}
+
+
+def _copied_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return _copied(value)
+    if isinstance(value, list | tuple):
+        return [_copied_value(item) for item in value]
+    return value
 
 
 def _state_name(state: StateType) -> str | None:
@@ -113,9 +127,11 @@ class DatabaseFSMStorage(BaseStorage):
         scope = self._active()
         if scope is None or key not in scope.known:
             return False
-        changed = replace(scope.known[key], **parts)
-        await store_conversation(self._database, key, changed)
-        scope.known[key] = changed
+        known = scope.known[key]
+        changed = replace(known, **parts)
+        if changed != known:  # setting the state it is in already writes nothing
+            await store_conversation(self._database, key, changed)
+            scope.known[key] = changed
         return True
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
@@ -127,13 +143,13 @@ class DatabaseFSMStorage(BaseStorage):
         return (await self._load(self._key_builder.build(key))).state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        built, copied = self._key_builder.build(key), copy.deepcopy(dict(data))
+        built, copied = self._key_builder.build(key), _copied(data)
         if not await self._change(built, data=copied):
             await store_data(self._database, built, copied)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         # A copy: the caller may change it (``update_data`` does) without setting it.
-        return copy.deepcopy((await self._load(self._key_builder.build(key))).data)
+        return _copied((await self._load(self._key_builder.build(key))).data)
 
     async def close(self) -> None:
         """The database belongs to the application, which closes it."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from bot import heap
 from bot.app import build_app
 from bot.catalog import prepare
 from bot.config import Settings
@@ -24,7 +25,13 @@ from core.export import (
     export_filename,
     list_exportable,
 )
-from core.order import OrderChoices, draft_order, list_orderable, order_document, order_filename
+from core.order import (
+    OrderChoices,
+    draft_order_isolated,
+    list_orderable,
+    order_document,
+    order_filename,
+)
 from core.order_templates import template_for
 from exports.documents import UnreadableTemplate, render_document
 from exports.workbook import render_workbook
@@ -118,7 +125,8 @@ async def write_order(
             _print_choices(await list_orderable(database, catalog, DEPLOYMENT_ADMIN))
             return None
         now = utcnow()
-        draft = await draft_order(
+        # A large round in a worker process: its memory is returned before the .docx is printed.
+        draft = await draft_order_isolated(
             database, catalog, DEPLOYMENT_ADMIN, campaign_id=campaign_id, now=now
         )
         template = await template_for(database, draft.municipality_id)
@@ -148,6 +156,7 @@ async def run_polling(settings: Settings, token: SecretStr) -> None:
         app = await build_app(settings, database, token=token.get_secret_value())
         try:
             await check_token(app.bot)  # 401: TokenRefused; network down: retried with backoff
+            heap.settle()
             scheduler = app.start_scheduler("main")
             try:
                 if settings.webhook_url is not None:

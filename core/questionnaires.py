@@ -4,9 +4,10 @@ Every call checks access through ``core.access``; answers are written the moment
 are accepted, so a conversation can always be rebuilt from the database.
 """
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from core.access import ROLE_ACTIONS, AccessDenied, Action, Target, allows, authorize
@@ -251,16 +252,26 @@ async def record_answer(
         )
         if not may_change(replace(view, response=response, campaign=campaign), now):
             raise AnswerLocked(response.id)
-        current = (await load_answers(conn, response.id)).get(question_id)
+        answers = await load_answers(conn, response.id)
+        current = answers.get(question_id)
         overwritten = (
             current
             if current is not None and current.stamp != seen and current.answered_by != user_id
             else None
         )
         await save_answer(conn, response.id, question_id, value, user_id=user_id, now=now)
+        response = replace(response, updated_at=now.astimezone(UTC))
         if response.status in (Status.NOT_STARTED, Status.RETURNED):
             response = await change_status(conn, response, Status.DRAFT, user_id=user_id, now=now)
-        answers = await load_answers(conn, response.id)
+    # The answers as they now stand, without reading them again: the value as the JSON column
+    # gives it back, the time as the timestamp column does.
+    answers[question_id] = StoredAnswer(
+        question_id,
+        json.loads(json.dumps(value)),
+        user_id,
+        None if actor.user is None else actor.user.full_name,
+        now.astimezone(UTC),
+    )
     return Recorded(replace(view, response=response, answers=answers), overwritten)
 
 

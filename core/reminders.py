@@ -212,15 +212,17 @@ class LeaseLost(RuntimeError):
     """The tick could not renew its claims for nearly ``PENDING_LEASE`` and stopped sending."""
 
 
-class _Lease:
-    """The claims a tick holds, renewed by a heartbeat until each is recorded.
+class ClaimLease:
+    """The claims a sender holds (a tick, a nudge, a review's notices), renewed by a heartbeat
+    until each is recorded: ``hold`` them once claimed, ``release`` them once recorded, and
+    deliver inside ``kept()``.
 
     ``clock`` gives the time written on a renewal; by default the tick's ``now`` plus the time
     elapsed since the tick started (the tick's ``now`` is fixed, a renewal must be later).
     """
 
     def __init__(
-        self, database: Database, now: datetime, clock: Callable[[], datetime] | None
+        self, database: Database, now: datetime, clock: Callable[[], datetime] | None = None
     ) -> None:
         self._database = database
         self._started = time.monotonic()
@@ -288,14 +290,14 @@ async def run_tick(
     lease_clock: Callable[[], datetime] | None = None,
 ) -> TickReport:
     """Claim what is due at ``now`` and deliver it, renewing the claims until each is recorded
-    (``lease_clock``: the time of a renewal, for tests; see :class:`_Lease`)."""
-    lease = _Lease(database, now, lease_clock)
+    (``lease_clock``: the time of a renewal, for tests; see :class:`ClaimLease`)."""
+    lease = ClaimLease(database, now, lease_clock)
     async with lease.kept():
         return await _tick(database, catalog, deliver, now=now, lease=lease)
 
 
 async def _tick(
-    database: Database, catalog: FormCatalog, deliver: Deliver, *, now: datetime, lease: _Lease
+    database: Database, catalog: FormCatalog, deliver: Deliver, *, now: datetime, lease: ClaimLease
 ) -> TickReport:
     report = TickReport()
     async with database.read() as conn:

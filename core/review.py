@@ -24,7 +24,7 @@ from core.access import (
 from core.actors import Actor
 from core.directory import load_directory
 from core.questionnaires import FormCatalog, ResponseView, open_response
-from core.reminders import Deliver, Notice, NoticeResult, Outcome, record_result
+from core.reminders import ClaimLease, Deliver, Notice, NoticeResult, Outcome, record_result
 from storage import Database
 from storage.directory import School
 from storage.people import Person, Role, list_people
@@ -247,15 +247,20 @@ async def _decide(
                     campaign_id=view.campaign.id,
                 )
             )
-    decided = await open_response(database, catalog, actor, response_id, Action.REVIEW)
-    decision = Decision(decided, event_id, recipients=len(notices))
+    # The notices are claimed: renewed while this process delivers them (as a tick's are).
+    lease = ClaimLease(database, now)
+    lease.hold(notice.reminder_id for notice in notices)
+    async with lease.kept():
+        decided = await open_response(database, catalog, actor, response_id, Action.REVIEW)
+        decision = Decision(decided, event_id, recipients=len(notices))
 
-    async def record(result: NoticeResult) -> None:
-        decision.outcomes[result.outcome] += 1
-        await record_result(database, result, now=now)
+        async def record(result: NoticeResult) -> None:
+            decision.outcomes[result.outcome] += 1
+            await record_result(database, result, now=now)
+            lease.release(claimed.reminder_id for claimed in result.notice.claims)
 
-    if notices:
-        await deliver(notices, record)
+        if notices:
+            await deliver(notices, record)
     return decision
 
 

@@ -19,7 +19,15 @@ from core.actors import Actor
 from core.directory import load_directory, natural_key
 from core.forms.engine import progress
 from core.questionnaires import FormCatalog, campaign_title, monitoring_short_title
-from core.reminders import Deliver, Notice, NoticeResult, OpenButton, Outcome, record_result
+from core.reminders import (
+    ClaimLease,
+    Deliver,
+    Notice,
+    NoticeResult,
+    OpenButton,
+    Outcome,
+    record_result,
+)
 from storage import Database
 from storage.campaigns import (
     Campaign,
@@ -288,6 +296,8 @@ async def nudge(
         stored = await board_responses(conn, [campaign_id])
     title = await campaign_title(database, catalog, campaign)
     kind = nudge_kind(now)
+    # Claims are renewed while this process delivers them (as a tick's are).
+    lease = ClaimLease(database, now)
     notices: list[Notice] = []
     claimed_schools: list[School] = []
     for school in chosen:
@@ -332,6 +342,7 @@ async def nudge(
                         for name, found in zip(names, responses, strict=True)
                     )
             claimed += 1
+            lease.hold([reminder_id])
             notices.append(
                 Notice(
                     reminder_id=reminder_id,
@@ -357,11 +368,13 @@ async def nudge(
     async def record(result: NoticeResult) -> None:
         report.outcomes[result.outcome] += 1
         await record_result(database, result, now=now)
+        lease.release(claimed.reminder_id for claimed in result.notice.claims)
         school_id = result.notice.school_id
         (reached if result.outcome is Outcome.SENT else missed).add(school_id or 0)
 
     if notices:
-        await deliver(notices, record)
+        async with lease.kept():
+            await deliver(notices, record)
     for school in claimed_schools:
         # A school none of whose reminders came back undelivered counts as reminded.
         if school.id in reached or school.id not in missed:

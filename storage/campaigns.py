@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, ScalarSelect, func, insert, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, bindparam, func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -62,6 +62,13 @@ def campaign_from_row(row: Row[tuple[object, ...]], forms: tuple[CampaignForm, .
     )
 
 
+_FORMS_OF = (
+    select(campaign_forms)
+    .where(campaign_forms.c.campaign_id.in_(bindparam("campaign_ids", expanding=True)))
+    .order_by(campaign_forms.c.campaign_id, campaign_forms.c.position)
+)
+
+
 async def forms_of(
     conn: AsyncConnection, campaign_ids: Sequence[int]
 ) -> dict[int, tuple[CampaignForm, ...]]:
@@ -69,11 +76,7 @@ async def forms_of(
     found: dict[int, list[CampaignForm]] = {campaign_id: [] for campaign_id in campaign_ids}
     if not found:
         return {}
-    rows = await conn.execute(
-        select(campaign_forms)
-        .where(campaign_forms.c.campaign_id.in_(list(found)))
-        .order_by(campaign_forms.c.campaign_id, campaign_forms.c.position)
-    )
+    rows = await conn.execute(_FORMS_OF, {"campaign_ids": list(found)})
     for row in rows:
         found[row.campaign_id].append(CampaignForm(row.form_key, row.form_id))
     return {campaign_id: tuple(forms) for campaign_id, forms in found.items()}
@@ -160,8 +163,12 @@ async def add_campaign(
     )
 
 
+# Built once (with ``_FORMS_OF``): a respondent's every answer reads its campaign.
+_CAMPAIGN = select(campaigns).where(campaigns.c.id == bindparam("campaign_id"))
+
+
 async def get_campaign(conn: AsyncConnection, campaign_id: int) -> Campaign | None:
-    row = (await conn.execute(select(campaigns).where(campaigns.c.id == campaign_id))).one_or_none()
+    row = (await conn.execute(_CAMPAIGN, {"campaign_id": campaign_id})).one_or_none()
     if row is None:
         return None
     return campaign_from_row(row, (await forms_of(conn, [row.id]))[row.id])

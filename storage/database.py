@@ -1,5 +1,7 @@
 """Engine creation and the two kinds of transactions the application uses."""
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,6 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from storage.sqlite_inline import InlineConnection, inline_creator
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _WRITE_OPTION = "shnor_write"
 
@@ -16,16 +20,22 @@ _WRITE_OPTION = "shnor_write"
 class Database:
     """Owns the engine; hands out read and write transactions.
 
-    On SQLite a write transaction starts with ``BEGIN IMMEDIATE``: a deferred transaction that
-    reads and then writes can fail at once with "database is locked" when another writer got
-    there first, whatever the busy timeout. Taking the write lock up front makes writers queue
-    behind the busy timeout instead. PostgreSQL needs no such care.
+    On SQLite, statements run in the event loop's thread (``storage.sqlite_inline``), so a
+    writer must never wait for SQLite's lock there: write transactions of this process take
+    turns on an asyncio lock, then begin with ``BEGIN IMMEDIATE`` (a deferred transaction that
+    reads and then writes can fail at once with "database is locked" when a writer of another
+    process got there first, whatever the busy timeout). Readers never wait in WAL mode.
+    PostgreSQL needs no such care.
     """
 
     def __init__(self, url: str, *, echo: bool = False, **engine_options: Any) -> None:
         self.url = url
         self.engine_options = engine_options  # (another process opens the same database)
         self.engine: AsyncEngine = _create_engine(url, echo=echo, **engine_options)
+        self._writers_take_turns = self.engine.dialect.name == "sqlite"
+        self._turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
 
     @property
     def dialect(self) -> str:
@@ -38,10 +48,27 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
+        if not self._writers_take_turns:
+            async with self._write_transaction() as conn:
+                yield conn
+            return
+        async with self._turn(), self._write_transaction() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def _write_transaction(self) -> AsyncIterator[AsyncConnection]:
         async with self.engine.connect() as conn:
             await conn.execution_options(**{_WRITE_OPTION: True})
             async with conn.begin():
                 yield conn
+
+    def _turn(self) -> asyncio.Lock:
+        # One lock per event loop: a lock belongs to the loop it was first used in.
+        loop = asyncio.get_running_loop()
+        lock = self._turns.get(loop)
+        if lock is None:
+            lock = self._turns[loop] = asyncio.Lock()
+        return lock
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -52,14 +79,15 @@ def _create_engine(url: str, *, echo: bool, **options: Any) -> AsyncEngine:
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(url, echo=echo, pool_pre_ping=True, **options)
 
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    path = parsed.database or ":memory:"
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    options.setdefault("async_creator", inline_creator(path))
     engine = create_async_engine(url, echo=echo, **options)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
-        # Hand transaction control to SQLAlchemy's "begin" event below instead of the driver.
-        dbapi_connection.isolation_level = None
+        # The connection leaves transaction control to SQLAlchemy's "begin" event below.
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -70,6 +98,11 @@ def _create_engine(url: str, *, echo: bool, **options: Any) -> AsyncEngine:
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get(_WRITE_OPTION, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        statement = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+        driver = conn.connection.driver_connection
+        if isinstance(driver, InlineConnection):
+            driver.begin(statement)
+        else:  # a connection made by a creator of the caller's
+            conn.exec_driver_sql(statement)
 
     return engine

@@ -3,7 +3,7 @@
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -171,6 +171,19 @@ async def list_schools(
     return [_school(row) for row in (await conn.execute(query)).mappings()]
 
 
+# Built once: a respondent's every answer reads its school.
+_WITH_MUNICIPALITIES = (
+    select(
+        schools,
+        municipalities.c.name.label("municipality_name"),
+        municipalities.c.timezone.label("municipality_timezone"),
+    )
+    .join(municipalities, municipalities.c.id == schools.c.municipality_id)
+    .where(schools.c.id.in_(bindparam("school_ids", expanding=True)))
+    .order_by(schools.c.id)
+)
+
+
 async def schools_with_municipalities(
     conn: AsyncConnection, school_ids: Collection[int]
 ) -> list[tuple[School, Municipality]]:
@@ -178,16 +191,7 @@ async def schools_with_municipalities(
     of a few schools needs instead of the whole directory."""
     if not school_ids:
         return []
-    rows = await conn.execute(
-        select(
-            schools,
-            municipalities.c.name.label("municipality_name"),
-            municipalities.c.timezone.label("municipality_timezone"),
-        )
-        .join(municipalities, municipalities.c.id == schools.c.municipality_id)
-        .where(schools.c.id.in_(sorted(school_ids)))
-        .order_by(schools.c.id)
-    )
+    rows = await conn.execute(_WITH_MUNICIPALITIES, {"school_ids": sorted(school_ids)})
     return [
         (
             _school(row),

@@ -8,7 +8,7 @@ nothing first: a row with no state and no data means the same as no row.
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from storage.database import Database
 from storage.schema import fsm_states
@@ -28,14 +28,17 @@ class Conversation:
 
 NO_CONVERSATION = Conversation(None, {})
 
+# Built once: every update reads its conversation (building a statement costs more than running
+# it here).
+_CONVERSATION = select(fsm_states.c.state, fsm_states.c.data).where(
+    fsm_states.c.key == bindparam("key")
+)
+_FORGET = delete(fsm_states).where(fsm_states.c.key == bindparam("key"))
+
 
 async def load_conversation(database: Database, key: str) -> Conversation | None:
     async with database.read() as conn:
-        row = (
-            await conn.execute(
-                select(fsm_states.c.state, fsm_states.c.data).where(fsm_states.c.key == key)
-            )
-        ).one_or_none()
+        row = (await conn.execute(_CONVERSATION, {"key": key})).one_or_none()
     return None if row is None else Conversation(row.state, dict(row.data))
 
 
@@ -43,7 +46,7 @@ async def store_conversation(database: Database, key: str, conversation: Convers
     """Write the whole conversation (state and data); an empty one is deleted."""
     async with database.write() as conn:
         if conversation.empty:
-            await conn.execute(delete(fsm_states).where(fsm_states.c.key == key))
+            await conn.execute(_FORGET, {"key": key})
             return
         await upsert(
             conn,

@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -157,29 +157,28 @@ async def grant_role(
     )
 
 
+# Built once: it runs on every update (building a statement costs more than running it here).
+_USER_WITH_GRANTS = (
+    select(
+        users,
+        role_grants.c.id.label("grant_id"),
+        role_grants.c.role.label("grant_role"),
+        role_grants.c.municipality_id.label("grant_municipality_id"),
+        role_grants.c.district_id.label("grant_district_id"),
+        role_grants.c.school_id.label("grant_school_id"),
+    )
+    .outerjoin(role_grants, (role_grants.c.user_id == users.c.id) & users.c.removed_at.is_(None))
+    .where(users.c.telegram_id == bindparam("telegram_id"))
+    .order_by(role_grants.c.id)
+)
+
+
 async def get_user_with_grants(
     conn: AsyncConnection, telegram_id: int
 ) -> tuple[User | None, list[RoleGrant]]:
     """The user with this Telegram id and the roles they hold, in one query (a removed user
     holds none); for resolving who sent each update."""
-    rows = (
-        await conn.execute(
-            select(
-                users,
-                role_grants.c.id.label("grant_id"),
-                role_grants.c.role.label("grant_role"),
-                role_grants.c.municipality_id.label("grant_municipality_id"),
-                role_grants.c.district_id.label("grant_district_id"),
-                role_grants.c.school_id.label("grant_school_id"),
-            )
-            .outerjoin(
-                role_grants,
-                (role_grants.c.user_id == users.c.id) & users.c.removed_at.is_(None),
-            )
-            .where(users.c.telegram_id == telegram_id)
-            .order_by(role_grants.c.id)
-        )
-    ).all()
+    rows = (await conn.execute(_USER_WITH_GRANTS, {"telegram_id": telegram_id})).all()
     if not rows:
         return None, []
     grants = [

@@ -1,12 +1,12 @@
 """Responses (campaign × school × form), their answers, every change, status events."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Text, cast, insert, select, update
+from sqlalchemy import Text, bindparam, cast, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -57,6 +57,9 @@ class HistoryEntry:
     answered_at: datetime
 
 
+_RESPONSE_FIELDS = frozenset(field.name for field in fields(Response))
+
+
 def _response(row: Row[Any]) -> Response:
     return Response(
         id=row.id,
@@ -105,8 +108,28 @@ async def get_or_create_response(
     return _response(row)
 
 
+# The statements of the answer path, built once (building one costs more than running it).
+_RESPONSE = select(responses).where(responses.c.id == bindparam("response_id"))
+_RESPONSE_FOR_WRITING = (
+    select(responses, campaigns.c.deadline_at, campaigns.c.closed_at)
+    .join(campaigns, campaigns.c.id == responses.c.campaign_id)
+    .where(responses.c.id == bindparam("response_id"))
+)
+_ANSWERS = (
+    select(answers, users.c.full_name)
+    .outerjoin(users, users.c.id == answers.c.answered_by)
+    .where(answers.c.response_id == bindparam("response_id"))
+)
+_TOUCH = (
+    update(responses)
+    .where(responses.c.id == bindparam("response_id"))
+    .values(updated_at=bindparam("now", type_=responses.c.updated_at.type))
+)
+_HISTORY = insert(answer_history)
+
+
 async def get_response(conn: AsyncConnection, response_id: int) -> Response | None:
-    row = (await conn.execute(select(responses).where(responses.c.id == response_id))).one_or_none()
+    row = (await conn.execute(_RESPONSE, {"response_id": response_id})).one_or_none()
     return None if row is None else _response(row)
 
 
@@ -125,24 +148,14 @@ async def get_response_for_writing(
 ) -> ResponseForWriting | None:
     """The response and its campaign's deadline and close, in one query (for a write that checks
     them in its own transaction)."""
-    row = (
-        await conn.execute(
-            select(responses, campaigns.c.deadline_at, campaigns.c.closed_at)
-            .join(campaigns, campaigns.c.id == responses.c.campaign_id)
-            .where(responses.c.id == response_id)
-        )
-    ).one_or_none()
+    row = (await conn.execute(_RESPONSE_FOR_WRITING, {"response_id": response_id})).one_or_none()
     if row is None:
         return None
     return ResponseForWriting(_response(row), row.deadline_at, row.closed_at)
 
 
 async def load_answers(conn: AsyncConnection, response_id: int) -> dict[str, StoredAnswer]:
-    rows = await conn.execute(
-        select(answers, users.c.full_name)
-        .outerjoin(users, users.c.id == answers.c.answered_by)
-        .where(answers.c.response_id == response_id)
-    )
+    rows = await conn.execute(_ANSWERS, {"response_id": response_id})
     return {
         row.question_id: StoredAnswer(
             row.question_id, row.value, row.answered_by, row.full_name, row.answered_at
@@ -203,17 +216,16 @@ async def save_answer(
         update_columns=["value", "answered_by", "answered_at"],
     )
     await conn.execute(
-        insert(answer_history).values(
-            response_id=response_id,
-            question_id=question_id,
-            value=value,
-            answered_by=user_id,
-            answered_at=now,
-        )
+        _HISTORY,
+        {
+            "response_id": response_id,
+            "question_id": question_id,
+            "value": value,
+            "answered_by": user_id,
+            "answered_at": now,
+        },
     )
-    await conn.execute(
-        update(responses).where(responses.c.id == response_id).values(updated_at=now)
-    )
+    await conn.execute(_TOUCH, {"response_id": response_id, "now": now})
 
 
 async def load_history(conn: AsyncConnection, response_id: int) -> list[HistoryEntry]:
@@ -234,12 +246,14 @@ async def change_status(
     now: datetime,
     comment: str | None = None,
 ) -> Response:
-    """Move a response to ``status`` and record the transition (also a re-submission)."""
-    values: dict[str, Any] = {"status": status.value, "updated_at": now}
+    """Move a response to ``status`` and record the transition (also a re-submission); the
+    response as it now stands."""
+    at = now.astimezone(UTC)  # as the column gives it back
+    values: dict[str, Any] = {"status": status.value, "updated_at": at}
     if status is Status.DRAFT and response.started_at is None:
-        values["started_at"] = now
+        values["started_at"] = at
     if status is Status.SUBMITTED:
-        values["submitted_at"] = now
+        values["submitted_at"] = at
     if comment is not None:
         values["review_comment"] = comment
     await conn.execute(update(responses).where(responses.c.id == response.id).values(**values))
@@ -250,9 +264,8 @@ async def change_status(
             to_status=status.value,
             user_id=user_id,
             comment=comment,
-            at=now,
+            at=at,
         )
     )
-    refreshed = await get_response(conn, response.id)
-    assert refreshed is not None
-    return refreshed
+    changed = {key: value for key, value in values.items() if key in _RESPONSE_FIELDS}
+    return replace(response, **{**changed, "status": status})

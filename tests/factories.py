@@ -11,8 +11,9 @@ from core.export.model import DONE, SchoolReport, Timeliness
 from storage import Database
 from storage.directory import District, Municipality, School, add_municipality, add_school
 from storage.people import Role, User, add_user, grant_role
+from storage.reminders import DeliveryState
 from storage.responses import Status
-from storage.schema import campaigns
+from storage.schema import campaigns, sent_reminders
 
 
 @dataclass(frozen=True)
@@ -132,3 +133,16 @@ def school_report(
         answers=answers or {},
         respondents=(),
     )
+
+
+async def pending_claims_renewed_after(database: Database, moment: datetime) -> bool:
+    """Every claimed, undelivered reminder was renewed after ``moment`` (and there is one)."""
+    async with database.read() as conn:
+        rows = (
+            await conn.execute(
+                select(sent_reminders.c.attempted_at).where(
+                    sent_reminders.c.status == DeliveryState.PENDING.value
+                )
+            )
+        ).all()
+    return bool(rows) and all(row.attempted_at > moment for row in rows)

@@ -6,10 +6,9 @@ The outgoing key is the message's first reminder id; its delivery is reported on
 
 from collections.abc import Awaitable, Callable, Sequence
 
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-
 from bot.delivery.sender import Delivery, DeliveryStatus, Outgoing, Sender
 from bot.handlers.questionnaire.callbacks import OpenResponse
+from bot.keyboard import InlineKeyboardBuilder
 from core.reminders import Deliver, Notice, NoticeResult, Outcome
 from texts import reminders as texts
 

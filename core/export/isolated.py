@@ -3,35 +3,31 @@
 A regional export is tens of seconds of pure Python over millions of objects. In the bot's
 process it would hold the GIL against the event loop (every reply waits its turn), stop the
 loop outright while SQLAlchemy decodes the answers and while full garbage collections walk
-those objects, and leave the process hundreds of megabytes larger. A spawned worker reads the
-same database, builds and renders the workbook, hands back the file and a few counts for the
-caption, and exits, giving its memory back. Small exports are not worth a process start (about
-a second of imports): ``export_file`` makes them in this process, the rendering in a thread.
+those objects, and leave the process hundreds of megabytes larger. A spawned worker
+(``core.worker``) reads the same database, builds and renders the workbook, hands back the file
+and a few counts for the caption, and exits, giving its memory back. Small exports are not worth
+a process start (about a second of imports): ``export_file`` makes them in this process, the
+rendering in a thread.
 """
 
 import asyncio
-import multiprocessing
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from core.access import AccessDenied, Action
 from core.actors import Actor
 from core.export.build import MixedForms, build_export, export_filename
 from core.export.model import Export
 from core.questionnaires import FormCatalog
+from core.worker import run_in_worker
 from exports.workbook import render_workbook
 from storage import Database
 
 # School-periods from which an export is made in a worker process (a few hundred take well
 # under a second here, and a process start costs about that).
 ISOLATE_FROM = 1_000
-# Exports made at once in workers: each may take a few hundred megabytes at regional scale.
-WORKERS = 2
-_workers: "WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]" = WeakKeyDictionary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,25 +63,7 @@ async def export_file(
         return _file(export, await asyncio.to_thread(render_workbook, export.sheets))
     job = _Job(database.url, database.engine_options, catalog, actor, tuple(campaign_ids),
                district_id, now)  # fmt: skip
-    loop = asyncio.get_running_loop()
-    async with _workers.setdefault(loop, asyncio.Semaphore(WORKERS)):
-        # A fresh spawned process per export: nothing inherited from the bot's threads, and all
-        # its memory returned when it exits.
-        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-        try:
-            outcome = await loop.run_in_executor(pool, _run, job)
-        except BaseException:
-            # Nobody waits for this file any more (the handler was cancelled, the bot stops,
-            # the worker died): stop the worker rather than finish a file no one receives.
-            # (The pool keeps its processes in a private attribute; Python 3.14 adds
-            # terminate_workers() for this.)
-            for process in list((getattr(pool, "_processes", None) or {}).values()):
-                process.terminate()
-            raise
-        finally:
-            # Joining the worker waits for it to free its heap and exit: not on the loop, and
-            # shielded, so that the slot is not freed by a second cancellation before it is gone.
-            await asyncio.shield(asyncio.to_thread(pool.shutdown, cancel_futures=True))
+    outcome = await run_in_worker(_run, job)
     if outcome == _DENIED:
         raise AccessDenied(Action.EXPORT)
     if isinstance(outcome, list):

@@ -1,6 +1,7 @@
 """Reviewing responses: the queue, return for revision and resubmission, acceptance, the notices
 the school receives; every transition recorded with who and when. Both databases, fixed clock."""
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import core.reminders
 from bot.catalog import builtin_forms
 from core.access import AccessDenied, Action
 from core.actors import Actor
@@ -36,7 +38,7 @@ from storage.people import Role, get_user, set_removed
 from storage.reminders import DeliveryState, list_reminders, mark_unreachable
 from storage.responses import Status, get_or_create_response, get_response
 from storage.review import decide, load_events
-from tests.factories import make_actor
+from tests.factories import make_actor, pending_claims_renewed_after
 
 TOMSK = ZoneInfo("Asia/Tomsk")
 OPENS = datetime(2026, 3, 2, 12, tzinfo=TOMSK)
@@ -471,3 +473,41 @@ async def test_the_queue_lists_submitted_responses_in_scope_with_lateness(
     for who in ("coordinator", "teacher"):
         with pytest.raises(AccessDenied):
             await review_queue(database, catalog, actors[who])
+
+
+async def test_a_return_renews_its_notices_claims_while_they_are_delivered(
+    database: Database, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Notices slow to go out keep their claims: no other replica's tick takes them over."""
+    monkeypatch.setattr(core.reminders, "LEASE_RENEWAL", timedelta(seconds=0.02))
+    response_id = await _submitted(database, world)
+    now = SUBMITTED + timedelta(hours=1)
+    go_on = asyncio.Event()
+    recorder = Recorder()
+
+    async def slow(
+        notices: Sequence[Notice], on_result: Callable[[NoticeResult], Awaitable[None]]
+    ) -> None:
+        await go_on.wait()  # "on their way" for a long time
+        await recorder(notices, on_result)
+
+    returning = asyncio.create_task(
+        return_for_revision(
+            database,
+            world.catalog,
+            world.actors["methodist"],
+            response_id,
+            "Нет ссылки",
+            slow,
+            now=now,
+        )
+    )
+    async with asyncio.timeout(10):
+        while not await pending_claims_renewed_after(database, now):  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+    go_on.set()
+    decision = await returning
+
+    assert decision.outcomes[Outcome.SENT] == 2
+    async with database.read() as conn:
+        assert {r.status for r in await list_reminders(conn)} == {DeliveryState.SENT}

@@ -1,5 +1,6 @@
 """The completion board and nudges, on both databases, with a controllable clock."""
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -7,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import core.reminders
 from bot.catalog import builtin_forms
 from core.access import AccessDenied
 from core.actors import Actor
@@ -19,7 +21,7 @@ from storage.directory import School, add_district, add_municipality, add_school
 from storage.people import Role
 from storage.reminders import DeliveryState, list_reminders
 from storage.responses import Status, change_status, get_or_create_response, save_answer
-from tests.factories import make_actor, make_person
+from tests.factories import make_actor, make_person, pending_claims_renewed_after
 
 TOMSK = ZoneInfo("Asia/Tomsk")
 OPENS = datetime(2026, 3, 2, 12, tzinfo=TOMSK)
@@ -355,3 +357,40 @@ async def test_a_campaign_that_has_not_opened_cannot_be_nudged(
             now=OPENS - timedelta(hours=1),
         )
     assert deliver.sent == []
+
+
+async def test_a_nudge_renews_its_claims_while_it_delivers(
+    database: Database, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A delivery that outlasts the lease keeps its claims: no other replica takes them over."""
+    monkeypatch.setattr(core.reminders, "LEASE_RENEWAL", timedelta(seconds=0.02))
+    go_on = asyncio.Event()
+    recorder = Recorder()
+
+    async def slow(
+        notices: Sequence[Notice], on_result: Callable[[NoticeResult], Awaitable[None]]
+    ) -> None:
+        await go_on.wait()  # "on their way" for a long time
+        await recorder(notices, on_result)
+
+    school_ids = [world.schools["СОШ № 5"].id]
+    nudging = asyncio.create_task(
+        nudge(
+            database,
+            world.catalog,
+            world.actors["coordinator"],
+            world.campaign_id,
+            school_ids,
+            slow,
+            now=AFTER,
+        )
+    )
+    async with asyncio.timeout(10):
+        while not await pending_claims_renewed_after(database, AFTER):  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+    go_on.set()
+    report = await nudging
+
+    assert report.outcomes[Outcome.SENT] == 3
+    async with database.read() as conn:
+        assert {r.status for r in await list_reminders(conn)} == {DeliveryState.SENT}

@@ -13,7 +13,6 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
 )
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import BaseModel
 
 from bot.commands import Cmd
@@ -32,6 +31,7 @@ from bot.handlers.shared.filters import TYPED_TEXT
 from bot.handlers.shared.messages import page_buttons, paginate, shorten_text
 from bot.handlers.shared.school_picker import PickerTexts, Picking, SchoolPicker
 from bot.handlers.shared.views import local_datetime
+from bot.keyboard import InlineKeyboardBuilder
 from core.access import Action, allows_somewhere
 from core.actors import Actor
 from core.campaigns import (

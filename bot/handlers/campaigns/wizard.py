@@ -20,7 +20,6 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import BaseModel, model_validator
 
 from bot.commands import Cmd
@@ -52,6 +51,7 @@ from bot.handlers.shared.drafts import StaleConversation, read_draft, save_draft
 from bot.handlers.shared.filters import TYPED_TEXT
 from bot.handlers.shared.school_picker import PickerTexts, Picking, SchoolPicker
 from bot.handlers.shared.views import local_datetime
+from bot.keyboard import InlineKeyboardBuilder
 from core.access import AccessDenied, Action, allows_somewhere
 from core.actors import Actor
 from core.campaigns import (

@@ -8,12 +8,12 @@ from html import escape
 from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.commands import Cmd
 from bot.handlers.export.callbacks import ExportPick, ExportRun
 from bot.handlers.shared.buttons import message_of
 from bot.handlers.shared.messages import CAPTION_LIMIT, shorten_html, shorten_text
+from bot.keyboard import InlineKeyboardBuilder
 from core.access import AccessDenied, Action, allows_somewhere
 from core.actors import Actor
 from core.clock import Clock

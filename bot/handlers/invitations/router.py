@@ -6,7 +6,6 @@ from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import BaseModel
 
 from bot.commands import Cmd
@@ -23,6 +22,7 @@ from bot.handlers.shared.buttons import close_buttons, message_of
 from bot.handlers.shared.drafts import StaleConversation, read_draft, save_draft
 from bot.handlers.shared.school_picker import PickerTexts, Picking, SchoolPicker
 from bot.handlers.shared.views import local_date, scope_label
+from bot.keyboard import InlineKeyboardBuilder
 from core.access import (
     DEPLOYMENT,
     AccessDenied,

@@ -12,7 +12,6 @@ from aiogram import Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
 from bot.handlers.onboarding.callbacks import AddSchool, SkipPosition
@@ -21,6 +20,7 @@ from bot.handlers.shared.drafts import read_draft, save_draft
 from bot.handlers.shared.filters import TYPED_TEXT
 from bot.handlers.shared.menus import help_text, main_menu, set_personal_menu
 from bot.handlers.shared.views import school_label, scope_label
+from bot.keyboard import InlineKeyboardBuilder
 from core.actors import resolve_actor
 from core.clock import Clock
 from core.directory import Directory, load_directory

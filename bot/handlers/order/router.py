@@ -18,7 +18,6 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.commands import Cmd
 from bot.config import Settings
@@ -36,6 +35,7 @@ from bot.handlers.shared.buttons import close_buttons, message_of
 from bot.handlers.shared.drafts import read_draft, save_draft
 from bot.handlers.shared.filters import TYPED_TEXT
 from bot.handlers.shared.messages import TEXT_BUDGET, shorten_text
+from bot.keyboard import InlineKeyboardBuilder
 from core.access import AccessDenied, Action, allows_somewhere
 from core.actors import Actor
 from core.clock import Clock
@@ -45,7 +45,7 @@ from core.order import (
     OrderChoices,
     OrderDraft,
     deadline_text,
-    draft_order,
+    draft_order_isolated,
     list_orderable,
     order_document,
     order_filename,
@@ -239,7 +239,8 @@ class _Chat:
         self.state, self.bot, self.now = state, bot, now
 
     async def draft(self, campaign_id: int) -> OrderDraft:
-        return await draft_order(
+        # A large round is drafted in a worker process: other chats go on meanwhile.
+        return await draft_order_isolated(
             self.database, self.catalog, self.actor, campaign_id=campaign_id, now=self.now
         )
 

@@ -16,7 +16,6 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.commands import Cmd
 from bot.config import Settings
@@ -30,6 +29,7 @@ from bot.handlers.shared.buttons import message_of
 from bot.handlers.shared.filters import NOT_A_COMMAND
 from bot.handlers.shared.messages import message_chunks
 from bot.handlers.shared.views import local_datetime, local_time_note
+from bot.keyboard import InlineKeyboardBuilder
 from core.access import AccessDenied, Action, allows_somewhere
 from core.actors import Actor
 from core.clock import Clock

@@ -5,12 +5,12 @@ from html import escape
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.commands import Cmd
 from bot.handlers.people.callbacks import ChangeRole, OpenPerson, PeopleFilter, RemovePerson
 from bot.handlers.shared.menus import ROLE_ORDER
 from bot.handlers.shared.views import grant_label
+from bot.keyboard import InlineKeyboardBuilder
 from core.access import Action, allows_somewhere, may_grant
 from core.actors import Actor
 from core.clock import Clock

@@ -3,7 +3,6 @@
 from collections.abc import Sequence
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.handlers.questionnaire.callbacks import (
     AnswerButton,
@@ -20,6 +19,7 @@ from bot.handlers.questionnaire.callbacks import (
 )
 from bot.handlers.shared.callbacks import AnsweredMark
 from bot.handlers.shared.messages import BUTTON_LIMIT, Page, page_buttons
+from bot.keyboard import InlineKeyboardBuilder
 from core.forms.models import Question, QuestionType
 from texts import forms as form_texts
 from texts import questionnaire as texts

@@ -1,9 +1,9 @@
 """Keyboards of /review that other rooms show too."""
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.handlers.review.callbacks import ReviewQueue
+from bot.keyboard import InlineKeyboardBuilder
 from texts import review as texts
 
 

@@ -13,7 +13,6 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import BaseModel
 
 from bot.commands import Cmd
@@ -29,6 +28,7 @@ from bot.handlers.shared.drafts import read_draft, save_draft
 from bot.handlers.shared.filters import NOT_A_COMMAND
 from bot.handlers.shared.messages import message_chunks
 from bot.handlers.shared.views import local_datetime, local_time_note
+from bot.keyboard import InlineKeyboardBuilder
 from core.access import AccessDenied, Action, allows_somewhere
 from core.actors import Actor
 from core.clock import Clock

@@ -16,13 +16,13 @@ from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import BaseModel
 
 from bot.handlers.shared.buttons import close_buttons, message_of
 from bot.handlers.shared.callbacks import PickSchool, SchoolsDone, SchoolsPage
 from bot.handlers.shared.drafts import StaleConversation
 from bot.handlers.shared.filters import TYPED_TEXT
+from bot.keyboard import InlineKeyboardBuilder
 from core.access import AccessDenied, Action
 from core.actors import Actor
 from core.clock import Clock

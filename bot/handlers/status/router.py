@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.commands import Cmd
 from bot.handlers.review.keyboards import entry_markup
 from bot.handlers.shared.buttons import message_of
 from bot.handlers.shared.messages import TEXT_BUDGET, split_html, visible_length
 from bot.handlers.status.callbacks import FormsDetail, NudgeAll, NudgeSchool
+from bot.keyboard import InlineKeyboardBuilder
 from core.access import AccessDenied, Action, Target, allows, allows_somewhere
 from core.actors import Actor
 from core.clock import Clock
