@@ -53,6 +53,7 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import gc
 import io
 import logging
 import math
@@ -567,7 +568,7 @@ async def run_bot(
             retry_options={"server_error_backoff": 0.01},
         )
         await populate(database, app.catalog, form.id, respondents)
-        heap.settle()  # as ``python -m bot run`` does once started
+        heap.settle()  # as ``python -m bot run`` does once started (undone after the run)
 
         async def open_form(user: FakeUser) -> BotMessage | None:
             try:
@@ -609,6 +610,7 @@ async def run_bot(
                     tally,
                 )
         await app.sending_bot.session.close()
+    gc.unfreeze()  # the next runs (echo's too) start from a heap like this one's
     async with database.read() as conn:
         stored = (await conn.execute(select(func.count()).select_from(answer_history))).scalar_one()
     return Result("bot", seconds, cpu, tally, activity), int(stored)

@@ -27,6 +27,7 @@ class Cmd(StrEnum):
     EXPORT = "export"
     ORDER = "order"
     ORDER_TEMPLATE = "order_template"
+    PLANS = "plans"
     FILE = "file"
 
 
@@ -41,7 +42,7 @@ MENU: list[BotCommand] = [
 
 ROLE_COMMANDS: dict[Role, tuple[Cmd, ...]] = {
     Role.RESPONDENT: (Cmd.FORMS,),
-    Role.COORDINATOR: (Cmd.STATUS, Cmd.EXPORT, Cmd.ORDER),
+    Role.COORDINATOR: (Cmd.STATUS, Cmd.EXPORT, Cmd.ORDER, Cmd.PLANS),
     Role.METHODIST: (
         Cmd.STATUS,
         Cmd.NEW_CAMPAIGN,
@@ -50,6 +51,7 @@ ROLE_COMMANDS: dict[Role, tuple[Cmd, ...]] = {
         Cmd.EXPORT,
         Cmd.ORDER,
         Cmd.ORDER_TEMPLATE,
+        Cmd.PLANS,
         Cmd.INVITE,
         Cmd.PEOPLE,
     ),
@@ -61,6 +63,7 @@ ROLE_COMMANDS: dict[Role, tuple[Cmd, ...]] = {
         Cmd.EXPORT,
         Cmd.ORDER,
         Cmd.ORDER_TEMPLATE,
+        Cmd.PLANS,
         Cmd.INVITE,
         Cmd.PEOPLE,
         Cmd.IMPORT,

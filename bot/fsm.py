@@ -14,6 +14,7 @@ storage, reads and writes the database directly.
 """
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -75,6 +76,13 @@ def _copied_value(value: Any) -> Any:
     return value
 
 
+def _same(one: Conversation, other: Conversation) -> bool:
+    """Equal as stored: ``==`` alone would take 1 for True and 1.0 for 1."""
+    return one.state == other.state and json.dumps(one.data, sort_keys=True) == json.dumps(
+        other.data, sort_keys=True
+    )
+
+
 def _state_name(state: StateType) -> str | None:
     return state.state if isinstance(state, State) else state
 
@@ -129,7 +137,7 @@ class DatabaseFSMStorage(BaseStorage):
             return False
         known = scope.known[key]
         changed = replace(known, **parts)
-        if changed != known:  # setting the state it is in already writes nothing
+        if not _same(changed, known):  # setting the state it is in already writes nothing
             await store_conversation(self._database, key, changed)
             scope.known[key] = changed
         return True

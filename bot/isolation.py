@@ -71,7 +71,8 @@ class ProcessEventIsolation(BaseEventIsolation):
                 yield
         finally:
             waiters.users -= 1
-            if waiters.users == 0:
+            # (Not ours to drop if ``close`` cleared the table and a later update made anew.)
+            if waiters.users == 0 and self._local.get(name) is waiters:
                 del self._local[name]
 
     def _shared(self, name: str) -> AbstractAsyncContextManager[None]:

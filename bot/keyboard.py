@@ -14,3 +14,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder as _AiogramBuilder
 class InlineKeyboardBuilder(_AiogramBuilder):
     def export(self) -> list[list[InlineKeyboardButton]]:
         return [list(row) for row in self._markup]
+
+    def copy(self: "InlineKeyboardBuilder") -> "InlineKeyboardBuilder":
+        return InlineKeyboardBuilder(markup=self.export())

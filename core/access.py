@@ -30,6 +30,9 @@ class Action(StrEnum):
     IMPORT_DIRECTORY = "import_directory"  # load municipalities, districts and schools
     ORDER = "order"  # draft the analytic order (распоряжение) of a monitoring round
     ORDER_TEMPLATE = "order_template"  # upload or remove the department's .docx template
+    VIEW_PLANS = "view_plans"  # see road maps and instructions, and how far they are done
+    MANAGE_PLANS = "manage_plans"  # load plans, approve or return a school's road map
+    REPORT_PLAN = "report_plan"  # report a school's items done, submit its own road map
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -46,12 +49,23 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.MANAGE_PEOPLE,
             Action.ORDER,
             Action.ORDER_TEMPLATE,
+            Action.VIEW_PLANS,
+            Action.MANAGE_PLANS,
         }
     ),
     Role.COORDINATOR: frozenset(
-        {Action.VIEW_ANSWERS, Action.VIEW_STATUS, Action.NUDGE, Action.EXPORT, Action.ORDER}
+        {
+            Action.VIEW_ANSWERS,
+            Action.VIEW_STATUS,
+            Action.NUDGE,
+            Action.EXPORT,
+            Action.ORDER,
+            Action.VIEW_PLANS,
+        }
     ),
-    Role.RESPONDENT: frozenset({Action.ANSWER, Action.VIEW_ANSWERS}),
+    Role.RESPONDENT: frozenset(
+        {Action.ANSWER, Action.VIEW_ANSWERS, Action.VIEW_PLANS, Action.REPORT_PLAN}
+    ),
 }
 
 # Which roles a holder of each role may hand out (by invitation or by changing a role).

@@ -8,6 +8,7 @@ a decision is never notified twice, and a notice that could not be delivered sta
 ``sent_reminders``.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
@@ -24,7 +25,15 @@ from core.access import (
 from core.actors import Actor
 from core.directory import load_directory
 from core.questionnaires import FormCatalog, ResponseView, open_response
-from core.reminders import ClaimLease, Deliver, Notice, NoticeResult, Outcome, record_result
+from core.reminders import (
+    ClaimLease,
+    Deliver,
+    LeaseLost,
+    Notice,
+    NoticeResult,
+    Outcome,
+    record_result,
+)
 from storage import Database
 from storage.directory import School
 from storage.people import Person, Role, list_people
@@ -32,6 +41,8 @@ from storage.reminders import claim
 from storage.responses import Status, get_response
 from storage.review import ResponseEvent, awaiting_review, decide, load_events
 from texts import review as texts
+
+log = logging.getLogger(__name__)
 
 RETURNED_KIND = "returned:"
 ACCEPTED_KIND = "accepted:"
@@ -247,20 +258,23 @@ async def _decide(
                     campaign_id=view.campaign.id,
                 )
             )
+    decided = await open_response(database, catalog, actor, response_id, Action.REVIEW)
+    decision = Decision(decided, event_id, recipients=len(notices))
     # The notices are claimed: renewed while this process delivers them (as a tick's are).
     lease = ClaimLease(database, now)
     lease.hold(notice.reminder_id for notice in notices)
-    async with lease.kept():
-        decided = await open_response(database, catalog, actor, response_id, Action.REVIEW)
-        decision = Decision(decided, event_id, recipients=len(notices))
 
-        async def record(result: NoticeResult) -> None:
-            decision.outcomes[result.outcome] += 1
-            await record_result(database, result, now=now)
-            lease.release(claimed.reminder_id for claimed in result.notice.claims)
+    async def record(result: NoticeResult) -> None:
+        decision.outcomes[result.outcome] += 1
+        await record_result(database, result, now=now)
+        lease.release(claimed.reminder_id for claimed in result.notice.claims)
 
-        if notices:
-            await deliver(notices, record)
+    if notices:
+        try:
+            async with lease.kept():
+                await deliver(notices, record)
+        except LeaseLost:  # the decision stands; the notices left were given up
+            log.warning("review of response %s: stopped notifying, lease lost", response_id)
     return decision
 
 

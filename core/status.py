@@ -7,6 +7,7 @@ under a unique key per school and hour, and never more than once an hour per sch
 says, school by school, who was reminded, who was skipped and why, and who could not be reached.
 """
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,6 +23,7 @@ from core.questionnaires import FormCatalog, campaign_title, monitoring_short_ti
 from core.reminders import (
     ClaimLease,
     Deliver,
+    LeaseLost,
     Notice,
     NoticeResult,
     OpenButton,
@@ -48,6 +50,8 @@ from storage.reminders import (
 from storage.responses import Status, get_or_create_response, load_answer_values
 from texts import reminders as reminder_texts
 from texts import status as texts
+
+log = logging.getLogger(__name__)
 
 NUDGE_INTERVAL = timedelta(hours=1)
 
@@ -373,8 +377,11 @@ async def nudge(
         (reached if result.outcome is Outcome.SENT else missed).add(school_id or 0)
 
     if notices:
-        async with lease.kept():
-            await deliver(notices, record)
+        try:
+            async with lease.kept():
+                await deliver(notices, record)
+        except LeaseLost:  # the report says who was reached; the rest were given up
+            log.warning("nudge of campaign %s: stopped sending, lease lost", campaign_id)
     for school in claimed_schools:
         # A school none of whose reminders came back undelivered counts as reminded.
         if school.id in reached or school.id not in missed:

@@ -7,7 +7,8 @@ with a 1.25 cm first-line indent, margins 30 mm left, 15 mm right, 20 mm top and
 
 Or into the department's own template (a .docx with fields, see ``exports.placeholders``): the
 template brings its letterhead, fonts, page and signature; the body replaces ``{{ТЕКСТ}}``.
-Nothing here knows where the text came from; nothing else imports python-docx.
+Nothing here knows where the text came from; nothing else writes Word documents (reading the
+tables of an uploaded plan is ``core.plans.files``'s).
 """
 
 import io

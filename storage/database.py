@@ -1,6 +1,7 @@
 """Engine creation and the two kinds of transactions the application uses."""
 
 import asyncio
+import sqlite3
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -8,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from storage.sqlite_inline import InlineConnection, inline_creator
@@ -80,9 +83,11 @@ def _create_engine(url: str, *, echo: bool, **options: Any) -> AsyncEngine:
         return create_async_engine(url, echo=echo, pool_pre_ping=True, **options)
 
     path = parsed.database or ":memory:"
-    if path != ":memory:":
+    if path != ":memory:" and not path.startswith("file:"):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    options.setdefault("async_creator", inline_creator(path))
+    # What sqlite3.connect gets from the URL, read as SQLAlchemy's own SQLite dialect reads it.
+    arguments, connect_options = SQLiteDialect_aiosqlite().create_connect_args(parsed)
+    options.setdefault("async_creator", inline_creator(arguments, connect_options))
     engine = create_async_engine(url, echo=echo, **options)
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -100,9 +105,14 @@ def _create_engine(url: str, *, echo: bool, **options: Any) -> AsyncEngine:
         immediate = conn.get_execution_options().get(_WRITE_OPTION, False)
         statement = "BEGIN IMMEDIATE" if immediate else "BEGIN"
         driver = conn.connection.driver_connection
-        if isinstance(driver, InlineConnection):
-            driver.begin(statement)
-        else:  # a connection made by a creator of the caller's
+        if not isinstance(driver, InlineConnection):  # made by a creator of the caller's
             conn.exec_driver_sql(statement)
+            return
+        try:
+            driver.begin(statement)
+        except sqlite3.Error as error:
+            # As SQLAlchemy would raise it ("database is locked" is an OperationalError): this
+            # event runs outside its error handling.
+            raise DBAPIError.instance(statement, (), error, sqlite3.Error) from error
 
     return engine

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -36,6 +37,9 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 ROLES = ("admin", "methodist", "coordinator", "respondent")
 RESPONSE_STATUSES = ("not_started", "draft", "submitted", "returned", "accepted")
 DELIVERY_STATUSES = ("pending", "sent", "failed", "unreachable")
+PLAN_KINDS = ("road_map", "instructions")
+PLAN_APPROVALS = ("submitted", "approved", "returned")
+ITEM_STATUSES = ("planned", "in_progress", "done", "postponed", "not_done")
 
 municipalities = Table(
     "municipalities",
@@ -299,6 +303,84 @@ order_templates = Table(
     Column("content", LargeBinary, nullable=False),
     Column("uploaded_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
     Column("uploaded_at", UTCDateTime, nullable=False),
+)
+
+# A plan: a road map (the municipality's, or one school's own) or the instructions of an order
+# (``campaign_id``: the monitoring round whose order gave them). A school's road map is approved
+# by the department or returned for revision (``approval``); others have none.
+plans = Table(
+    "plans",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("municipality_id", ForeignKey("municipalities.id"), nullable=False),
+    Column("school_id", ForeignKey("schools.id"), nullable=True),
+    Column("campaign_id", ForeignKey("campaigns.id"), nullable=True),
+    Column("kind", String(20), nullable=False),
+    Column("title", String(500), nullable=False),
+    Column("school_year", Integer, nullable=False),  # its first calendar year: 2020 for 2020/21
+    Column("approval", String(20), nullable=True),
+    Column("review_comment", Text, nullable=True),
+    Column("created_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint(f"kind IN {PLAN_KINDS!r}", name="kind_known"),
+    CheckConstraint(f"approval IN {PLAN_APPROVALS!r}", name="approval_known"),
+)
+
+# An item of a plan, in its section, in the plan's order. ``due_on`` is the last day it may be
+# done (a month's last day, the school year's last day…); ``deadline_label`` is how the plan
+# wrote it ("август", "в течение учебного года").
+plan_items = Table(
+    "plan_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", ForeignKey("plans.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("section", String(500), nullable=False),
+    Column("number", String(20), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("deadline_kind", String(20), nullable=False),
+    Column("deadline_label", String(200), nullable=False),
+    Column("status", String(20), nullable=False, default="planned"),
+    Column("report", Text, nullable=True),
+    Column("evidence", Text, nullable=True),  # a link, or a Telegram file id
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("plan_id", "position", name="uq_plan_items_plan_position"),
+    CheckConstraint(f"status IN {ITEM_STATUSES!r}", name="status_known"),
+)
+
+# Who answers for an item: a person in the bot (``user_id``), or a name as the plan wrote it
+# ("Ильина М.А.", "Администрации ШНОР") with a position; both when the name was recognised.
+plan_item_owners = Table(
+    "plan_item_owners",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("item_id", ForeignKey("plan_items.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("user_id", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("name", String(300), nullable=False),
+    Column("position", String(300), nullable=True),
+)
+
+# The schools an item concerns (an instruction to named schools; a school's own road map).
+plan_item_schools = Table(
+    "plan_item_schools",
+    metadata,
+    Column("item_id", ForeignKey("plan_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("school_id", ForeignKey("schools.id"), primary_key=True),
+)
+
+# Every change of an item's status, with who, when, and what came with it.
+plan_item_events = Table(
+    "plan_item_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("item_id", ForeignKey("plan_items.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("from_status", String(20), nullable=False),
+    Column("to_status", String(20), nullable=False),
+    Column("user_id", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("comment", Text, nullable=True),  # a report, or the reason for a new deadline
+    Column("due_on", Date, nullable=True),  # the new deadline of a postponement
+    Column("at", UTCDateTime, nullable=False),
 )
 
 fsm_states = Table(

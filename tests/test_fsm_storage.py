@@ -129,3 +129,23 @@ async def test_clearing_in_a_scope_removes_the_row(database: Database) -> None:
     async with database.read() as conn:
         rows = (await conn.execute(select(func.count()).select_from(fsm_states))).scalar_one()
     assert rows == 0
+
+
+async def test_in_a_scope_an_unchanged_conversation_is_not_written(database: Database) -> None:
+    """Setting the state it is in, or the same data, writes nothing; a value of another type
+    that compares equal (True for 1) is a change."""
+    storage = DatabaseFSMStorage(database)
+    await storage.set_state(KEY, Survey.answering)
+    await storage.set_data(KEY, {"flag": 1})
+    seen = _count_statements(database)
+
+    await storage.get_state(KEY)
+    async with storage.update_scope(KEY):
+        await storage.set_state(KEY, Survey.answering)
+        await storage.set_data(KEY, {"flag": 1})
+        assert len(seen) == 1  # the read only
+        await storage.update_data(KEY, {"flag": True})
+        assert len(seen) == 2
+
+    assert await DatabaseFSMStorage(database).get_data(KEY) == {"flag": True}
+    assert (await DatabaseFSMStorage(database).get_data(KEY))["flag"] is True

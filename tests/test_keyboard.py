@@ -24,6 +24,7 @@ def test_it_builds_what_aiogram_builds() -> None:
     _fill(theirs)
     assert ours.as_markup() == theirs.as_markup()
     assert ours.copy().as_markup() == theirs.as_markup()
+    assert type(ours.copy()) is InlineKeyboardBuilder
 
 
 def test_a_markup_does_not_change_with_the_builder() -> None:

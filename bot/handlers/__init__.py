@@ -5,8 +5,8 @@ wins.
 1. ``onboarding``: invitation links and registration, open to strangers.
 2. ``start``: /start, /help, /cancel, open to everyone.
 3. ``gate``: stops strangers here; everything below needs a role (and asks the policy).
-4. feature routers. ``order_template`` comes before ``directory``: an administrator's document
-   is a directory file unless the template step awaits it.
+4. feature routers. ``order_template`` and ``plans`` come before ``directory``: an
+   administrator's document is a directory file unless the template or plan step awaits it.
 5. ``fallback``, the catch-all, MUST come after every feature router, or it would swallow what
    later routers handle.
 6. ``errors``: the catch-all error handler (an apology), last so that a feature router's own
@@ -30,6 +30,7 @@ from bot.handlers import (
     order,
     order_template,
     people,
+    plans,
     questionnaire,
     review,
     start,
@@ -48,6 +49,7 @@ def build_routers() -> list[Router]:
         export.build_router(),
         order.build_router(),
         order_template.build_router(),
+        plans.build_router(),
         files.build_router(),
         review.build_router(),
         invitations.build_router(),

@@ -26,6 +26,8 @@ from bot.handlers.review.callbacks import ReviewOpen
 from bot.handlers.shared.messages import (
     _TOKEN,
     TEXT_BUDGET,
+    _blank,
+    _is_tag,
     _shown,
     message_chunks,
     paginate,
@@ -338,15 +340,18 @@ def test_split_html_cuts_between_words_and_never_inside_markup() -> None:
 
 
 def test_visible_length_counts_each_markup_token_as_telegram_shows_it() -> None:
-    """The one-substitution count agrees with the token-by-token definition on tricky texts:
-    unclosed tags, references Telegram decodes and those it does not, tags inside words."""
+    """The one-substitution count (and the blank test) agree with the token-by-token
+    definitions on tricky texts: unclosed tags, references Telegram decodes and those it does
+    not, tags inside words."""
     pieces = ["<b>", "</b>", "<", ">", "&amp;", "&lt;", "&nbsp;", "&#128512;", "&#x41;", "&",
               "amp;", "я", "😀", " ", "\n", "<a href='x'>", "&am", "p;", "#"]  # fmt: skip
     chosen = random.Random(15)
     for _ in range(2_000):
         html = "".join(chosen.choices(pieces, k=chosen.randint(0, 12)))
-        by_token = sum(_shown(token) for token in _TOKEN.findall(html))
-        assert visible_length(html) == by_token, html
+        tokens = _TOKEN.findall(html)
+        assert visible_length(html) == sum(_shown(token) for token in tokens), html
+        blank = all(_is_tag(token) or token.isspace() for token in tokens)
+        assert _blank(html) == blank, html
 
 
 def test_message_chunks_keep_lines_whole_unless_one_is_longer_than_a_message() -> None:

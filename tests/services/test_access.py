@@ -73,6 +73,8 @@ METHODIST = NONE | {
     Action.MANAGE_PEOPLE: (Y, N),
     Action.ORDER: (Y, N),
     Action.ORDER_TEMPLATE: (Y, N),
+    Action.VIEW_PLANS: (Y, N),
+    Action.MANAGE_PLANS: (Y, N),
 }
 COORDINATOR = NONE | {
     Action.VIEW_ANSWERS: (Y, N),
@@ -80,6 +82,7 @@ COORDINATOR = NONE | {
     Action.NUDGE: (Y, N),
     Action.EXPORT: (Y, N),
     Action.ORDER: (Y, N),
+    Action.VIEW_PLANS: (Y, N),
 }
 # (own school, other school) for every action; "other" is a school of another municipality.
 EXPECTED: dict[str, dict[Action, tuple[bool, bool]]] = {
@@ -89,7 +92,13 @@ EXPECTED: dict[str, dict[Action, tuple[bool, bool]]] = {
     "regional methodist": {a: (own, own) for a, (own, _) in METHODIST.items()},
     "district coordinator": COORDINATOR,
     "coordinator of named schools": COORDINATOR,
-    "respondent": NONE | {Action.ANSWER: (Y, N), Action.VIEW_ANSWERS: (Y, N)},
+    "respondent": NONE
+    | {
+        Action.ANSWER: (Y, N),
+        Action.VIEW_ANSWERS: (Y, N),
+        Action.VIEW_PLANS: (Y, N),
+        Action.REPORT_PLAN: (Y, N),
+    },
     "stranger": NONE,
 }
 

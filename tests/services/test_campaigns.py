@@ -349,3 +349,35 @@ async def test_added_schools_reach_the_next_round_until_it_opens(
     async with database.read() as conn:
         assert await campaign_school_ids(conn, november.id) == {s.id for s in world.schools}
         assert await campaign_school_ids(conn, december.id) == {five.id, eleven.id}
+
+
+async def test_a_recorded_answer_s_view_is_what_the_database_gives_back(
+    database: Database, world: World
+) -> None:
+    """``record_answer`` builds the response and answers it returns without reading them back:
+    they must equal a fresh read (JSON round trip, UTC times, the first answer's status change)."""
+    await open_campaign(database, world.catalog, world.methodist, _plan(world), now=NOW)
+    [form] = await forms_to_answer(database, world.catalog, world.teacher, now=NOW)
+    view = await open_response(
+        database, world.catalog, world.teacher, form.response.id, Action.ANSWER
+    )
+    moment = datetime(2026, 11, 21, 9, 15, 30, 123456, tzinfo=TOMSK)
+    values: list[object] = [
+        True,
+        None,
+        2.5,
+        10**17,
+        "«кавычки» 😀 \x00",
+        {"selected": ["a", "b"], "other": ("tuple", 1)},
+    ]
+    for number, value in enumerate(values):
+        question = view.form.questions[number % len(view.form.questions)].id
+        recorded = await record_answer(
+            database, world.teacher, view, question, value, seen=None, now=moment
+        )
+        fresh = await open_response(
+            database, world.catalog, world.teacher, form.response.id, Action.ANSWER
+        )
+        assert recorded.view.response == fresh.response
+        assert recorded.view.answers == fresh.answers
+        view = recorded.view

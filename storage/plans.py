@@ -1,0 +1,300 @@
+"""Plans (road maps, an order's instructions), their items with owners and schools, and every
+change of an item's status."""
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.schema import plan_item_events, plan_item_owners, plan_item_schools, plan_items, plans
+
+
+class PlanKind(StrEnum):
+    ROAD_MAP = "road_map"
+    INSTRUCTIONS = "instructions"
+
+
+class Approval(StrEnum):
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+class ItemStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    POSTPONED = "postponed"
+    NOT_DONE = "not_done"
+
+
+# An item in one of these needs nothing more: it is never overdue.
+CLOSED_STATUSES = frozenset({ItemStatus.DONE, ItemStatus.NOT_DONE})
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    name: str  # as the plan wrote it ("Ильина М.А.", "Администрации ШНОР")
+    position: str | None = None
+    user_id: int | None = None  # the person in the bot, when the name was recognised
+
+
+@dataclass(frozen=True, slots=True)
+class NewItem:
+    section: str
+    number: str
+    content: str
+    due_on: date
+    deadline_kind: str
+    deadline_label: str
+    owners: Sequence[Owner] = ()
+    school_ids: Collection[int] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: int
+    position: int
+    section: str
+    number: str
+    content: str
+    due_on: date
+    deadline_kind: str
+    deadline_label: str
+    status: ItemStatus
+    report: str | None
+    evidence: str | None
+    owners: tuple[Owner, ...]
+    school_ids: tuple[int, ...]
+
+    def overdue(self, today: date) -> bool:
+        return self.status not in CLOSED_STATUSES and self.due_on < today
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    id: int
+    municipality_id: int
+    school_id: int | None
+    campaign_id: int | None
+    kind: PlanKind
+    title: str
+    school_year: int
+    approval: Approval | None
+    review_comment: str | None
+    created_at: datetime
+    items: tuple[Item, ...]
+
+
+async def add_plan(
+    conn: AsyncConnection,
+    *,
+    municipality_id: int,
+    kind: PlanKind,
+    title: str,
+    school_year: int,
+    items: Sequence[NewItem],
+    created_by: int | None,
+    now: datetime,
+    school_id: int | None = None,
+    campaign_id: int | None = None,
+    approval: Approval | None = None,
+) -> int:
+    """Store a plan with its items in the given order; its id."""
+    plan_id = (
+        await conn.execute(
+            insert(plans)
+            .values(
+                municipality_id=municipality_id,
+                school_id=school_id,
+                campaign_id=campaign_id,
+                kind=kind.value,
+                title=title,
+                school_year=school_year,
+                approval=None if approval is None else approval.value,
+                created_by=created_by,
+                created_at=now,
+            )
+            .returning(plans.c.id)
+        )
+    ).scalar_one()
+    for position, item in enumerate(items, start=1):
+        item_id = (
+            await conn.execute(
+                insert(plan_items)
+                .values(
+                    plan_id=plan_id,
+                    position=position,
+                    section=item.section,
+                    number=item.number,
+                    content=item.content,
+                    due_on=item.due_on,
+                    deadline_kind=item.deadline_kind,
+                    deadline_label=item.deadline_label,
+                    status=ItemStatus.PLANNED.value,
+                    updated_at=now,
+                )
+                .returning(plan_items.c.id)
+            )
+        ).scalar_one()
+        if item.owners:
+            await conn.execute(
+                insert(plan_item_owners),
+                [
+                    {
+                        "item_id": item_id,
+                        "user_id": owner.user_id,
+                        "name": owner.name,
+                        "position": owner.position,
+                    }
+                    for owner in item.owners
+                ],
+            )
+        if item.school_ids:
+            await conn.execute(
+                insert(plan_item_schools),
+                [{"item_id": item_id, "school_id": school_id} for school_id in item.school_ids],
+            )
+    return int(plan_id)
+
+
+async def get_plan(conn: AsyncConnection, plan_id: int) -> Plan | None:
+    """The plan with its items in order, each with its owners and schools."""
+    row = (await conn.execute(select(plans).where(plans.c.id == plan_id))).one_or_none()
+    if row is None:
+        return None
+    item_rows = (
+        await conn.execute(
+            select(plan_items)
+            .where(plan_items.c.plan_id == plan_id)
+            .order_by(plan_items.c.position)
+        )
+    ).all()
+    ids = [item.id for item in item_rows]
+    owners: dict[int, list[Owner]] = {item_id: [] for item_id in ids}
+    schools: dict[int, list[int]] = {item_id: [] for item_id in ids}
+    if ids:
+        for owner in await conn.execute(
+            select(plan_item_owners)
+            .where(plan_item_owners.c.item_id.in_(ids))
+            .order_by(plan_item_owners.c.id)
+        ):
+            owners[owner.item_id].append(Owner(owner.name, owner.position, owner.user_id))
+        for school in await conn.execute(
+            select(plan_item_schools)
+            .where(plan_item_schools.c.item_id.in_(ids))
+            .order_by(plan_item_schools.c.school_id)
+        ):
+            schools[school.item_id].append(school.school_id)
+    items = tuple(
+        Item(
+            id=item.id,
+            position=item.position,
+            section=item.section,
+            number=item.number,
+            content=item.content,
+            due_on=item.due_on,
+            deadline_kind=item.deadline_kind,
+            deadline_label=item.deadline_label,
+            status=ItemStatus(item.status),
+            report=item.report,
+            evidence=item.evidence,
+            owners=tuple(owners[item.id]),
+            school_ids=tuple(schools[item.id]),
+        )
+        for item in item_rows
+    )
+    return Plan(
+        id=row.id,
+        municipality_id=row.municipality_id,
+        school_id=row.school_id,
+        campaign_id=row.campaign_id,
+        kind=PlanKind(row.kind),
+        title=row.title,
+        school_year=row.school_year,
+        approval=None if row.approval is None else Approval(row.approval),
+        review_comment=row.review_comment,
+        created_at=row.created_at,
+        items=items,
+    )
+
+
+async def change_item_status(
+    conn: AsyncConnection,
+    item_id: int,
+    status: ItemStatus,
+    *,
+    user_id: int | None,
+    now: datetime,
+    comment: str | None = None,
+    evidence: str | None = None,
+    due_on: date | None = None,
+) -> bool:
+    """Move an item to ``status`` and record the change: a report (and evidence) with
+    "выполнено", the reason and the new deadline with "перенесено". False for no such item."""
+    row = (
+        await conn.execute(select(plan_items.c.status).where(plan_items.c.id == item_id))
+    ).one_or_none()
+    if row is None:
+        return False
+    values: dict[str, object] = {"status": status.value, "updated_at": now}
+    if status is ItemStatus.DONE:
+        values["report"] = comment
+        values["evidence"] = evidence
+    if status is ItemStatus.POSTPONED:
+        if due_on is None:
+            raise ValueError("a postponed item needs its new deadline")
+        values["due_on"] = due_on
+    await conn.execute(update(plan_items).where(plan_items.c.id == item_id).values(**values))
+    await conn.execute(
+        insert(plan_item_events).values(
+            item_id=item_id,
+            from_status=row.status,
+            to_status=status.value,
+            user_id=user_id,
+            comment=comment,
+            due_on=due_on,
+            at=now,
+        )
+    )
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSummary:
+    """A plan in a list: where it belongs, and each item's status and deadline."""
+
+    id: int
+    municipality_id: int
+    school_id: int | None
+    title: str
+    created_at: datetime
+    items: tuple[tuple[ItemStatus, date], ...]
+
+
+async def list_plans(conn: AsyncConnection) -> list[PlanSummary]:
+    """Every plan, newest first, with its items' statuses and deadlines (the caller filters by
+    access: plans are few, a department's dozens)."""
+    rows = (await conn.execute(select(plans).order_by(plans.c.created_at.desc()))).all()
+    items: dict[int, list[tuple[ItemStatus, date]]] = {row.id: [] for row in rows}
+    if items:
+        for item in await conn.execute(
+            select(plan_items.c.plan_id, plan_items.c.status, plan_items.c.due_on).where(
+                plan_items.c.plan_id.in_(list(items))
+            )
+        ):
+            items[item.plan_id].append((ItemStatus(item.status), item.due_on))
+    return [
+        PlanSummary(
+            row.id,
+            row.municipality_id,
+            row.school_id,
+            row.title,
+            row.created_at,
+            tuple(items[row.id]),
+        )
+        for row in rows
+    ]
