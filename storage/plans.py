@@ -271,6 +271,7 @@ class PlanSummary:
     municipality_id: int
     school_id: int | None
     title: str
+    school_year: int
     created_at: datetime
     items: tuple[tuple[ItemStatus, date], ...]
 
@@ -293,6 +294,7 @@ async def list_plans(conn: AsyncConnection) -> list[PlanSummary]:
             row.municipality_id,
             row.school_id,
             row.title,
+            row.school_year,
             row.created_at,
             tuple(items[row.id]),
         )

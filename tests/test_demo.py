@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.demo.session import DemoSession
 from bot.demo.terminal import callback_notice, reply_keyboard, run_demo
 from botapi_emulator import BotMessage
+from tests.plans.seed import seed_xlsx
 
 # Small timeouts, so idling "longer than the client's timeout" takes seconds: aiogram gives a
 # getUpdates request int(request_timeout + polling_timeout) = 2 s.
@@ -146,3 +147,19 @@ def test_a_reply_keyboard_is_drawn_and_its_removal_said() -> None:
 def test_a_request_timeout_below_the_long_poll_margin_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="request_timeout"):
         DemoSession(Settings(_env_file=None), tmp_path, request_timeout=0.5)
+
+
+async def test_a_methodist_sends_a_file_in_the_demo(tmp_path: Path) -> None:
+    """``:file PATH`` sends a document as the current person: here a road map for /plans."""
+    plan = tmp_path / "дорожная карта.xlsx"
+    plan.write_bytes(seed_xlsx())
+    script: list[str | Callable[[str], str]] = [
+        ":as methodist",
+        "/plans",
+        f":file {tmp_path / 'нет такого.xlsx'}",
+        f":file {plan}",
+    ]
+    out, _, _ = await _demo(script)
+
+    assert "Нет такого файла:" in out
+    assert "✅ План загружен: разделов 4, пунктов 39" in out

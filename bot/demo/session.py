@@ -98,6 +98,10 @@ class DemoSession:
         update_id = await self.user(who).send(text)
         await self.emulator.wait_processed(update_id, timeout=REPLY_TIMEOUT)
 
+    async def send_file(self, who: DemoPerson, name: str, content: bytes) -> None:
+        update_id = await self.user(who).send_document(name, content)
+        await self.emulator.wait_processed(update_id, timeout=REPLY_TIMEOUT)
+
     async def press(
         self, who: DemoPerson, message: BotMessage, button_text: str
     ) -> dict[str, Any] | None:

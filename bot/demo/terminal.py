@@ -28,7 +28,8 @@ INTRO = """\
 Демо бота мониторинга ШНОР: настоящий бот, локальный эмулятор Telegram, временная база.
 Пишите текст и /команды как в Telegram; #N нажимает кнопку N под последним сообщением.
 :as ROLE — сменить собеседника ({roles}); :who — кто сейчас пишет;
-:tick — разослать напоминания, которые пора отправить; :quit — выход.
+:file ПУТЬ — прислать файл (план, справочник, бланк); :tick — разослать напоминания, которые
+пора отправить; :quit — выход.
 Сейчас пишет: {current}.
 """
 Snapshot = tuple[str | None, tuple[str, ...], bool]
@@ -201,6 +202,15 @@ async def run_demo(
                     transcript.show(session.messages(current))
                     continue
                 transcript = transcripts[current.key]
+                if line.startswith(":file "):
+                    name = line.removeprefix(":file ").strip()
+                    found = await asyncio.to_thread(_read_file, name)
+                    if found is None:
+                        write(f"Нет такого файла: {name}\n")
+                        continue
+                    await session.send_file(current, *found)
+                    transcript.show(session.messages(current))
+                    continue
                 if re.fullmatch(r"#\d+", line):
                     index = int(line[1:]) - 1
                     if not 0 <= index < len(transcript.buttons):
@@ -218,6 +228,11 @@ async def run_demo(
                 else:
                     await session.send(current, line)
                 transcript.show(session.messages(current))
+
+
+def _read_file(name: str) -> tuple[str, bytes] | None:
+    path = Path(name).expanduser()
+    return (path.name, path.read_bytes()) if path.is_file() else None
 
 
 def _who(who: DemoPerson) -> str:

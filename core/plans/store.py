@@ -145,6 +145,7 @@ class PlanLine:
 
     plan_id: int
     title: str
+    school_year: int
     items: int
     done: int
     overdue: int
@@ -159,6 +160,7 @@ async def visible_plans(database: Database, actor: Actor, *, today: date) -> lis
         PlanLine(
             plan.id,
             plan.title,
+            plan.school_year,
             len(plan.items),
             sum(status is ItemStatus.DONE for status, _ in plan.items),
             sum(status not in CLOSED_STATUSES and due < today for status, due in plan.items),

@@ -385,6 +385,7 @@ async def test_each_person_gets_a_command_menu_of_their_roles(
         "export",
         "order",
         "order_template",
+        "plans",
         "invite",
         "people",
         "whoami",

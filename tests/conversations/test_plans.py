@@ -73,6 +73,7 @@ async def test_a_methodist_loads_the_road_map_and_sees_what_is_overdue(
     await teacher.send("/plans")
     listing = await teacher.next_message()
     [button] = listing.button_texts
+    assert button.startswith("2020/21 · «Дорожная карта»")
     assert button.endswith("· 0/39 · ⏰ 17")
     await teacher.press(button, message=listing)
     assert "Просрочено на 15.10.2020: 17" in ((await teacher.next_message()).plain_text or "")

@@ -60,7 +60,8 @@ def _list_keyboard(lines: list[PlanLine]) -> InlineKeyboardMarkup:
     for line in lines:
         template = texts.PLAN_BUTTON_OVERDUE if line.overdue else texts.PLAN_BUTTON
         text = template.format(
-            title=shorten_text(line.title),
+            year=f"{line.school_year}/{(line.school_year + 1) % 100:02d}",
+            title=shorten_text(line.title, 28),
             done=line.done,
             items=line.items,
             overdue=line.overdue,
