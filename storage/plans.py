@@ -300,3 +300,41 @@ async def list_plans(conn: AsyncConnection) -> list[PlanSummary]:
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class OwnedItem:
+    """An item one person answers for, with its plan's title."""
+
+    item: Item
+    plan_id: int
+    plan_title: str
+
+
+async def items_owned_by(conn: AsyncConnection, user_id: int) -> list[OwnedItem]:
+    """The items this person is an owner of, still open (not done, not dropped), soonest first."""
+    rows = (
+        await conn.execute(
+            select(plan_items.c.plan_id, plan_items.c.id, plans.c.title)
+            .join(plan_item_owners, plan_item_owners.c.item_id == plan_items.c.id)
+            .join(plans, plans.c.id == plan_items.c.plan_id)
+            .where(
+                plan_item_owners.c.user_id == user_id,
+                plan_items.c.status.not_in([status.value for status in CLOSED_STATUSES]),
+            )
+            .distinct()
+        )
+    ).all()
+    found: list[OwnedItem] = []
+    for plan_id in sorted({row.plan_id for row in rows}):
+        plan = await get_plan(conn, plan_id)
+        assert plan is not None
+        wanted = {row.id for row in rows if row.plan_id == plan_id}
+        found += [OwnedItem(item, plan.id, plan.title) for item in plan.items if item.id in wanted]
+    return sorted(found, key=lambda owned: (owned.item.due_on, owned.plan_id, owned.item.position))
+
+
+async def plan_of_item(conn: AsyncConnection, item_id: int) -> int | None:
+    return (
+        await conn.execute(select(plan_items.c.plan_id).where(plan_items.c.id == item_id))
+    ).scalar_one_or_none()

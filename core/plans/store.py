@@ -23,12 +23,16 @@ from storage.plans import (
     Item,
     ItemStatus,
     NewItem,
+    OwnedItem,
     Owner,
     Plan,
     PlanKind,
     add_plan,
+    change_item_status,
     get_plan,
+    items_owned_by,
     list_plans,
+    plan_of_item,
 )
 
 # The columns' sizes (storage.schema): a plan's and a section's title, a deadline as written,
@@ -182,4 +186,53 @@ def _may_see(
         Action.VIEW_PLANS in ROLE_ACTIONS[grant.role]
         and _works_in(directory, grant, municipality_id)
         for grant in actor.grants
+    )
+
+
+async def my_items(database: Database, actor: Actor) -> list[OwnedItem]:
+    """The open items the actor is named an owner of, soonest deadline first."""
+    if actor.user is None:
+        return []
+    async with database.read() as conn:
+        return await items_owned_by(conn, actor.user.id)
+
+
+REPORT_LIMIT = 1000  # characters of a report that an item is done
+
+
+class ItemClosed(Exception):
+    """The item is done or dropped already (by someone else, or by an older button)."""
+
+
+async def report_done(
+    database: Database, actor: Actor, item_id: int, report: str, *, now: datetime
+) -> Item:
+    """Mark an item done with a short report, by one of its owners or a methodist who manages
+    its plan; the item as it now stands. ``AccessDenied`` for anyone else (or no such item),
+    ``ItemClosed`` when it is closed already."""
+    async with database.write() as conn:
+        plan_id = await plan_of_item(conn, item_id)
+        plan = None if plan_id is None else await get_plan(conn, plan_id)
+        item = None if plan is None else next(i for i in plan.items if i.id == item_id)
+        if plan is None or item is None or not _may_report(actor, plan, item):
+            raise AccessDenied(Action.REPORT_PLAN)
+        if item.status in CLOSED_STATUSES:
+            raise ItemClosed(item_id)
+        await change_item_status(
+            conn,
+            item_id,
+            ItemStatus.DONE,
+            user_id=None if actor.user is None else actor.user.id,
+            now=now,
+            comment=_clipped(report.strip(), REPORT_LIMIT),
+        )
+        changed = await get_plan(conn, plan.id)
+    assert changed is not None
+    return next(i for i in changed.items if i.id == item_id)
+
+
+def _may_report(actor: Actor, plan: Plan, item: Item) -> bool:
+    owner = actor.user is not None and any(o.user_id == actor.user.id for o in item.owners)
+    return owner or allows(
+        actor, Action.MANAGE_PLANS, Target(plan.municipality_id, None, plan.school_id)
     )

@@ -72,11 +72,37 @@ async def test_a_methodist_loads_the_road_map_and_sees_what_is_overdue(
     teacher = harness.user(TEACHER)
     await teacher.send("/plans")
     listing = await teacher.next_message()
-    [button] = listing.button_texts
+    mine_button, button = listing.button_texts  # she answers for items of her own
+    assert mine_button == texts.MY_ITEMS_BUTTON
     assert button.startswith("2020/21 · «Дорожная карта»")
     assert button.endswith("· 0/39 · ⏰ 17")
     await teacher.press(button, message=listing)
     assert "Просрочено на 15.10.2020: 17" in ((await teacher.next_message()).plain_text or "")
+
+    # Дурникова reports her most overdue item done.
+    await teacher.press(mine_button, message=listing)
+    mine = await teacher.next_message()
+    first_line = (mine.plain_text or "").splitlines()[1]
+    assert first_line.startswith("1. п. 4. Методический десант руководителя")
+    assert first_line.endswith("до 31.08.2020 ⏰")
+    await teacher.press("✅ 1", message=mine)
+    assert "Коротко напишите, что сделано" in ((await teacher.next_message()).plain_text or "")
+    await teacher.send("я" * 1001)
+    assert "1001 знаков из 1000" in ((await teacher.next_message()).plain_text or "")
+    await teacher.send("Десант проведён 27.08, протокол у методиста")
+    done = (await teacher.next_message()).plain_text or ""
+    assert done.startswith("✅ Отмечено выполненным: п. 4 «Методический десант")
+    again = await teacher.press("✅ 1", message=mine)  # the same button again: closed now
+    await harness.settle()
+    assert (teacher.callback_answer(again) or {}).get("text") == texts.ITEM_CLOSED
+
+    await methodist.send("/plans")
+    plans = await methodist.next_message()
+    assert plans.button_texts[-1].endswith("· 1/39 · ⏰ 16")  # Смирнова has items too: first
+    await methodist.press(plans.button_texts[-1], message=plans)
+    after = (await methodist.next_message()).plain_text or ""
+    assert "Выполнено 1 · в работе 0 · запланировано 38" in after
+    assert "Просрочено на 15.10.2020: 16" in after
 
     stranger = harness.user(STRANGER_METHODIST)
     await stranger.send("/plans")

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.access import AccessDenied
-from core.plans.store import plan_board, save_plan
+from core.plans.store import ItemClosed, my_items, plan_board, report_done, save_plan
 from storage import Database
 from storage.people import Role
 from storage.plans import ItemStatus
@@ -90,3 +90,32 @@ async def test_only_the_municipality_s_methodists_store_and_see_its_plans(
         await plan_board(database, stranger, plan_id, today=date(2020, 10, 15))
     with pytest.raises(AccessDenied):
         await plan_board(database, methodist, plan_id + 1, today=date(2020, 10, 15))
+
+
+async def test_an_owner_or_the_methodist_reports_an_item_done_once(database: Database) -> None:
+    kedrovy = await make_town(database, "Город Кедровый", ("МКОУ СОШ № 1", "МАОУ Пудинская СОШ"))
+    mid = kedrovy.municipality.id
+    methodist = await make_actor(database, 1, Role.METHODIST, municipality_id=mid)
+    durnikova = await make_actor(
+        database, 3, Role.RESPONDENT, full_name="Дурникова Анна Викторовна",
+        school_id=kedrovy.schools[0].id,
+    )  # fmt: skip
+    other_school = await make_actor(database, 4, Role.RESPONDENT, school_id=kedrovy.schools[1].id)
+    plan_id = await save_plan(database, methodist, seed_draft(), municipality_id=mid, now=LOADED)
+    mine = await my_items(database, durnikova)
+    assert [entry.item.number for entry in mine][:2] == ["4", "6"]  # soonest first
+    assert await my_items(database, other_school) == []
+    item_id = mine[0].item.id
+
+    with pytest.raises(AccessDenied):
+        await report_done(database, other_school, item_id, "не моё", now=LOADED)
+    done = await report_done(database, durnikova, item_id, "  Проведён 27.08  ", now=LOADED)
+    assert (done.status, done.report) == (ItemStatus.DONE, "Проведён 27.08")
+    with pytest.raises(ItemClosed):
+        await report_done(database, methodist, item_id, "ещё раз", now=LOADED)
+    assert item_id not in {entry.item.id for entry in await my_items(database, durnikova)}
+    # The methodist may close another's item (say, reported by phone).
+    other_item = mine[1].item.id
+    assert (await report_done(database, methodist, other_item, "по телефону", now=LOADED)).report
+    board = await plan_board(database, methodist, plan_id, today=date(2020, 10, 15))
+    assert board.counts[ItemStatus.DONE] == 2

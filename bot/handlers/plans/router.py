@@ -17,7 +17,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.commands import Cmd
 from bot.config import Settings
-from bot.handlers.plans.callbacks import PlanOpen
+from bot.handlers.plans.callbacks import ItemDone, MyItems, PlanOpen
 from bot.handlers.plans.states import Plans
 from bot.handlers.shared.buttons import message_of
 from bot.handlers.shared.filters import NOT_A_COMMAND
@@ -28,10 +28,14 @@ from core.actors import Actor
 from core.clock import Clock
 from core.plans import file_error_text, find_school_year, load_plan, problem_lines
 from core.plans.store import (
+    REPORT_LIMIT,
     Board,
+    ItemClosed,
     PlanLine,
+    my_items,
     plan_board,
     plan_municipality,
+    report_done,
     save_plan,
     visible_plans,
 )
@@ -42,6 +46,7 @@ from texts import plans as texts
 
 MAX_PLAN_BYTES = 5 << 20  # a plan is a table of a few pages
 OVERDUE_SHOWN = 15  # overdue items listed on the board; the rest are counted
+MY_ITEMS_SHOWN = 20  # a person's open items listed with a button each
 SUFFIXES = (".xlsx", ".xlsm", ".docx")
 
 
@@ -55,8 +60,10 @@ def _school_year(today: date) -> int:
     return today.year if today.month >= 6 else today.year - 1
 
 
-def _list_keyboard(lines: list[PlanLine]) -> InlineKeyboardMarkup:
+def _list_keyboard(lines: list[PlanLine], *, owns: bool) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
+    if owns:
+        builder.button(text=texts.MY_ITEMS_BUTTON, callback_data=MyItems())
     for line in lines:
         template = texts.PLAN_BUTTON_OVERDUE if line.overdue else texts.PLAN_BUTTON
         text = template.format(
@@ -151,7 +158,8 @@ def build_router() -> Router:
             else:
                 text.append(texts.UPLOAD_HOW_TO)
                 await state.set_state(Plans.upload)
-        markup = _list_keyboard(lines) if lines else None
+        owns = bool(await my_items(database, actor))
+        markup = _list_keyboard(lines, owns=owns) if lines or owns else None
         await message.answer("\n".join(line for line in text if line), reply_markup=markup)
 
     @router.callback_query(PlanOpen.filter())
@@ -172,6 +180,100 @@ def build_router() -> Router:
             return
         await query.answer()
         await _show_board(message_of(query), board)
+
+    @router.callback_query(MyItems.filter())
+    async def show_my_items(
+        query: CallbackQuery, actor: Actor, database: Database, clock: Clock, settings: Settings
+    ) -> None:
+        await query.answer()
+        owned = await my_items(database, actor)
+        if not owned:
+            await message_of(query).answer(texts.MY_ITEMS_NONE)
+            return
+        today = _today(clock, settings)
+        shown = owned[:MY_ITEMS_SHOWN]
+        lines = [texts.MY_ITEMS_HEADER]
+        for number, entry in enumerate(shown, start=1):
+            lines.append(
+                texts.MY_ITEM_LINE.format(
+                    number=number,
+                    item=escape(entry.item.number),
+                    content=escape(shorten_text(entry.item.content, 90)),
+                    due=entry.item.due_on.strftime("%d.%m.%Y"),
+                    overdue=texts.MY_ITEM_OVERDUE if entry.item.overdue(today) else "",
+                )
+            )
+        builder = InlineKeyboardBuilder()
+        for number, entry in enumerate(shown, start=1):
+            builder.button(
+                text=texts.DONE_BUTTON.format(number=number),
+                callback_data=ItemDone(i=entry.item.id),
+            )
+        builder.adjust(5)
+        *first, last = message_chunks(lines)
+        for chunk in first:
+            await message_of(query).answer(chunk)
+        await message_of(query).answer(last, reply_markup=builder.as_markup())
+
+    @router.callback_query(ItemDone.filter())
+    async def ask_report(
+        query: CallbackQuery,
+        callback_data: ItemDone,
+        state: FSMContext,
+        actor: Actor,
+        database: Database,
+    ) -> None:
+        owned = {entry.item.id: entry for entry in await my_items(database, actor)}
+        entry = owned.get(callback_data.i)
+        if entry is None:
+            await query.answer(texts.ITEM_CLOSED, show_alert=True)
+            return
+        await query.answer()
+        await state.set_state(Plans.report)
+        await state.set_data({"item_id": entry.item.id})
+        await message_of(query).answer(
+            texts.ASK_REPORT.format(
+                number=escape(entry.item.number),
+                content=escape(shorten_text(entry.item.content, 90)),
+                limit=REPORT_LIMIT,
+            )
+        )
+
+    @router.message(Plans.report, F.text, NOT_A_COMMAND)
+    async def receive_report(
+        message: Message, state: FSMContext, actor: Actor, database: Database, clock: Clock
+    ) -> None:
+        report = (message.text or "").strip()
+        if not report:
+            await message.answer(texts.REPORT_EMPTY)
+            return
+        if len(report) > REPORT_LIMIT:
+            await message.answer(
+                texts.REPORT_TOO_LONG.format(length=len(report), limit=REPORT_LIMIT)
+            )
+            return
+        item_id = (await state.get_data()).get("item_id")
+        await state.clear()
+        if not isinstance(item_id, int):
+            await message.answer(texts.ITEM_GONE)
+            return
+        try:
+            item = await report_done(database, actor, item_id, report, now=clock())
+        except AccessDenied:
+            await message.answer(texts.ITEM_GONE)
+            return
+        except ItemClosed:
+            await message.answer(texts.ITEM_CLOSED)
+            return
+        await message.answer(
+            texts.REPORTED.format(
+                number=escape(item.number), content=escape(shorten_text(item.content, 90))
+            )
+        )
+
+    @router.message(Plans.report, NOT_A_COMMAND)
+    async def not_a_report(message: Message) -> None:
+        await message.answer(texts.REPORT_EMPTY)
 
     @router.message(Plans.upload, F.document)
     async def receive(
