@@ -1,9 +1,12 @@
-"""/plans: the plans a person may see, each one's board; a methodist uploads a new one.
+"""/plans: the plans a person may see, each one's board; a methodist uploads a new one; an
+owner reports their items done.
 
 The command lists the plans of the person's scope (``core.plans.store.visible_plans``) as
 buttons, and for a methodist of a municipality waits for a file: it is read whole or refused
 with every row it could not read (``core.plans.load_plan``), then stored with the people it
-names recognised (``save_plan``) and shown as a board. The FSM keeps only that a file is awaited.
+names recognised (``save_plan``) and shown as a board. A person named as an owner also gets
+"📌 Мои пункты": their open items with a ✅ each, then a short report marks one done
+(``report_done``). The FSM keeps only that a file is awaited, or which item a report is for.
 """
 
 import io
