@@ -41,7 +41,7 @@ MENU: list[BotCommand] = [
 ]
 
 ROLE_COMMANDS: dict[Role, tuple[Cmd, ...]] = {
-    Role.RESPONDENT: (Cmd.FORMS,),
+    Role.RESPONDENT: (Cmd.FORMS, Cmd.PLANS),
     Role.COORDINATOR: (Cmd.STATUS, Cmd.EXPORT, Cmd.ORDER, Cmd.PLANS),
     Role.METHODIST: (
         Cmd.STATUS,

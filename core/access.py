@@ -31,8 +31,10 @@ class Action(StrEnum):
     ORDER = "order"  # draft the analytic order (распоряжение) of a monitoring round
     ORDER_TEMPLATE = "order_template"  # upload or remove the department's .docx template
     VIEW_PLANS = "view_plans"  # see road maps and instructions, and how far they are done
-    MANAGE_PLANS = "manage_plans"  # load plans, approve or return a school's road map
-    REPORT_PLAN = "report_plan"  # report a school's items done, submit its own road map
+    MANAGE_PLANS = "manage_plans"  # load a municipality's plans
+    REPORT_PLAN = "report_plan"  # report a school's items done
+    SUBMIT_SCHOOL_PLAN = "submit_school_plan"  # upload the school's own road map for approval
+    REVIEW_SCHOOL_PLANS = "review_school_plans"  # approve a school's road map, or return it
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -51,6 +53,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.ORDER_TEMPLATE,
             Action.VIEW_PLANS,
             Action.MANAGE_PLANS,
+            Action.REVIEW_SCHOOL_PLANS,
         }
     ),
     Role.COORDINATOR: frozenset(
@@ -64,7 +67,13 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         }
     ),
     Role.RESPONDENT: frozenset(
-        {Action.ANSWER, Action.VIEW_ANSWERS, Action.VIEW_PLANS, Action.REPORT_PLAN}
+        {
+            Action.ANSWER,
+            Action.VIEW_ANSWERS,
+            Action.VIEW_PLANS,
+            Action.REPORT_PLAN,
+            Action.SUBMIT_SCHOOL_PLAN,
+        }
     ),
 }
 

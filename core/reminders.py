@@ -37,6 +37,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.access import Action, Target, allows
 from core.actors import Actor
+from core.directory import load_directory
+from core.plans.follow_up import overdue_digests, owner_reminders
 from core.questionnaires import FormCatalog, monitoring_title
 from core.schedule import (
     OPENING,
@@ -99,6 +101,14 @@ class OpenButton:
 
 
 @dataclass(frozen=True, slots=True)
+class DoneButton:
+    """A button under a message that reports a plan's item done."""
+
+    label: str
+    item_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class Notice:
     """One message to one person; a reminder's button opens ``response_id``.
 
@@ -114,7 +124,7 @@ class Notice:
     school_id: int | None = None  # the school a respondent was reminded about
     campaign_id: int | None = None
     also: tuple[Claimed, ...] = ()
-    buttons: tuple[OpenButton, ...] = ()
+    buttons: tuple[OpenButton | DoneButton, ...] = ()
 
     @property
     def claims(self) -> tuple[Claimed, ...]:
@@ -328,6 +338,9 @@ async def _tick(
     digests = await _digests(database, catalog, people, now=now)
     lease.hold(claimed.reminder_id for notice in digests for claimed in notice.claims)
     notices.extend(digests)
+    for notice in await _plan_notices(database, people, now=now):
+        lease.hold(claimed.reminder_id for claimed in notice.claims)
+        notices.append(notice)
     unreachable: list[Notice] = []
 
     async def record(result: NoticeResult) -> None:
@@ -348,6 +361,28 @@ async def _tick(
         report.messages += len(follow_ups)
         await deliver(follow_ups, record)
     return report
+
+
+async def _plan_notices(database: Database, people: list[Person], *, now: datetime) -> list[Notice]:
+    """Owners' reminders of their plans' items, and the digests of overdue items
+    (``core.plans.follow_up``)."""
+    notices = [
+        Notice(
+            message.reminder_ids[0],
+            message.user_id,
+            message.telegram_id,
+            message.text,
+            also=tuple(Claimed(reminder_id) for reminder_id in message.reminder_ids[1:]),
+            buttons=tuple(DoneButton(label, item_id) for label, item_id in message.buttons),
+        )
+        for message in await owner_reminders(database, now=now)
+    ]
+    directory = await load_directory(database)
+    notices += [
+        Notice(digest.reminder_id, digest.user_id, digest.telegram_id, digest.text)
+        for digest in await overdue_digests(database, directory, people, now=now)
+    ]
+    return notices
 
 
 async def _claim_all(

@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 
 from lxml.etree import xmlfile
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel as _to_excel
@@ -38,11 +38,15 @@ from exports.tables import CellValue
 BOLD = Font(name=DEFAULT_FONT.name, sz=DEFAULT_FONT.sz, family=DEFAULT_FONT.family, b=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
+# A highlighted row's tint: pale red on screen, a light grey on a black-and-white printer.
+HIGHLIGHT = PatternFill(fill_type="solid", fgColor="FFD9D9")
+_THIN = Side(style="thin", color="FF000000")
+RULED = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)  # a printed table's grid
 DATE_FORMAT = "DD.MM.YYYY"
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
-# (number format, wrapped, bold, quote prefix, at the top): a cell's look, one stylesheet entry
-# each.
-_Look = tuple[str | None, bool, bool, bool, bool]
+# (number format, wrapped, bold, quote prefix, at the top, highlighted, ruled): a cell's look,
+# one stylesheet entry each.
+_Look = tuple[str | None, bool, bool, bool, bool, bool, bool]
 
 
 LINE_HEIGHT = 15  # points a line of ordinary text takes
@@ -81,20 +85,35 @@ class RowSheet(WriteOnlyWorksheet):
         wrapped: Sequence[bool] = (),
         bold: bool | Sequence[bool] = False,
         hidden: bool = False,
-    ) -> None:
+        highlighted: int = 0,
+        ruled: int = 0,
+        span: int = 0,
+    ) -> int:
         """Append one row: ``formats[i]`` is column i's number format (None: as the value
         goes), ``widths[i]`` its width and ``wrapped[i]`` whether its texts wrap, ``bold`` the
         whole row's or each cell's weight. A row whose texts take several lines is made as
-        tall as its tallest cell."""
+        tall as its tallest cell. ``highlighted``: the first so many cells are tinted, and
+        ``ruled`` outlined, empty ones too. ``span``: the first cell is merged over so many
+        columns (its width, for the lines it takes, is ``widths[0]``: give the columns' sum).
+        Returns the row's height in points, as set (or a line's, for a row of one line)."""
         number = self._next_row
         self._next_row += 1
         suffix = str(number)
-        letters = self._letters_for(len(values))
+        letters = self._letters_for(max(len(values), highlighted, ruled, span))
+        if span > 1:
+            # (openpyxl writes a write-only sheet's merged cells after its rows, on close)
+            merged: Any = self.merged_cells  # type: ignore[attr-defined]
+            merged.add(f"A{suffix}:{letters[span - 1]}{suffix}")
         bold_cells = () if isinstance(bold, bool) else bold
         made: list[tuple[int, _Look, str]] = []
         lines = 1
+        if max(highlighted, ruled) > len(values):
+            values = [*values, *[None] * (max(highlighted, ruled) - len(values))]
         for index, value in enumerate(values):
+            tinted, lined = index < highlighted, index < ruled
             if value is None:
+                if tinted or lined:  # an empty cell of a tinted or ruled row: drawn all the same
+                    made.append((index, (None, False, False, False, False, tinted, lined), ""))
                 continue
             wrap = index < len(wrapped) and wrapped[index]
             strong = bold is True or (index < len(bold_cells) and bold_cells[index])
@@ -122,21 +141,26 @@ class RowSheet(WriteOnlyWorksheet):
                 content = f"<v>{value:.16g}</v>"
             else:  # not a CellValue: written as the text it reads as
                 content = _inline(clean_text(str(value)))
-            look: _Look = (number_format, wrap, strong, quoted, False)
+            look: _Look = (number_format, wrap, strong, quoted, False, tinted, lined)
             made.append((index, look, content))
         cells = []
         for index, look, content in made:
             if lines > 1 and not look[1]:  # beside a tall cell: at the top, with its first line
-                look = (*look[:4], True)
+                look = (*look[:4], True, *look[5:])
             style = "" if look == _PLAIN else f' s="{self._style(look)}"'
+            if not content:
+                cells.append(f'<c r="{letters[index]}{suffix}"{style}/>')
+                continue
             kind = "" if content.startswith("<v>") else ' t="inlineStr"'
             cells.append(f'<c r="{letters[index]}{suffix}"{style}{kind}>{content}</c>')
         attributes = f' r="{suffix}"'
+        height = min(lines * LINE_HEIGHT, MAX_HEIGHT)
         if lines > 1:  # (Excel does not grow a row for wrapped text it did not lay out)
-            attributes += f' ht="{min(lines * LINE_HEIGHT, MAX_HEIGHT)}" customHeight="1"'
+            attributes += f' ht="{height}" customHeight="1"'
         if hidden:
             attributes += ' hidden="1"'
         self._send(f"<row{attributes}>{''.join(cells)}</row>")
+        return 0 if hidden else height
 
     def _letters_for(self, count: int) -> list[str]:
         while len(self._letters) < count:
@@ -147,7 +171,7 @@ class RowSheet(WriteOnlyWorksheet):
         """The stylesheet index of a look, registered on first use."""
         found = self._styles.get(look)
         if found is None:
-            number_format, wrap, bold, quoted, top = look
+            number_format, wrap, bold, quoted, top, tinted, lined = look
             cell = WriteOnlyCell(self)
             if number_format is not None:
                 cell.number_format = number_format
@@ -159,6 +183,10 @@ class RowSheet(WriteOnlyWorksheet):
                 cell.font = BOLD
             if quoted:
                 cell.quotePrefix = True
+            if tinted:
+                cell.fill = HIGHLIGHT
+            if lined:
+                cell.border = RULED
             found = self._styles[look] = str(cell.style_id)
         return found
 
@@ -217,7 +245,7 @@ class _Writer(WorksheetWriter):
                 pass
 
 
-_PLAIN: _Look = (None, False, False, False, False)
+_PLAIN: _Look = (None, False, False, False, False, False, False)
 _EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 

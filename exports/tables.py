@@ -76,6 +76,15 @@ class Sheet:
     autofilter: bool = True
     charts: list[Chart] = field(default_factory=list)
     bold_rows: frozenset[int] = frozenset()  # indexes into ``rows``: headings inside the table
+    # Indexes into ``rows``: a heading whose one text (the row's first cell) runs across the
+    # whole table, merged and wrapped, in bold (a plan's section between its items). Its text
+    # does not widen the first column.
+    spanning_rows: frozenset[int] = frozenset()
+    # Indexes into ``rows``: rows tinted to catch the eye on screen and on paper (overdue items).
+    highlighted_rows: frozenset[int] = frozenset()
+    # A title above everything else, across the table's width, wrapped, in bold (a plan's name).
+    heading: str = ""
+    ruled: bool = False  # the header and rows outlined cell by cell, as a printed plan's table
 
     @property
     def has_codes(self) -> bool:
@@ -88,7 +97,13 @@ class Sheet:
         return self.has_codes + 1 + subtitles
 
     @property
+    def lines_above(self) -> int:
+        """Rows above the header: the heading, the preamble and a blank line after them."""
+        above = bool(self.heading) + len(self.preamble)
+        return above + (1 if above else 0)
+
+    @property
     def first_data_row(self) -> int:
-        """The spreadsheet row (1-based) of ``rows[0]``: after the preamble, a blank line and
-        the header."""
-        return len(self.preamble) + (1 if self.preamble else 0) + self.header_rows + 1
+        """The spreadsheet row (1-based) of ``rows[0]``: after the heading and the preamble, a
+        blank line and the header."""
+        return self.lines_above + self.header_rows + 1

@@ -5,8 +5,9 @@ openpyxl's write-only mode streams each row to the file as it is written, so a w
 thousands of schools never holds its cells as objects; ``exports.rows`` writes the rows
 themselves, fast, and ``exports.charts`` the charts. Set before the first row: column widths from
 the content, hidden columns, frozen panes, print setup. What write-only mode does not allow
-(merged cells, editing a cell already written) the layout does without: repeated titles over a
-two-row header instead of a merged one.
+(editing a cell already written) the layout does without: repeated titles over a two-row
+header instead of a merged one. A heading across the whole table (``Sheet.heading``, a plan's
+section in ``spanning_rows``) is one cell merged over the row.
 
 How a sheet prints: landscape A4, as many pages wide as keep it readable (``pages_wide``), the
 header rows (and the frozen columns) repeated on each page, the sheet's name above and "Страница
@@ -14,7 +15,7 @@ N из M" below. A column is as wide as its longest value (a wrapped one: its lo
 narrower than its header's longest word), within ``MAX_WIDTH``; a text wider than that wraps,
 and a row with wrapped texts is as tall as its tallest cell, its other cells at the top. Machine
 names of the columns (question ids) sit in a hidden row above the header; the filter is on the
-Russian header.
+Russian header. Rows in ``highlighted_rows`` (overdue items) are tinted across the table.
 
 Safety: every ``str`` is written as text (an inline string, never a formula). A text Excel could
 take for a formula, a command or an error value (starting with ``=``, ``+``, ``-``, ``@``, tab or
@@ -29,6 +30,7 @@ from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 from exports.charts import add_charts
 from exports.rows import DATE_FORMAT, DATETIME_FORMAT, RowSheet, add_row_sheet
@@ -59,9 +61,16 @@ def _write_sheet(ws: RowSheet, sheet: Sheet) -> None:
     ws.page_setup.orientation = "landscape"  # type: ignore[attr-defined]
     ws.page_setup.paperSize = 9  # type: ignore[attr-defined]  # A4
     widths = column_widths(sheet)
-    ws.page_setup.fitToWidth = pages_wide(sheet, widths)  # type: ignore[attr-defined]
-    ws.page_setup.fitToHeight = 0  # type: ignore[attr-defined]  # as many pages as it takes
-    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[attr-defined]
+    pager = None
+    if sheet.spanning_rows:
+        # Headings kept with the rows under them need page breaks set by hand, which Excel
+        # ignores under "fit to": such a sheet is printed at the scale that fits its width.
+        pager = _Pager(sheet, widths)
+        ws.page_setup.scale = pager.scale  # type: ignore[attr-defined]
+    else:
+        ws.page_setup.fitToWidth = pages_wide(sheet, widths)  # type: ignore[attr-defined]
+        ws.page_setup.fitToHeight = 0  # type: ignore[attr-defined]  # as many pages as it takes
+        ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[attr-defined]
     if sheet.frozen_columns:  # a table wider than a page: its first columns on every page
         ws.print_title_cols = f"A:{get_column_letter(sheet.frozen_columns)}"
     # Which sheet, and which page of how many, on every printed page.
@@ -72,26 +81,35 @@ def _write_sheet(ws: RowSheet, sheet: Sheet) -> None:
         dimension = ws.column_dimensions[get_column_letter(index)]  # type: ignore[attr-defined]
         dimension.width = widths[index - 1]
         dimension.hidden = column.hidden
-    codes_row = len(sheet.preamble) + (1 if sheet.preamble else 0) + 1
+    codes_row = sheet.lines_above + 1
     header_row = codes_row + sheet.has_codes
     last_header = codes_row + sheet.header_rows - 1
     ws.print_title_rows = f"{header_row}:{last_header}"
     ws.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}{last_header + 1}"
 
+    # A heading runs across the table, wrapped in the width of the columns on paper.
+    across = [sum(w for w, c in zip(widths, sheet.columns, strict=True) if not c.hidden)]
+    span = len(sheet.columns)
+    above = 0  # points of the rows above the data, on the first page
+    if sheet.heading:
+        above += ws.write_row([sheet.heading], widths=across, wrapped=[True], bold=True, span=span)
     # A preamble label runs over the empty cells after it; its values start where it ends.
     gap = _label_gap(sheet, widths)
     for line in sheet.preamble:
-        ws.write_row([*line[:1], *[None] * gap, *line[1:]], bold=(True,))
-    if sheet.preamble:
-        ws.write_row([])
+        above += ws.write_row([*line[:1], *[None] * gap, *line[1:]], bold=(True,))
+    if sheet.lines_above:
+        above += ws.write_row([])
     if sheet.has_codes:  # for machines: out of sight, out of print, out of the filter
         ws.write_row([column.code or None for column in sheet.columns], hidden=True)
     every = [True] * len(sheet.columns)
+    ruled = span if sheet.ruled else 0
     titles = [column.title for column in sheet.columns]
-    ws.write_row(titles, widths=widths, wrapped=every, bold=True)
+    header = ws.write_row(titles, widths=widths, wrapped=every, bold=True, ruled=ruled)
     if any(column.subtitle for column in sheet.columns):
         subtitles = [column.subtitle or None for column in sheet.columns]
-        ws.write_row(subtitles, widths=widths, wrapped=every, bold=True)
+        header += ws.write_row(subtitles, widths=widths, wrapped=every, bold=True, ruled=ruled)
+    if pager is not None:
+        pager.start(above + header, header)
 
     formats = [NUMBER_FORMATS.get(column.format) for column in sheet.columns]
     # A text wider than the widest column wraps in it rather than run off the printed page.
@@ -99,9 +117,27 @@ def _write_sheet(ws: RowSheet, sheet: Sheet) -> None:
         column.wrap or (not column.hidden and width >= MAX_WIDTH)
         for column, width in zip(sheet.columns, widths, strict=True)
     ]
-    bold_rows = sheet.bold_rows
+    bold_rows, tinted = sheet.bold_rows, sheet.highlighted_rows
     for index, row in enumerate(sheet.rows):
-        ws.write_row(row, formats, widths=widths, wrapped=wraps, bold=index in bold_rows)
+        if index in sheet.spanning_rows:
+            height = ws.write_row(
+                row[:1], widths=across, wrapped=[True], bold=True, ruled=ruled, span=span
+            )
+        else:
+            height = ws.write_row(
+                row,
+                formats,
+                widths=widths,
+                wrapped=wraps,
+                bold=index in bold_rows,
+                highlighted=span if index in tinted else 0,
+                ruled=ruled,
+            )
+        if pager is not None:
+            pager.add(sheet.first_data_row + index, height, index in sheet.spanning_rows)
+    if pager is not None:
+        for after in pager.breaks:
+            ws.row_breaks.append(Break(id=after))  # type: ignore[attr-defined]
 
     if sheet.autofilter and sheet.columns:
         last = get_column_letter(len(sheet.columns))
@@ -111,6 +147,46 @@ def _write_sheet(ws: RowSheet, sheet: Sheet) -> None:
 
 
 PAGE_FOOTER = "Страница &P из &N"
+# A4 landscape within openpyxl's default margins (an inch above and below, ¾ inch at the
+# sides), in points; a unit of column width on paper (Excel draws it about 5.3 points wide,
+# LibreOffice 5.55).
+PAPER_HEIGHT, PAPER_WIDTH, POINTS_PER_UNIT = 595 - 2 * 72, 842 - 2 * 54, 5.6
+PAPER_MARGIN = 0.97  # of the estimates used, against the applications' rounding
+
+
+class _Pager:
+    """Page breaks that keep a heading (a spanning row) on the page of the row under it.
+
+    Every break is set, from the rows' heights (as ``write_row`` sets them) and the printing
+    scale: a page left to the application would start elsewhere, and the next heading's break
+    with it. A heading and its row that do not fit what is left of a page begin the next one."""
+
+    def __init__(self, sheet: Sheet, widths: Sequence[int]) -> None:
+        shown = sum(w for w, c in zip(widths, sheet.columns, strict=True) if not c.hidden)
+        fit = pages_wide(sheet, widths) * PAPER_WIDTH / max(shown * POINTS_PER_UNIT, 1)
+        self.scale = max(10, min(100, int(100 * fit * PAPER_MARGIN)))
+        self.capacity = PAPER_HEIGHT * 100 / self.scale * PAPER_MARGIN
+        self.used = self.repeated = 0.0
+        self.held: tuple[int, float] | None = None  # a heading waiting for its row
+        self.breaks: list[int] = []  # the rows after which a page ends
+
+    def start(self, used: float, repeated: float) -> None:
+        """The first page holds ``used`` points already; each page repeats ``repeated``."""
+        self.used, self.repeated = used, repeated
+
+    def add(self, row: int, height: float, heading: bool) -> None:
+        first, total = self.held or (row, 0.0)
+        total += height
+        if heading:
+            self.held = (first, total)
+            return
+        self.held = None
+        if self.used + total > self.capacity and self.used > self.repeated:
+            self.breaks.append(first - 1)
+            self.used = self.repeated
+        self.used += total
+
+
 MAX_WIDTH = 60  # a column wider than this wraps or is cut on paper (the cell keeps it all)
 # Column-width units a landscape A4 page holds at about 60 % scale, still readable on paper.
 PAGE_WIDTH_UNITS = 240
@@ -132,9 +208,11 @@ def column_widths(sheet: Sheet) -> list[int]:
     word; never narrower than the longest word of its header; at most MAX_WIDTH. The
     preamble's labels run over empty cells instead (``_label_gap``); its dates and numbers widen
     the columns they land in."""
+    # (a spanning row's text runs across the table: it widens no column)
+    rows = [row for at, row in enumerate(sheet.rows) if at not in sheet.spanning_rows]
     longest = [
         max(
-            _longest([row[index] for row in sheet.rows if index < len(row)], column.wrap),
+            _longest([row[index] for row in rows if index < len(row)], column.wrap),
             # the header wraps, but never inside a word
             _shown_length(column.title, True),
             _shown_length(column.subtitle, True),

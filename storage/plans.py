@@ -6,10 +6,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import ColumnElement, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.schema import plan_item_events, plan_item_owners, plan_item_schools, plan_items, plans
+from storage.schema import (
+    municipalities,
+    plan_item_events,
+    plan_item_owners,
+    plan_item_schools,
+    plan_items,
+    plans,
+    users,
+)
 
 
 class PlanKind(StrEnum):
@@ -52,6 +60,7 @@ class NewItem:
     deadline_label: str
     owners: Sequence[Owner] = ()
     school_ids: Collection[int] = ()
+    source_key: str | None = None  # what it was made from (see ``plan_items.source_key``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +78,7 @@ class Item:
     evidence: str | None
     owners: tuple[Owner, ...]
     school_ids: tuple[int, ...]
+    source_key: str | None = None
 
     def overdue(self, today: date) -> bool:
         return self.status not in CLOSED_STATUSES and self.due_on < today
@@ -121,7 +131,20 @@ async def add_plan(
             .returning(plans.c.id)
         )
     ).scalar_one()
-    for position, item in enumerate(items, start=1):
+    await add_items(conn, plan_id, items, now=now)
+    return int(plan_id)
+
+
+async def add_items(
+    conn: AsyncConnection,
+    plan_id: int,
+    items: Sequence[NewItem],
+    *,
+    now: datetime,
+    after: int = 0,
+) -> None:
+    """Append items to a plan, numbered in order from position ``after`` + 1."""
+    for position, item in enumerate(items, start=after + 1):
         item_id = (
             await conn.execute(
                 insert(plan_items)
@@ -135,6 +158,7 @@ async def add_plan(
                     deadline_kind=item.deadline_kind,
                     deadline_label=item.deadline_label,
                     status=ItemStatus.PLANNED.value,
+                    source_key=item.source_key,
                     updated_at=now,
                 )
                 .returning(plan_items.c.id)
@@ -158,7 +182,6 @@ async def add_plan(
                 insert(plan_item_schools),
                 [{"item_id": item_id, "school_id": school_id} for school_id in item.school_ids],
             )
-    return int(plan_id)
 
 
 async def get_plan(conn: AsyncConnection, plan_id: int) -> Plan | None:
@@ -204,6 +227,7 @@ async def get_plan(conn: AsyncConnection, plan_id: int) -> Plan | None:
             evidence=item.evidence,
             owners=tuple(owners[item.id]),
             school_ids=tuple(schools[item.id]),
+            source_key=item.source_key,
         )
         for item in item_rows
     )
@@ -274,6 +298,7 @@ class PlanSummary:
     school_year: int
     created_at: datetime
     items: tuple[tuple[ItemStatus, date], ...]
+    kind: PlanKind = PlanKind.ROAD_MAP
 
 
 async def list_plans(conn: AsyncConnection) -> list[PlanSummary]:
@@ -297,6 +322,7 @@ async def list_plans(conn: AsyncConnection) -> list[PlanSummary]:
             row.school_year,
             row.created_at,
             tuple(items[row.id]),
+            PlanKind(row.kind),
         )
         for row in rows
     ]
@@ -338,3 +364,140 @@ async def plan_of_item(conn: AsyncConnection, item_id: int) -> int | None:
     return (
         await conn.execute(select(plan_items.c.plan_id).where(plan_items.c.id == item_id))
     ).scalar_one_or_none()
+
+
+async def instructions_plan(conn: AsyncConnection, campaign_id: int) -> int | None:
+    """The plan holding the instructions of this monitoring round's order, if saved."""
+    return (
+        await conn.execute(
+            select(plans.c.id)
+            .where(plans.c.campaign_id == campaign_id, plans.c.kind == PlanKind.INSTRUCTIONS.value)
+            .order_by(plans.c.id)
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+
+
+async def instructions_of_rounds(conn: AsyncConnection, campaign_ids: Sequence[int]) -> list[Plan]:
+    """The instructions plans of these rounds (campaigns), oldest first, with their items."""
+    if not campaign_ids:
+        return []
+    ids = (
+        await conn.scalars(
+            select(plans.c.id)
+            .where(
+                plans.c.kind == PlanKind.INSTRUCTIONS.value,
+                plans.c.campaign_id.in_(sorted(set(campaign_ids))),
+            )
+            .order_by(plans.c.created_at, plans.c.id)
+        )
+    ).all()
+    found = [await get_plan(conn, plan_id) for plan_id in ids]
+    return [plan for plan in found if plan is not None]
+
+
+async def set_item_deadline(
+    conn: AsyncConnection, item_id: int, due_on: date, label: str, *, now: datetime
+) -> None:
+    """A new deadline for an item not yet acted on (a redrafted order moved it)."""
+    await conn.execute(
+        update(plan_items)
+        .where(plan_items.c.id == item_id)
+        .values(due_on=due_on, deadline_label=label, updated_at=now)
+    )
+
+
+def _followed_plan() -> ColumnElement[bool]:
+    """A plan the department follows up: any but a school's road map not (yet) approved (one
+    under review or returned is the school's draft)."""
+    return or_(plans.c.approval.is_(None), plans.c.approval == Approval.APPROVED.value)
+
+
+@dataclass(frozen=True, slots=True)
+class FollowedItem:
+    """An open item and one of its owners who is in the bot and reachable: whom to remind."""
+
+    item_id: int
+    plan_id: int
+    plan_title: str
+    plan_created_at: datetime
+    timezone: str  # the plan's municipality's
+    section: str
+    number: str
+    content: str
+    due_on: date
+    deadline_label: str
+    user_id: int
+    telegram_id: int
+
+
+async def followed_items(conn: AsyncConnection) -> list[FollowedItem]:
+    """Every open item with each owner who can be reminded of it."""
+    rows = await conn.execute(
+        select(
+            plan_items.c.id,
+            plan_items.c.plan_id,
+            plan_items.c.position,
+            plans.c.title,
+            plans.c.created_at,
+            municipalities.c.timezone,
+            plan_items.c.section,
+            plan_items.c.number,
+            plan_items.c.content,
+            plan_items.c.due_on,
+            plan_items.c.deadline_label,
+            users.c.id.label("user_id"),
+            users.c.telegram_id,
+        )
+        .join(plans, plans.c.id == plan_items.c.plan_id)
+        .join(municipalities, municipalities.c.id == plans.c.municipality_id)
+        .join(plan_item_owners, plan_item_owners.c.item_id == plan_items.c.id)
+        .join(users, users.c.id == plan_item_owners.c.user_id)
+        .where(
+            plan_items.c.status.not_in([status.value for status in CLOSED_STATUSES]),
+            _followed_plan(),
+            users.c.unreachable_since.is_(None),
+        )
+        .distinct()
+        .order_by(plan_items.c.due_on, plan_items.c.plan_id, plan_items.c.position, users.c.id)
+    )
+    return [
+        FollowedItem(
+            row.id,
+            row.plan_id,
+            row.title,
+            row.created_at,
+            row.timezone,
+            row.section,
+            row.number,
+            row.content,
+            row.due_on,
+            row.deadline_label,
+            row.user_id,
+            row.telegram_id,
+        )
+        for row in rows
+    ]
+
+
+async def plans_overdue_on(conn: AsyncConnection, day: date) -> list[Plan]:
+    """The plans with an open item whose deadline is before ``day``, whole."""
+    ids = (
+        await conn.execute(
+            select(plan_items.c.plan_id)
+            .join(plans, plans.c.id == plan_items.c.plan_id)
+            .where(
+                plan_items.c.status.not_in([status.value for status in CLOSED_STATUSES]),
+                plan_items.c.due_on < day,
+                _followed_plan(),
+            )
+            .distinct()
+            .order_by(plan_items.c.plan_id)
+        )
+    ).scalars()
+    found: list[Plan] = []
+    for plan_id in list(ids):
+        plan = await get_plan(conn, plan_id)
+        if plan is not None:
+            found.append(plan)
+    return found

@@ -48,7 +48,7 @@ class DeliveryState(StrEnum):
 @dataclass(frozen=True, slots=True)
 class SentReminder:
     id: int
-    campaign_id: int
+    campaign_id: int | None  # None: a reminder of a plan's item, or a digest of plans
     school_id: int | None
     user_id: int
     kind: str
@@ -56,6 +56,7 @@ class SentReminder:
     attempts: int
     last_error: str | None
     sent_at: datetime | None
+    plan_item_id: int | None = None
 
 
 RETRY_FAILED_AFTER = timedelta(minutes=15)
@@ -84,27 +85,41 @@ def _claim_lapsed(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def delivery_key(campaign_id: int, school_id: int | None, user_id: int, kind: str) -> str:
+def delivery_key(
+    campaign_id: int | None,
+    school_id: int | None,
+    user_id: int,
+    kind: str,
+    plan_item_id: int | None = None,
+) -> str:
+    """A monitoring's reminder: "campaign:school:user:kind"; a plan item's: "item:id:user:kind";
+    one about plans as a whole (a digest of overdue items): "plans:user:kind"."""
+    if plan_item_id is not None:
+        return f"item:{plan_item_id}:{user_id}:{kind}"
+    if campaign_id is None:
+        return f"plans:{user_id}:{kind}"
     return f"{campaign_id}:{school_id or 0}:{user_id}:{kind}"
 
 
 async def claim(
     conn: AsyncConnection,
     *,
-    campaign_id: int,
+    campaign_id: int | None,
     school_id: int | None,
     user_id: int,
     kind: str,
     now: datetime,
+    plan_item_id: int | None = None,
 ) -> int | None:
     """Record that this reminder is being sent; its id if this call claimed it, None if someone
     (an earlier tick, another replica) already had and its delivery has not lapsed."""
-    key = delivery_key(campaign_id, school_id, user_id, kind)
+    key = delivery_key(campaign_id, school_id, user_id, kind, plan_item_id)
     claimed = await insert_ignore(
         conn,
         sent_reminders,
         {
             "campaign_id": campaign_id,
+            "plan_item_id": plan_item_id,
             "school_id": school_id,
             "user_id": user_id,
             "kind": kind,
@@ -192,6 +207,7 @@ async def list_reminders(
             attempts=row.attempts,
             last_error=row.last_error,
             sent_at=row.sent_at,
+            plan_item_id=row.plan_item_id,
         )
         for row in await conn.execute(query)
     ]
@@ -330,6 +346,46 @@ async def sent_kinds(
     )
     for row in rows:
         found.setdefault((row.campaign_id, row.school_id, row.user_id), set()).add(row.kind)
+    return found
+
+
+async def sent_item_kinds(
+    conn: AsyncConnection, item_ids: Sequence[int], now: datetime
+) -> dict[tuple[int, int], set[str]]:
+    """The kinds claimed and not lapsed of plan items' reminders, by (item, user)."""
+    found: dict[tuple[int, int], set[str]] = {}
+    ids = sorted(set(item_ids))
+    for start in range(0, len(ids), RENEW_CHUNK):
+        rows = await conn.execute(
+            select(
+                sent_reminders.c.plan_item_id, sent_reminders.c.user_id, sent_reminders.c.kind
+            ).where(
+                sent_reminders.c.plan_item_id.in_(ids[start : start + RENEW_CHUNK]),
+                ~_claim_lapsed(now),
+            )
+        )
+        for row in rows:
+            found.setdefault((row.plan_item_id, row.user_id), set()).add(row.kind)
+    return found
+
+
+async def claimed_plan_kinds(
+    conn: AsyncConnection, user_ids: Sequence[int], now: datetime
+) -> dict[int, set[str]]:
+    """The kinds claimed and not lapsed of digests about plans (no monitoring, no item), by user."""
+    found: dict[int, set[str]] = {}
+    if not user_ids:
+        return found
+    rows = await conn.execute(
+        select(sent_reminders.c.user_id, sent_reminders.c.kind).where(
+            sent_reminders.c.campaign_id.is_(None),
+            sent_reminders.c.plan_item_id.is_(None),
+            sent_reminders.c.user_id.in_(sorted(set(user_ids))),
+            ~_claim_lapsed(now),
+        )
+    )
+    for row in rows:
+        found.setdefault(row.user_id, set()).add(row.kind)
     return found
 
 

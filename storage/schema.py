@@ -40,6 +40,7 @@ DELIVERY_STATUSES = ("pending", "sent", "failed", "unreachable")
 PLAN_KINDS = ("road_map", "instructions")
 PLAN_APPROVALS = ("submitted", "approved", "returned")
 ITEM_STATUSES = ("planned", "in_progress", "done", "postponed", "not_done")
+DOCUMENT_DECISIONS = ("approved", "returned")
 
 municipalities = Table(
     "municipalities",
@@ -265,7 +266,11 @@ sent_reminders = Table(
     "sent_reminders",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("campaign_id", ForeignKey("campaigns.id"), nullable=False),
+    # A reminder of a plan's item names the item instead of a monitoring (``plan_item_id``).
+    Column("campaign_id", ForeignKey("campaigns.id"), nullable=True),
+    Column(
+        "plan_item_id", ForeignKey("plan_items.id", ondelete="CASCADE"), nullable=True, index=True
+    ),
     # Digests for coordinators name no single school.
     Column("school_id", ForeignKey("schools.id"), nullable=True),
     Column("user_id", ForeignKey("users.id"), nullable=False),
@@ -344,6 +349,9 @@ plan_items = Table(
     Column("status", String(20), nullable=False, default="planned"),
     Column("report", Text, nullable=True),
     Column("evidence", Text, nullable=True),  # a link, or a Telegram file id
+    # What the item was made from, unique in its plan: an order's instruction and its school
+    # ("<instruction key>@<school id>"), so saving the order's instructions again updates them.
+    Column("source_key", String(200), nullable=True),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("plan_id", "position", name="uq_plan_items_plan_position"),
     CheckConstraint(f"status IN {ITEM_STATUSES!r}", name="status_known"),
@@ -381,6 +389,26 @@ plan_item_events = Table(
     Column("comment", Text, nullable=True),  # a report, or the reason for a new deadline
     Column("due_on", Date, nullable=True),  # the new deadline of a postponement
     Column("at", UTCDateTime, nullable=False),
+)
+
+# Every version of a school's road map as its representative uploaded it, and what the
+# department decided on it (approved, or returned with a comment).
+plan_documents = Table(
+    "plan_documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", ForeignKey("plans.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("uploaded_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("uploaded_at", UTCDateTime, nullable=False),
+    Column("decision", String(20), nullable=True),  # approved / returned; None: not yet
+    Column("comment", Text, nullable=True),
+    Column("decided_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("decided_at", UTCDateTime, nullable=True),
+    UniqueConstraint("plan_id", "version", name="uq_plan_documents_plan_version"),
+    CheckConstraint(f"decision IN {DOCUMENT_DECISIONS!r}", name="decision_known"),
 )
 
 fsm_states = Table(

@@ -55,3 +55,19 @@ TEMPLATE_UNREADABLE = (
 CAPTION_NO_INSTRUCTIONS = "поручений школам нет"
 FINDINGS: Forms = ("пункт анализа", "пункта анализа", "пунктов анализа")
 INSTRUCTIONS: Forms = ("поручение", "поручения", "поручений")
+
+# Following the instructions up after the file is made.
+TRACK_BUTTON = "📌 Поставить поручения на контроль"
+TRACK_OFFER = (
+    "Когда распоряжение подписано, поставьте поручения на контроль: каждая школа получит "
+    "пункт со сроком до {deadline}, представители школ — напоминания, а просроченное попадёт "
+    "в сводки. Посмотреть и отметить выполненное — /plans."
+)
+TRACKED = "📌 Поручения на контроле: «{plan}». {changes}"
+TRACKED_ADDED = "Добавлено пунктов: {count}."
+TRACKED_MOVED = "Перенесён срок у пунктов: {count}."
+TRACKED_KEPT = "Без изменений: {count}."
+TRACKED_UNOWNED = (
+    "Нет представителя в боте у школ: {schools} — им напоминать некому, пункты видны в /plans "
+    "и в сводках."
+)

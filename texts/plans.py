@@ -108,19 +108,5 @@ BOARD_ITEM = "• п. {number}. {content} — до {due}{label}; {owners}"
 BOARD_NO_OWNERS = "ответственные не указаны"
 BOARD_MORE = "…и ещё {count}"
 
-# Items a person answers for, and reporting one done.
+# The items a person answers for (their list and cards: texts.plan_items).
 MY_ITEMS_BUTTON = "📌 Мои пункты"
-MY_ITEMS_HEADER = "<b>Ваши пункты планов</b> (нажмите, чтобы отметить выполненным):"
-MY_ITEMS_NONE = "За вами нет открытых пунктов планов."
-MY_ITEM_LINE = "{number}. п. {item}. {content} — до {due}{overdue}"
-MY_ITEM_OVERDUE = " ⏰"
-DONE_BUTTON = "✅ {number}"
-ASK_REPORT = (
-    "П. {number} «{content}».\nКоротко напишите, что сделано (до {limit} знаков) — "
-    "это увидит методист. Передумали: /cancel"
-)
-REPORT_TOO_LONG = "Слишком длинно: {length} знаков из {limit}. Сократите, пожалуйста."
-REPORT_EMPTY = "Напишите словами, что сделано."
-REPORTED = "✅ Отмечено выполненным: п. {number} «{content}». Спасибо!"
-ITEM_CLOSED = "Этот пункт уже закрыт."
-ITEM_GONE = "Этот пункт вам больше не доступен."

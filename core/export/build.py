@@ -17,6 +17,7 @@ from core.actors import Actor
 from core.directory import Directory, load_directory, natural_key
 from core.export import labels
 from core.export.aggregate import summarize
+from core.export.instructions import with_instructions
 from core.export.model import (
     DONE,
     AreaSummary,
@@ -48,6 +49,7 @@ from storage.exports import (
     respondent_contacts,
     user_names,
 )
+from storage.plans import instructions_of_rounds
 from storage.responses import Status
 
 
@@ -124,7 +126,8 @@ async def build_export(
 ) -> Export:
     """The export of these campaigns (rounds of one monitoring) for the schools in the actor's
     scope: a monitoring of one form as that form's sheets, of several as the monitoring's sheets
-    (Сводка, По школам, Итоги across the forms, then each form's answers).
+    (Сводка, По школам, Итоги across the forms, then each form's answers); Поручения too when
+    the rounds have an order's instructions kept as a plan (``core.export.instructions``).
 
     Raises ``AccessDenied`` when the actor may not export, a campaign is unknown or has no school
     in scope (or in the district), and ``MixedForms`` when the campaigns have different forms.
@@ -163,6 +166,7 @@ async def build_export(
         answerers = {user for found in answers.values() for user in found.answered_by}
         names = await user_names(conn, sorted(answerers))
         contacts = await respondent_contacts(conn, ids, only)
+        instructions = await instructions_of_rounds(conn, ids)
 
     form_ids = {form.form_id for c in campaigns for form in c.forms} | {
         r.form_id for r in responses
@@ -192,7 +196,10 @@ async def build_export(
         database, catalog, campaigns[-1].title, [form.form_id for form in campaigns[-1].forms]
     )
     # Seconds of pure Python at regional scale: off the event loop, so other chats go on.
-    return await asyncio.to_thread(_assembled, parts, title, full_title)
+    export = await asyncio.to_thread(_assembled, parts, title, full_title)
+    return with_instructions(
+        export, instructions, campaigns=campaigns, directory=directory, school_ids=wanted
+    )
 
 
 @dataclass(frozen=True, slots=True)

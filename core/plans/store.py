@@ -3,7 +3,8 @@
 ``save_plan`` checks access, recognises the people the plan names among the people of its
 municipality (``PeopleIndex``: an owner becomes a person in the bot only when exactly one
 matches), and writes the plan and its items in one transaction. ``plan_board`` counts the items
-per status and puts the overdue ones first, most overdue first.
+per status and puts the overdue ones first, most overdue first. What happens to an item next
+(в работе, выполнено, перенесено, не выполнено) is ``core.plans.progress``.
 """
 
 from collections import Counter
@@ -28,11 +29,9 @@ from storage.plans import (
     Plan,
     PlanKind,
     add_plan,
-    change_item_status,
     get_plan,
     items_owned_by,
     list_plans,
-    plan_of_item,
 )
 
 # The columns' sizes (storage.schema): a plan's and a section's title, a deadline as written,
@@ -53,14 +52,8 @@ async def save_plan(
     """Store a municipality's plan as read; its id. ``AccessDenied`` unless the actor manages
     the municipality's plans."""
     authorize(actor, Action.MANAGE_PLANS, Target.municipality(municipality_id))
-    directory = await load_directory(database)
+    people = await plan_people(database, municipality_id)
     async with database.write() as conn:
-        # The people of this municipality only: a namesake elsewhere is never an owner here.
-        people = PeopleIndex(
-            KnownPerson(person.user.id, person.user.full_name)
-            for person in await list_people(conn)
-            if any(_works_in(directory, grant, municipality_id) for grant in person.grants)
-        )
         return await add_plan(
             conn,
             municipality_id=municipality_id,
@@ -68,12 +61,24 @@ async def save_plan(
             title=_clipped(draft.title, TITLE_LIMIT),
             school_year=draft.school_year,
             items=[
-                _new_item(section.title, item, people)
+                new_item(section.title, item, people)
                 for section in draft.sections
                 for item in section.items
             ],
             created_by=None if actor.user is None else actor.user.id,
             now=now,
+        )
+
+
+async def plan_people(database: Database, municipality_id: int) -> PeopleIndex:
+    """The people a plan of this municipality may name as owners: those with a role in it (on
+    the municipality, one of its districts or schools). A namesake elsewhere is never one."""
+    directory = await load_directory(database)
+    async with database.read() as conn:
+        return PeopleIndex(
+            KnownPerson(person.user.id, person.user.full_name)
+            for person in await list_people(conn)
+            if any(_works_in(directory, grant, municipality_id) for grant in person.grants)
         )
 
 
@@ -87,7 +92,8 @@ def _works_in(directory: Directory, grant: RoleGrant, municipality_id: int) -> b
     return scope.municipality_id == municipality_id
 
 
-def _new_item(section: str, item: DraftItem, people: PeopleIndex) -> NewItem:
+def new_item(section: str, item: DraftItem, people: PeopleIndex) -> NewItem:
+    """A read item as stored: its owners recognised among ``people``, long texts clipped."""
     owners = [
         Owner(person.name, _clipped(person.position, NAME_LIMIT) or None, people.resolve(person))
         for person in item.owners.people
@@ -122,7 +128,9 @@ async def plan_board(database: Database, actor: Actor, plan_id: int, *, today: d
     async with database.read() as conn:
         plan = await get_plan(conn, plan_id)
     directory = await load_directory(database)
-    if plan is None or not _may_see(actor, directory, plan.municipality_id, plan.school_id):
+    if plan is None or not _may_see(
+        actor, directory, plan.municipality_id, plan.school_id, plan.kind
+    ):
         raise AccessDenied(Action.VIEW_PLANS)
     counts = Counter(item.status for item in plan.items)
     overdue = sorted(
@@ -170,22 +178,42 @@ async def visible_plans(database: Database, actor: Actor, *, today: date) -> lis
             sum(status not in CLOSED_STATUSES and due < today for status, due in plan.items),
         )
         for plan in found
-        if _may_see(actor, directory, plan.municipality_id, plan.school_id)
+        if _may_see(actor, directory, plan.municipality_id, plan.school_id, plan.kind)
     ]
 
 
 def _may_see(
-    actor: Actor, directory: Directory, municipality_id: int, school_id: int | None
+    actor: Actor,
+    directory: Directory,
+    municipality_id: int,
+    school_id: int | None,
+    kind: PlanKind = PlanKind.ROAD_MAP,
 ) -> bool:
-    """A school's plan: whoever may see plans of that school. A municipality's plan concerns
+    """A school's plan: whoever may see plans of that school. A municipality's road map concerns
     all its schools: whoever may see plans anywhere in it (a district's coordinator, a school's
-    representative) sees it too."""
-    if allows(actor, Action.VIEW_PLANS, Target(municipality_id, None, school_id)):
+    representative) sees it too. An order's instructions name schools that lag behind: only
+    those who see the whole municipality see that plan (a school's representative sees their
+    own items under "📌 Мои пункты")."""
+    target = Target.municipality(municipality_id)
+    if school_id is not None:  # with its district: a district's coordinator sees it
+        target = directory.target(school_id=school_id)
+    if allows(actor, Action.VIEW_PLANS, target):
         return True
-    return school_id is None and any(
-        Action.VIEW_PLANS in ROLE_ACTIONS[grant.role]
-        and _works_in(directory, grant, municipality_id)
-        for grant in actor.grants
+    return (
+        school_id is None
+        and kind is not PlanKind.INSTRUCTIONS
+        and any(
+            Action.VIEW_PLANS in ROLE_ACTIONS[grant.role]
+            and _works_in(directory, grant, municipality_id)
+            for grant in actor.grants
+        )
+    )
+
+
+async def may_see_plan(database: Database, actor: Actor, plan: Plan) -> bool:
+    """Whether the actor may see this plan, its board and its items (see ``_may_see``)."""
+    return _may_see(
+        actor, await load_directory(database), plan.municipality_id, plan.school_id, plan.kind
     )
 
 
@@ -195,44 +223,3 @@ async def my_items(database: Database, actor: Actor) -> list[OwnedItem]:
         return []
     async with database.read() as conn:
         return await items_owned_by(conn, actor.user.id)
-
-
-REPORT_LIMIT = 1000  # characters of a report that an item is done
-
-
-class ItemClosed(Exception):
-    """The item is done or dropped already (by someone else, or by an older button)."""
-
-
-async def report_done(
-    database: Database, actor: Actor, item_id: int, report: str, *, now: datetime
-) -> Item:
-    """Mark an item done with a short report, by one of its owners or a methodist who manages
-    its plan; the item as it now stands. ``AccessDenied`` for anyone else (or no such item),
-    ``ItemClosed`` when it is closed already."""
-    async with database.write() as conn:
-        plan_id = await plan_of_item(conn, item_id)
-        plan = None if plan_id is None else await get_plan(conn, plan_id)
-        item = None if plan is None else next(i for i in plan.items if i.id == item_id)
-        if plan is None or item is None or not _may_report(actor, plan, item):
-            raise AccessDenied(Action.REPORT_PLAN)
-        if item.status in CLOSED_STATUSES:
-            raise ItemClosed(item_id)
-        await change_item_status(
-            conn,
-            item_id,
-            ItemStatus.DONE,
-            user_id=None if actor.user is None else actor.user.id,
-            now=now,
-            comment=_clipped(report.strip(), REPORT_LIMIT),
-        )
-        changed = await get_plan(conn, plan.id)
-    assert changed is not None
-    return next(i for i in changed.items if i.id == item_id)
-
-
-def _may_report(actor: Actor, plan: Plan, item: Item) -> bool:
-    owner = actor.user is not None and any(o.user_id == actor.user.id for o in item.owners)
-    return owner or allows(
-        actor, Action.MANAGE_PLANS, Target(plan.municipality_id, None, plan.school_id)
-    )

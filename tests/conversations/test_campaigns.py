@@ -391,7 +391,7 @@ async def test_each_person_gets_a_command_menu_of_their_roles(
         "whoami",
         "cancel",
     ]
-    assert menu(TEACHER) == ["start", "help", "forms", "whoami", "cancel"]
+    assert menu(TEACHER) == ["start", "help", "forms", "plans", "whoami", "cancel"]
     assert menu(FAR_TEACHER) == []  # has not written yet: the default menu applies
 
 

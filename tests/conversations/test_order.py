@@ -152,10 +152,13 @@ async def _said(harness: BotHarness, user: FakeUser, text: str) -> BotMessage:
 
 
 async def _made(harness: BotHarness, user: FakeUser, screen: BotMessage) -> BotMessage:
-    """Press "Сформировать": the progress message comes and goes, the document stays."""
-    preparing, document = await _new(harness, user, user.press(texts.MAKE_BUTTON, screen))
+    """Press "Сформировать": the progress message comes and goes, the document stays; with a
+    deadline and instructions kept, an offer to put them under follow-up comes last."""
+    preparing, document, *offer = await _new(harness, user, user.press(texts.MAKE_BUTTON, screen))
     assert preparing.plain_text == texts.PREPARING
     assert preparing.deleted
+    for message in offer:
+        assert message.button_texts == [texts.TRACK_BUTTON]
     return document
 
 

@@ -11,6 +11,7 @@ from storage.people import Role
 from tests.factories import make_person, make_town
 from tests.harness import BotHarness
 from tests.plans.seed import seed_docx, seed_xlsx
+from texts import plan_items as item_texts
 from texts import plans as texts
 
 METHODIST, TEACHER, STRANGER_METHODIST = 901, 902, 903
@@ -72,7 +73,8 @@ async def test_a_methodist_loads_the_road_map_and_sees_what_is_overdue(
     teacher = harness.user(TEACHER)
     await teacher.send("/plans")
     listing = await teacher.next_message()
-    mine_button, button = listing.button_texts  # she answers for items of her own
+    # She answers for items of her own, and for her school's own road map.
+    mine_button, _school_map, button = listing.button_texts
     assert mine_button == texts.MY_ITEMS_BUTTON
     assert button.startswith("2020/21 · «Дорожная карта»")
     assert button.endswith("· 0/39 · ⏰ 17")
@@ -85,21 +87,29 @@ async def test_a_methodist_loads_the_road_map_and_sees_what_is_overdue(
     first_line = (mine.plain_text or "").splitlines()[1]
     assert first_line.startswith("1. п. 4. Методический десант руководителя")
     assert first_line.endswith("до 31.08.2020 ⏰")
-    await teacher.press("✅ 1", message=mine)
+    await teacher.press("1", message=mine)
+    card = await teacher.next_message()
+    await teacher.press(item_texts.DONE_BUTTON, message=card)
     assert "Коротко напишите, что сделано" in ((await teacher.next_message()).plain_text or "")
     await teacher.send("я" * 1001)
     assert "1001 знаков из 1000" in ((await teacher.next_message()).plain_text or "")
     await teacher.send("Десант проведён 27.08, протокол у методиста")
+    assert (await teacher.next_message()).plain_text == item_texts.ASK_EVIDENCE
+    await teacher.press(item_texts.NO_EVIDENCE_BUTTON)
     done = (await teacher.next_message()).plain_text or ""
     assert done.startswith("✅ Отмечено выполненным: п. 4 «Методический десант")
-    again = await teacher.press("✅ 1", message=mine)  # the same button again: closed now
+    # The same button again: closed now.
+    again = await teacher.press(item_texts.DONE_BUTTON, message=card)
     await harness.settle()
-    assert (teacher.callback_answer(again) or {}).get("text") == texts.ITEM_CLOSED
+    assert (teacher.callback_answer(again) or {}).get("text") == item_texts.ITEM_CLOSED
 
     await methodist.send("/plans")
     plans = await methodist.next_message()
-    assert plans.button_texts[-1].endswith("· 1/39 · ⏰ 16")  # Смирнова has items too: first
-    await methodist.press(plans.button_texts[-1], message=plans)
+    # Смирнова has items too (first), and may build a plan in the chat (last).
+    *_, plan_button, build_button = plans.button_texts
+    assert plan_button.endswith("· 1/39 · ⏰ 16")
+    assert build_button == "➕ Составить план в чате"
+    await methodist.press(plan_button, message=plans)
     after = (await methodist.next_message()).plain_text or ""
     assert "Выполнено 1 · в работе 0 · запланировано 38" in after
     assert "Просрочено на 15.10.2020: 16" in after
@@ -108,7 +118,7 @@ async def test_a_methodist_loads_the_road_map_and_sees_what_is_overdue(
     await stranger.send("/plans")
     theirs = await stranger.next_message()
     assert texts.NO_PLANS in (theirs.plain_text or "")
-    assert theirs.button_texts == []
+    assert theirs.button_texts == ["➕ Составить план в чате"]  # of their own town's plans
 
 
 def _broken_docx() -> bytes:

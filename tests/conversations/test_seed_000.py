@@ -1069,7 +1069,8 @@ def docx_text(content: bytes) -> list[str]:
 
 
 async def draft_order_in_chat(harness: BotHarness, methodist: FakeUser) -> tuple[str, bytes]:
-    """/order → the monitoring → a deadline a week ahead → untick UNTICKED → the .docx."""
+    """/order → the monitoring → a deadline a week ahead → untick UNTICKED → the .docx (then
+    the offer to follow the instructions up comes: see ``the_offer``)."""
 
     async def step(action: Any) -> Any:
         await action
@@ -1091,7 +1092,9 @@ async def draft_order_in_chat(harness: BotHarness, methodist: FakeUser) -> tuple
     [untick] = [t for t in screen.button_texts if t.startswith(f"{order_texts.CHECKED} {number}.")]
     screen = await step(methodist.press(untick, message=screen))
     assert f"{order_texts.UNCHECKED} {number}." in " ".join(screen.button_texts)
-    sent = await step(methodist.press(order_texts.MAKE_BUTTON, message=screen))
+    offer = await step(methodist.press(order_texts.MAKE_BUTTON, message=screen))
+    assert offer.button_texts == [order_texts.TRACK_BUTTON], offer.plain_text
+    sent = harness.emulator.messages(methodist.chat_id)[-2]
     assert sent.document is not None, sent.plain_text
     assert (sent.document.file_name or "").endswith(".docx")
     if path := os.environ.get("SEED_ORDER_DOCX"):  # tools/look_order.py looks at it

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.access import AccessDenied
-from core.plans.store import ItemClosed, my_items, plan_board, report_done, save_plan
+from core.plans.progress import ItemClosed, report_done
+from core.plans.store import my_items, plan_board, save_plan
 from storage import Database
 from storage.people import Role
 from storage.plans import ItemStatus

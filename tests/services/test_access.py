@@ -75,6 +75,7 @@ METHODIST = NONE | {
     Action.ORDER_TEMPLATE: (Y, N),
     Action.VIEW_PLANS: (Y, N),
     Action.MANAGE_PLANS: (Y, N),
+    Action.REVIEW_SCHOOL_PLANS: (Y, N),
 }
 COORDINATOR = NONE | {
     Action.VIEW_ANSWERS: (Y, N),
@@ -98,6 +99,7 @@ EXPECTED: dict[str, dict[Action, tuple[bool, bool]]] = {
         Action.VIEW_ANSWERS: (Y, N),
         Action.VIEW_PLANS: (Y, N),
         Action.REPORT_PLAN: (Y, N),
+        Action.SUBMIT_SCHOOL_PLAN: (Y, N),
     },
     "stranger": NONE,
 }

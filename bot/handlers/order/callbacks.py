@@ -38,3 +38,9 @@ class OrderChangeDeadline(CallbackData, prefix="dc"):
 
 class OrderMake(CallbackData, prefix="dm"):
     campaign_id: Id
+
+
+class OrderTrack(CallbackData, prefix="dk"):
+    """Put the instructions of the order just made under follow-up (``core.plans.instructions``)."""
+
+    campaign_id: Id

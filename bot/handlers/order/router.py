@@ -28,6 +28,7 @@ from bot.handlers.order.callbacks import (
     OrderMake,
     OrderPick,
     OrderToggle,
+    OrderTrack,
 )
 from bot.handlers.order.deadline import Problem, checked, latest, quick_dates, read_deadline
 from bot.handlers.order.states import OrderChat, OrderForm
@@ -36,7 +37,7 @@ from bot.handlers.shared.drafts import read_draft, save_draft
 from bot.handlers.shared.filters import TYPED_TEXT
 from bot.handlers.shared.messages import TEXT_BUDGET, shorten_text
 from bot.keyboard import InlineKeyboardBuilder
-from core.access import AccessDenied, Action, allows_somewhere
+from core.access import AccessDenied, Action, Target, allows, allows_somewhere
 from core.actors import Actor
 from core.clock import Clock
 from core.directory import load_directory
@@ -51,6 +52,7 @@ from core.order import (
     order_filename,
 )
 from core.order_templates import template_for
+from core.plans.instructions import NothingToTrack, Tracked, track_instructions
 from core.questionnaires import FormCatalog
 from exports.documents import UnreadableTemplate, render_document
 from storage import Database
@@ -310,6 +312,72 @@ class _Chat:
         name = order_filename(draft, _today(form, self.now))
         await message.answer_document(BufferedInputFile(content, filename=name), caption=caption)
         await progress.delete()
+        if _trackable(self.actor, draft, choices):
+            await self.state.set_state(OrderChat.made)
+            await save_draft(self.state, form)
+            builder = InlineKeyboardBuilder()
+            builder.button(
+                text=texts.TRACK_BUTTON, callback_data=OrderTrack(campaign_id=draft.campaign_id)
+            )
+            assert choices.deadline is not None
+            await message.answer(
+                texts.TRACK_OFFER.format(deadline=_day(choices.deadline)),
+                reply_markup=builder.as_markup(),
+            )
+
+    async def track(self, callback: CallbackQuery, campaign_id: int) -> None:
+        """The instructions of the order just made, as the round's plan to follow up."""
+        form = await _form_in(self.state, OrderChat.made, campaign_id)
+        if form is None:
+            await callback.answer(texts.STALE, show_alert=True)
+            return
+        message = message_of(callback)
+        choices = OrderChoices(deadline=form.deadline, dropped=frozenset(form.dropped))
+        try:
+            draft = await self.draft(campaign_id)
+            tracked = await track_instructions(
+                self.database, self.actor, draft, choices, now=self.now
+            )
+        except AccessDenied:
+            await callback.answer()
+            await _take_buttons_off(message)
+            await self.gone(message)
+            return
+        except NothingToTrack:
+            await callback.answer(texts.STALE, show_alert=True)
+            return
+        await callback.answer()
+        await self.state.clear()
+        await _take_buttons_off(message)
+        await message.answer(_tracked_text(tracked))
+
+
+def _trackable(actor: Actor, draft: OrderDraft, choices: OrderChoices) -> bool:
+    """An order with a deadline and instructions kept, of one municipality whose plans the
+    actor manages."""
+    kept = any(item.key not in choices.dropped for item in draft.instructions)
+    return (
+        kept
+        and choices.deadline is not None
+        and draft.municipality_id is not None
+        and allows(actor, Action.MANAGE_PLANS, Target.municipality(draft.municipality_id))
+    )
+
+
+def _tracked_text(tracked: Tracked) -> str:
+    changes = [
+        template.format(count=count)
+        for template, count in (
+            (texts.TRACKED_ADDED, tracked.added),
+            (texts.TRACKED_MOVED, tracked.moved),
+            (texts.TRACKED_KEPT, tracked.kept),
+        )
+        if count
+    ]
+    text = texts.TRACKED.format(plan=escape(tracked.title), changes=" ".join(changes))
+    if tracked.unowned:
+        text += "\n" + texts.TRACKED_UNOWNED.format(schools=escape(", ".join(tracked.unowned)))
+    return text
 
 
 def build_router() -> Router:
@@ -452,6 +520,20 @@ def build_router() -> Router:
         message = message_of(callback)
         await _take_buttons_off(message)
         await _ask_deadline(message, state, form, clock())
+
+    @router.callback_query(OrderTrack.filter())
+    async def track(
+        callback: CallbackQuery,
+        callback_data: OrderTrack,
+        actor: Actor,
+        database: Database,
+        catalog: FormCatalog,
+        state: FSMContext,
+        bot: Bot,
+        clock: Clock,
+    ) -> None:
+        chat = _Chat(actor, database, catalog, state, bot, clock())
+        await chat.track(callback, callback_data.campaign_id)
 
     @router.callback_query(OrderMake.filter())
     async def make(

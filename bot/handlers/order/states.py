@@ -9,6 +9,7 @@ from pydantic import BaseModel
 class OrderChat(StatesGroup):
     deadline = State()  # a date is typed or pressed
     instructions = State()  # ticking the instructions to keep
+    made = State()  # the file is sent; its instructions may be put under follow-up
 
 
 class OrderForm(BaseModel):

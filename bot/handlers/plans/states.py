@@ -5,4 +5,3 @@ from aiogram.fsm.state import State, StatesGroup
 
 class Plans(StatesGroup):
     upload = State()  # waiting for a plan's .xlsx or .docx
-    report = State()  # waiting for the short report of an item done
