@@ -38,6 +38,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from core.access import Action, Target, allows
 from core.actors import Actor
 from core.directory import load_directory
+from core.plans.follow_up import REMINDER_PLAN as PLAN_HOURS
 from core.plans.follow_up import overdue_digests, owner_reminders
 from core.questionnaires import FormCatalog, monitoring_title
 from core.schedule import (
@@ -298,16 +299,24 @@ async def run_tick(
     *,
     now: datetime,
     lease_clock: Callable[[], datetime] | None = None,
+    plan_hours: ReminderPlan = PLAN_HOURS,
 ) -> TickReport:
     """Claim what is due at ``now`` and deliver it, renewing the claims until each is recorded
-    (``lease_clock``: the time of a renewal, for tests; see :class:`ClaimLease`)."""
+    (``lease_clock``: the time of a renewal, for tests; see :class:`ClaimLease`). Plans' items
+    are reminded at ``plan_hours`` (``core.plans.follow_up``)."""
     lease = ClaimLease(database, now, lease_clock)
     async with lease.kept():
-        return await _tick(database, catalog, deliver, now=now, lease=lease)
+        return await _tick(database, catalog, deliver, now=now, lease=lease, plan_hours=plan_hours)
 
 
 async def _tick(
-    database: Database, catalog: FormCatalog, deliver: Deliver, *, now: datetime, lease: ClaimLease
+    database: Database,
+    catalog: FormCatalog,
+    deliver: Deliver,
+    *,
+    now: datetime,
+    lease: ClaimLease,
+    plan_hours: ReminderPlan,
 ) -> TickReport:
     report = TickReport()
     async with database.read() as conn:
@@ -338,7 +347,7 @@ async def _tick(
     digests = await _digests(database, catalog, people, now=now)
     lease.hold(claimed.reminder_id for notice in digests for claimed in notice.claims)
     notices.extend(digests)
-    for notice in await _plan_notices(database, people, now=now):
+    for notice in await _plan_notices(database, people, now=now, hours=plan_hours):
         lease.hold(claimed.reminder_id for claimed in notice.claims)
         notices.append(notice)
     unreachable: list[Notice] = []
@@ -363,7 +372,9 @@ async def _tick(
     return report
 
 
-async def _plan_notices(database: Database, people: list[Person], *, now: datetime) -> list[Notice]:
+async def _plan_notices(
+    database: Database, people: list[Person], *, now: datetime, hours: ReminderPlan
+) -> list[Notice]:
     """Owners' reminders of their plans' items, and the digests of overdue items
     (``core.plans.follow_up``)."""
     notices = [
@@ -375,12 +386,12 @@ async def _plan_notices(database: Database, people: list[Person], *, now: dateti
             also=tuple(Claimed(reminder_id) for reminder_id in message.reminder_ids[1:]),
             buttons=tuple(DoneButton(label, item_id) for label, item_id in message.buttons),
         )
-        for message in await owner_reminders(database, now=now)
+        for message in await owner_reminders(database, now=now, hours=hours)
     ]
     directory = await load_directory(database)
     notices += [
         Notice(digest.reminder_id, digest.user_id, digest.telegram_id, digest.text)
-        for digest in await overdue_digests(database, directory, people, now=now)
+        for digest in await overdue_digests(database, directory, people, now=now, hours=hours)
     ]
     return notices
 

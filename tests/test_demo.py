@@ -163,3 +163,20 @@ async def test_a_methodist_sends_a_file_in_the_demo(tmp_path: Path) -> None:
 
     assert "Нет такого файла:" in out
     assert "✅ План загружен: разделов 4, пунктов 39" in out
+
+
+async def test_the_demo_s_road_map_reminds_its_owner_who_reports_an_item_done() -> None:
+    """The demo's road map: the school's representative is reminded of her items on ":tick"
+    and reports one done from the reminder's button."""
+    script: list[str | Callable[[str], str]] = [
+        "/plans",
+        ":tick",
+        button("✅ 1"),
+        "Провели десант, протокол у завуча",
+        button("Без подтверждения"),
+    ]
+    out, _, _ = await _demo(script)
+
+    assert "📌 Мои пункты" in out
+    assert "🔔 Пункты планов, за которые вы отвечаете:" in out
+    assert "✅ Отмечено выполненным: п. 2 «Методический десант в СОШ № 5" in out

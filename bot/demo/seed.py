@@ -1,7 +1,10 @@
-"""Demo data: the seed municipalities, a person of each role, and the forms open to answer."""
+"""Demo data: the seed municipalities, a person of each role, the forms open to answer, and a
+road map of the methodist's town."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from importlib import resources
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.demo.people import CAST, DemoPerson
 from core.actors import Actor
@@ -12,6 +15,15 @@ from core.schedule import ReminderPlan
 from storage import Database
 from storage.directory import load_directory
 from storage.people import Role, add_user, grant_role
+from storage.plans import (
+    ItemStatus,
+    NewItem,
+    Owner,
+    PlanKind,
+    add_plan,
+    change_item_status,
+    get_plan,
+)
 from storage.types import utcnow
 
 SAMPLE_FILES = ("municipalities.csv", "districts.csv", "schools.csv")
@@ -70,6 +82,7 @@ async def seed_demo(
             Role.METHODIST: {"municipality_id": town[METHODIST_MUNICIPALITY]},
             Role.ADMIN: {},
         }
+        owners: dict[Role, Owner] = {}
         for demo in CAST:
             if demo.role is None:
                 continue
@@ -80,6 +93,8 @@ async def seed_demo(
                 position=demo.position,
             )
             await grant_role(conn, user.id, demo.role, **scopes[demo.role])
+            owners[demo.role] = Owner(user.full_name, demo.position, user.id)
+        await _road_map(conn, town[METHODIST_MUNICIPALITY], owners, utcnow())
     organiser = Actor(telegram_id=0, user=None, bootstrap_admin=True)
     now = utcnow()
     deadline = (now + timedelta(days=DEMO_DEADLINE_DAYS)).date()
@@ -99,6 +114,53 @@ async def seed_demo(
             reminder_plan=DEMO_PLAN,
             title=MONITORING_TITLE if len(keys) > 1 else None,
         )
+
+
+async def _road_map(
+    conn: AsyncConnection, municipality_id: int, owners: dict[Role, Owner], now: datetime
+) -> None:
+    """A small road map of the methodist's town, loaded a month ago: an item overdue, one due
+    tomorrow, one next week, one done, so /plans has a board and ":tick" reminds its owners."""
+    today = now.date()
+    methodist, school = owners[Role.METHODIST], owners[Role.RESPONDENT]
+    year = today.year if today.month >= 6 else today.year - 1
+    end_of_year = date(year + 1, 8, 31)
+    rows = [
+        ("Методическая работа", "1", "Назначение куратора для сопровождения ШНОР",
+         today - timedelta(days=10), methodist),
+        ("Методическая работа", "2", "Методический десант в СОШ № 5: посещение уроков, разбор",
+         today + timedelta(days=1), school),
+        ("Работа с педагогами", "1", "Корректировка рабочих программ по предметам с учётом "
+         "проблемных зон по результатам ВПР", today + timedelta(days=7), school),
+        ("Работа с педагогами", "2", "Обучающий семинар «Схема анализа урока по ФГОС» для "
+         "заместителей директоров по УМР", end_of_year, methodist),
+    ]  # fmt: skip
+    plan_id = await add_plan(
+        conn,
+        municipality_id=municipality_id,
+        kind=PlanKind.ROAD_MAP,
+        title=f"«Дорожная карта» по работе со ШНОР на {year}/{year + 1} учебный год (демо)",
+        school_year=year,
+        items=[
+            NewItem(
+                section=section,
+                number=number,
+                content=content,
+                due_on=due,
+                deadline_kind="date",
+                deadline_label=due.strftime("%d.%m.%Y"),
+                owners=(owner,),
+            )
+            for section, number, content, due, owner in rows
+        ],
+        created_by=None,
+        now=now - timedelta(days=30),
+    )
+    plan = await get_plan(conn, plan_id)
+    assert plan is not None
+    await change_item_status(
+        conn, plan.items[-1].id, ItemStatus.IN_PROGRESS, user_id=methodist.user_id, now=now
+    )
 
 
 def _full_name(demo: DemoPerson) -> str:

@@ -39,7 +39,8 @@ from storage.reminders import claim, claimed_plan_kinds, sent_item_kinds
 from texts import plan_reminders as texts
 from texts.plurals import DAYS, counted
 
-REMINDER_PLAN = ReminderPlan()  # the hours: 10:00 reminders, 9:00 digests, quiet 20:00–8:00
+# The hours by default: 10:00 reminders, 9:00 digests, quiet 20:00–8:00 (the demo has no quiet).
+REMINDER_PLAN = ReminderPlan()
 DAYS_BEFORE = (7, 1)
 ITEMS_PER_MESSAGE = 10  # a button each
 MESSAGE_LIMIT = 3500
@@ -84,11 +85,11 @@ def _local(day: date, hour: int, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=zone).astimezone(UTC)
 
 
-def item_slots(item: FollowedItem) -> list[Slot]:
+def item_slots(item: FollowedItem, hours: ReminderPlan = REMINDER_PLAN) -> list[Slot]:
     """The moments an owner is reminded of an item, sorted; see the module rules."""
     zone = ZoneInfo(item.timezone)
     due = item.due_on.isoformat()
-    hour = REMINDER_PLAN.hour
+    hour = hours.hour
     slots = [
         Slot(f"before:{days}d@{due}", _local(item.due_on - timedelta(days=days), hour, zone))
         for days in DAYS_BEFORE
@@ -100,7 +101,9 @@ def item_slots(item: FollowedItem) -> list[Slot]:
     return sorted(kept, key=lambda slot: slot.due_at)
 
 
-async def owner_reminders(database: Database, *, now: datetime) -> list[ItemMessage]:
+async def owner_reminders(
+    database: Database, *, now: datetime, hours: ReminderPlan = REMINDER_PLAN
+) -> list[ItemMessage]:
     """Claim the item reminders due at ``now``, as one message per owner."""
     async with database.read() as conn:
         followed = await followed_items(conn)
@@ -108,11 +111,11 @@ async def owner_reminders(database: Database, *, now: datetime) -> list[ItemMess
     wanted: list[tuple[FollowedItem, str]] = []
     for item in followed:
         slot = latest_pending(
-            item_slots(item),
+            item_slots(item, hours),
             now,
             sent=sent.get((item.item_id, item.user_id), set()),
             timezone=item.timezone,
-            plan=REMINDER_PLAN,
+            plan=hours,
         )
         if slot is not None:
             wanted.append((item, slot.kind))
@@ -256,7 +259,12 @@ def digest_kind(day: date) -> str:
 
 
 async def overdue_digests(
-    database: Database, directory: Directory, people: Sequence[Person], *, now: datetime
+    database: Database,
+    directory: Directory,
+    people: Sequence[Person],
+    *,
+    now: datetime,
+    hours: ReminderPlan = REMINDER_PLAN,
 ) -> list[DigestMessage]:
     """Claim today's digests of overdue items for the coordinators and methodists who have any
     in scope (see the module rules)."""
@@ -280,13 +288,13 @@ async def overdue_digests(
             continue
         zone = _zone_of(directory, found[0][0])
         day = now.astimezone(zone).date()
-        digest_at = _local(day, REMINDER_PLAN.digest_hour, zone)
+        digest_at = _local(day, hours.digest_hour, zone)
         slot = latest_pending(
             [Slot(digest_kind(day), digest_at)],
             now,
             sent=already.get(person.user.id, set()),
             timezone=zone.key,
-            plan=REMINDER_PLAN,
+            plan=hours,
         )
         if slot is None:
             continue
