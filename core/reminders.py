@@ -377,6 +377,7 @@ async def _plan_notices(
 ) -> list[Notice]:
     """Owners' reminders of their plans' items, and the digests of overdue items
     (``core.plans.follow_up``)."""
+    directory = await load_directory(database)
     notices = [
         Notice(
             message.reminder_ids[0],
@@ -386,9 +387,8 @@ async def _plan_notices(
             also=tuple(Claimed(reminder_id) for reminder_id in message.reminder_ids[1:]),
             buttons=tuple(DoneButton(label, item_id) for label, item_id in message.buttons),
         )
-        for message in await owner_reminders(database, now=now, hours=hours)
+        for message in await owner_reminders(database, directory, people, now=now, hours=hours)
     ]
-    directory = await load_directory(database)
     notices += [
         Notice(digest.reminder_id, digest.user_id, digest.telegram_id, digest.text)
         for digest in await overdue_digests(database, directory, people, now=now, hours=hours)

@@ -186,64 +186,77 @@ async def add_items(
 
 async def get_plan(conn: AsyncConnection, plan_id: int) -> Plan | None:
     """The plan with its items in order, each with its owners and schools."""
-    row = (await conn.execute(select(plans).where(plans.c.id == plan_id))).one_or_none()
-    if row is None:
-        return None
+    return (await get_plans(conn, [plan_id])).get(plan_id)
+
+
+async def get_plans(conn: AsyncConnection, plan_ids: Collection[int]) -> dict[int, Plan]:
+    """These plans by id, whole (four statements however many: the tick reads dozens)."""
+    ids = sorted(set(plan_ids))
+    if not ids:
+        return {}
+    rows = (await conn.execute(select(plans).where(plans.c.id.in_(ids)))).all()
     item_rows = (
         await conn.execute(
             select(plan_items)
-            .where(plan_items.c.plan_id == plan_id)
-            .order_by(plan_items.c.position)
+            .where(plan_items.c.plan_id.in_(ids))
+            .order_by(plan_items.c.plan_id, plan_items.c.position)
         )
     ).all()
-    ids = [item.id for item in item_rows]
-    owners: dict[int, list[Owner]] = {item_id: [] for item_id in ids}
-    schools: dict[int, list[int]] = {item_id: [] for item_id in ids}
-    if ids:
+    item_ids = [item.id for item in item_rows]
+    owners: dict[int, list[Owner]] = {item_id: [] for item_id in item_ids}
+    schools: dict[int, list[int]] = {item_id: [] for item_id in item_ids}
+    # The plans' items by a subquery, not by their ids: thousands of ids would be as many
+    # parameters.
+    of_plans = select(plan_items.c.id).where(plan_items.c.plan_id.in_(ids))
+    if item_ids:
         for owner in await conn.execute(
             select(plan_item_owners)
-            .where(plan_item_owners.c.item_id.in_(ids))
+            .where(plan_item_owners.c.item_id.in_(of_plans))
             .order_by(plan_item_owners.c.id)
         ):
             owners[owner.item_id].append(Owner(owner.name, owner.position, owner.user_id))
         for school in await conn.execute(
             select(plan_item_schools)
-            .where(plan_item_schools.c.item_id.in_(ids))
+            .where(plan_item_schools.c.item_id.in_(of_plans))
             .order_by(plan_item_schools.c.school_id)
         ):
             schools[school.item_id].append(school.school_id)
-    items = tuple(
-        Item(
-            id=item.id,
-            position=item.position,
-            section=item.section,
-            number=item.number,
-            content=item.content,
-            due_on=item.due_on,
-            deadline_kind=item.deadline_kind,
-            deadline_label=item.deadline_label,
-            status=ItemStatus(item.status),
-            report=item.report,
-            evidence=item.evidence,
-            owners=tuple(owners[item.id]),
-            school_ids=tuple(schools[item.id]),
-            source_key=item.source_key,
+    items: dict[int, list[Item]] = {row.id: [] for row in rows}
+    for item in item_rows:
+        items[item.plan_id].append(
+            Item(
+                id=item.id,
+                position=item.position,
+                section=item.section,
+                number=item.number,
+                content=item.content,
+                due_on=item.due_on,
+                deadline_kind=item.deadline_kind,
+                deadline_label=item.deadline_label,
+                status=ItemStatus(item.status),
+                report=item.report,
+                evidence=item.evidence,
+                owners=tuple(owners[item.id]),
+                school_ids=tuple(schools[item.id]),
+                source_key=item.source_key,
+            )
         )
-        for item in item_rows
-    )
-    return Plan(
-        id=row.id,
-        municipality_id=row.municipality_id,
-        school_id=row.school_id,
-        campaign_id=row.campaign_id,
-        kind=PlanKind(row.kind),
-        title=row.title,
-        school_year=row.school_year,
-        approval=None if row.approval is None else Approval(row.approval),
-        review_comment=row.review_comment,
-        created_at=row.created_at,
-        items=items,
-    )
+    return {
+        row.id: Plan(
+            id=row.id,
+            municipality_id=row.municipality_id,
+            school_id=row.school_id,
+            campaign_id=row.campaign_id,
+            kind=PlanKind(row.kind),
+            title=row.title,
+            school_year=row.school_year,
+            approval=None if row.approval is None else Approval(row.approval),
+            review_comment=row.review_comment,
+            created_at=row.created_at,
+            items=tuple(items[row.id]),
+        )
+        for row in rows
+    }
 
 
 async def change_item_status(
@@ -258,7 +271,8 @@ async def change_item_status(
     due_on: date | None = None,
 ) -> bool:
     """Move an item to ``status`` and record the change: a report (and evidence) with
-    "выполнено", the reason and the new deadline with "перенесено". False for no such item."""
+    "выполнено", the reason and the new deadline with "перенесено". False for no such item, or
+    one whose status someone else changed meanwhile."""
     row = (
         await conn.execute(select(plan_items.c.status).where(plan_items.c.id == item_id))
     ).one_or_none()
@@ -272,7 +286,15 @@ async def change_item_status(
         if due_on is None:
             raise ValueError("a postponed item needs its new deadline")
         values["due_on"] = due_on
-    await conn.execute(update(plan_items).where(plan_items.c.id == item_id).values(**values))
+    # Only from the status read: of two people changing one item at once, the second changes
+    # nothing (PostgreSQL re-checks the condition once the first commits).
+    changed = await conn.execute(
+        update(plan_items)
+        .where(plan_items.c.id == item_id, plan_items.c.status == row.status)
+        .values(**values)
+    )
+    if changed.rowcount == 0:
+        return False
     await conn.execute(
         insert(plan_item_events).values(
             item_id=item_id,
@@ -335,10 +357,12 @@ class OwnedItem:
     item: Item
     plan_id: int
     plan_title: str
+    plan: Plan
 
 
 async def items_owned_by(conn: AsyncConnection, user_id: int) -> list[OwnedItem]:
-    """The items this person is an owner of, still open (not done, not dropped), soonest first."""
+    """The items this person is an owner of, still open (not done, not dropped), soonest first;
+    not those of a school's road map under review or returned (a new version replaces them)."""
     rows = (
         await conn.execute(
             select(plan_items.c.plan_id, plan_items.c.id, plans.c.title)
@@ -347,6 +371,7 @@ async def items_owned_by(conn: AsyncConnection, user_id: int) -> list[OwnedItem]
             .where(
                 plan_item_owners.c.user_id == user_id,
                 plan_items.c.status.not_in([status.value for status in CLOSED_STATUSES]),
+                _followed_plan(),
             )
             .distinct()
         )
@@ -356,7 +381,9 @@ async def items_owned_by(conn: AsyncConnection, user_id: int) -> list[OwnedItem]
         plan = await get_plan(conn, plan_id)
         assert plan is not None
         wanted = {row.id for row in rows if row.plan_id == plan_id}
-        found += [OwnedItem(item, plan.id, plan.title) for item in plan.items if item.id in wanted]
+        found += [
+            OwnedItem(item, plan.id, plan.title, plan) for item in plan.items if item.id in wanted
+        ]
     return sorted(found, key=lambda owned: (owned.item.due_on, owned.plan_id, owned.item.position))
 
 
@@ -394,6 +421,27 @@ async def instructions_of_rounds(conn: AsyncConnection, campaign_ids: Sequence[i
     ).all()
     found = [await get_plan(conn, plan_id) for plan_id in ids]
     return [plan for plan in found if plan is not None]
+
+
+async def add_owners(
+    conn: AsyncConnection, item_id: int, owners: Sequence[Owner], *, already: Sequence[Owner]
+) -> None:
+    """Add these people as owners of an item, but those it has already."""
+    known = {owner.user_id for owner in already if owner.user_id is not None}
+    new = [owner for owner in owners if owner.user_id is None or owner.user_id not in known]
+    if new:
+        await conn.execute(
+            insert(plan_item_owners),
+            [
+                {
+                    "item_id": item_id,
+                    "user_id": owner.user_id,
+                    "name": owner.name,
+                    "position": owner.position,
+                }
+                for owner in new
+            ],
+        )
 
 
 async def set_item_deadline(
@@ -495,9 +543,5 @@ async def plans_overdue_on(conn: AsyncConnection, day: date) -> list[Plan]:
             .order_by(plan_items.c.plan_id)
         )
     ).scalars()
-    found: list[Plan] = []
-    for plan_id in list(ids):
-        plan = await get_plan(conn, plan_id)
-        if plan is not None:
-            found.append(plan)
-    return found
+    found = await get_plans(conn, list(ids))
+    return [found[plan_id] for plan_id in sorted(found)]

@@ -329,6 +329,8 @@ plans = Table(
     Column("created_at", UTCDateTime, nullable=False),
     CheckConstraint(f"kind IN {PLAN_KINDS!r}", name="kind_known"),
     CheckConstraint(f"approval IN {PLAN_APPROVALS!r}", name="approval_known"),
+    # One plan of an order's instructions per round (road maps have no round: NULLs differ).
+    UniqueConstraint("campaign_id", "kind", name="uq_plans_campaign_kind"),
 )
 
 # An item of a plan, in its section, in the plan's order. ``due_on`` is the last day it may be
@@ -354,6 +356,7 @@ plan_items = Table(
     Column("source_key", String(200), nullable=True),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("plan_id", "position", name="uq_plan_items_plan_position"),
+    UniqueConstraint("plan_id", "source_key", name="uq_plan_items_plan_source"),
     CheckConstraint(f"status IN {ITEM_STATUSES!r}", name="status_known"),
 )
 

@@ -2,7 +2,7 @@
 or returns it for revision (HTML: the handlers escape what they insert)."""
 
 # --- /plans: a line and a button per school the person represents
-MAP_LINE = "🗺 Дорожная карта {school} на {year}: {state}"
+MAP_LINE = "🗺 Дорожная карта школы «{school}» на {year}: {state}"
 MAP_BUTTON = "🗺 Дорожная карта школы"
 MAP_BUTTON_OF = "🗺 Дорожная карта: {school}"  # a representative of several schools
 
@@ -16,7 +16,7 @@ STATE_APPROVED_ON = "утверждена {date}"
 STATE_RETURNED_WITH = "возвращена на доработку: «{comment}»"
 
 # --- the representative's card of the map
-CARD_TITLE = "<b>Дорожная карта {school}</b> на {year} учебный год"
+CARD_TITLE = "<b>Дорожная карта школы «{school}»</b> на {year} учебный год"
 CARD_STATE = "Состояние: {state}"
 CARD_COMMENT = "Комментарий управления: «{comment}»"
 CARD_VERSIONS = "Версии:"
@@ -34,7 +34,7 @@ CARD_APPROVED = (
 PROGRESS_BUTTON = "📊 Ход выполнения"
 
 # --- uploading
-WAITING = "Жду файл дорожной карты {school} (.xlsx или .docx). Выйти: /cancel"
+WAITING = "Жду файл дорожной карты школы «{school}» (.xlsx или .docx). Выйти: /cancel"
 WRONG_TYPE = "Нужен файл .xlsx или .docx с таблицей дорожной карты."
 TOO_LARGE = "Файл больше {megabytes} МБ — пришлите таблицу дорожной карты поменьше."
 NOT_SAVED = "❌ Дорожная карта не загружена: исправьте в файле и пришлите его снова."
@@ -43,12 +43,12 @@ WRONG_YEAR = (
     "Исправьте заголовок или пришлите карту на {year} учебный год."
 )
 SUBMITTED = (
-    "✅ Дорожная карта {school} отправлена на утверждение — версия {version}: разделов "
+    "✅ Дорожная карта школы «{school}» отправлена на утверждение — версия {version}: разделов "
     "{sections}, пунктов {items}; ответственных узнал среди людей бота: {known} из {people}. "
     "О решении управления я сообщу."
 )
 ALREADY_APPROVED = (
-    "Дорожная карта {school} на {year} уже утверждена — заменить её нельзя. Если нужны "
+    "Дорожная карта школы «{school}» на {year} уже утверждена — заменить её нельзя. Если нужны "
     "изменения, обратитесь к методисту управления образования."
 )
 GONE = "Эта дорожная карта вам больше не доступна."
@@ -73,8 +73,8 @@ MARK_SUBMITTED = "⏳"
 MARK_RETURNED = "↩️"
 MARK_APPROVED = "✅"
 
-DOCUMENT_CAPTION = "Дорожная карта {school} · версия {version} от {date}"
-REVIEW_TITLE = "<b>Дорожная карта {school}</b> · {year} учебный год"
+DOCUMENT_CAPTION = "Дорожная карта школы «{school}» · версия {version} от {date}"
+REVIEW_TITLE = "<b>Дорожная карта школы «{school}»</b> · {year} учебный год"
 VERSION_LINE = "• Версия {version} от {date}{author} — {outcome}"
 VERSION_AUTHOR = ", {name}"
 OUTCOME_AWAITING = "на рассмотрении"
@@ -88,14 +88,14 @@ BACK_BUTTON = "« К списку"
 CANCEL_BUTTON = "Отмена"
 
 ASK_COMMENT = (
-    "Что исправить в дорожной карте {school}? Напишите одним сообщением (до {limit} знаков) — "
-    "школа получит его вместе с решением."
+    "Что исправить в дорожной карте школы «{school}»? Напишите одним сообщением "
+    "(до {limit} знаков) — школа получит его вместе с решением."
 )
 EMPTY_COMMENT = "Напишите, что исправить: без комментария карту не вернуть."
 LONG_COMMENT = "Слишком длинно: {length} знаков из {limit}. Сократите, пожалуйста."
 RETURN_CANCELLED = "Хорошо, карта не возвращена."
-APPROVED_DONE = "✅ Дорожная карта {school} (версия {version}) утверждена."
-RETURNED_DONE = "↩️ Дорожная карта {school} (версия {version}) возвращена на доработку."
+APPROVED_DONE = "✅ Дорожная карта школы «{school}» (версия {version}) утверждена."
+RETURNED_DONE = "↩️ Дорожная карта школы «{school}» (версия {version}) возвращена на доработку."
 NOTIFIED = "Сообщил представителям школы: {sent} из {count}."
 NOBODY_TO_NOTIFY = "Представителей школы в боте нет — сообщите о решении сами."
 NOT_AWAITING = "Карта уже не ждёт решения: она {state}."
@@ -103,11 +103,11 @@ NEWER_VERSION = "Школа прислала новую версию ({version})
 
 # --- what the school's representatives are told
 NOTICE_APPROVED = (
-    "✅ Дорожная карта {school} на {year} учебный год утверждена управлением образования "
+    "✅ Дорожная карта школы «{school}» на {year} учебный год утверждена управлением образования "
     "(версия {version})."
 )
 NOTICE_RETURNED = (
-    "↩️ Дорожная карта {school} на {year} учебный год возвращена на доработку (версия "
+    "↩️ Дорожная карта школы «{school}» на {year} учебный год возвращена на доработку (версия "
     "{version}).\nКомментарий: «{comment}»\nИсправьте и пришлите новую версию."
 )
 OPEN_BUTTON = "🗺 Открыть дорожную карту"

@@ -158,19 +158,19 @@ def instructions_sheet(
     ]
     rows: list[list[CellValue]] = []
     tinted: set[int] = set()
-    shown: dict[int, Item] = {}
+    listed: list[Item] = []  # an item once per row: the counts agree with the rows
     for plan, label in zip(plans, labels, strict=True):
         for item in plan.items:
             names = _school_names(item.school_ids, schools)
             if names is None:
                 continue  # for schools out of the export's scope
-            shown[item.id] = item
             for name in names:
+                listed.append(item)
                 if item.overdue(today):
                     tinted.add(len(rows))
                 row: list[CellValue] = [label] if several else []
                 row += [
-                    name,
+                    name or texts.ALL_SCHOOLS,
                     _cell(item.content),
                     item.due_on,
                     texts.STATUSES[item.status],
@@ -178,14 +178,13 @@ def instructions_sheet(
                     overdue_text(item, today),
                 ]
                 rows.append(row)
-    items = list(shown.values())
-    done = sum(item.status is ItemStatus.DONE for item in items)
-    overdue = sum(item.overdue(today) for item in items)
+    done = sum(item.status is ItemStatus.DONE for item in listed)
+    overdue = sum(item.overdue(today) for item in listed)
     return Sheet(
         title=texts.INSTRUCTIONS_SHEET,
         columns=columns,
         rows=rows,
-        preamble=[[as_of_line(today, len(items), done, overdue)]],
+        preamble=[[as_of_line(today, len(listed), done, overdue)]],
         frozen_columns=len(columns) - 5,  # the period and the school
         highlighted_rows=frozenset(tinted),
         ruled=True,

@@ -17,7 +17,8 @@ Rules
   One person's items due in one tick go in one message, an "✅" button per item; past ten
   (or a message's length) the rest are counted and found under "📌 Мои пункты".
 * **Digests.** Once a local day at ``digest_hour``, each coordinator gets the overdue items that
-  concern a school of their scope (an item's schools, or a school's own plan), and each
+  concern a school of their scope (an item's schools, or a school's own plan; a municipality's
+  road map's items that name none, when they see the plan), and each
   methodist the overdue items of the plans they manage (``plans-digest:YYYY-MM-DD``); nobody
   with none in scope hears anything.
 """
@@ -31,10 +32,11 @@ from zoneinfo import ZoneInfo
 from core.access import Action, Target, allows
 from core.actors import Actor
 from core.directory import Directory
+from core.plans.store import may_own, sees_plan
 from core.schedule import ReminderPlan, Slot, latest_pending
 from storage import Database
 from storage.people import Person, Role
-from storage.plans import FollowedItem, Item, Plan, followed_items, plans_overdue_on
+from storage.plans import FollowedItem, Item, Plan, followed_items, get_plans, plans_overdue_on
 from storage.reminders import claim, claimed_plan_kinds, sent_item_kinds
 from texts import plan_reminders as texts
 from texts.plurals import DAYS, counted
@@ -102,14 +104,33 @@ def item_slots(item: FollowedItem, hours: ReminderPlan = REMINDER_PLAN) -> list[
 
 
 async def owner_reminders(
-    database: Database, *, now: datetime, hours: ReminderPlan = REMINDER_PLAN
+    database: Database,
+    directory: Directory,
+    people: Sequence[Person],
+    *,
+    now: datetime,
+    hours: ReminderPlan = REMINDER_PLAN,
 ) -> list[ItemMessage]:
-    """Claim the item reminders due at ``now``, as one message per owner."""
+    """Claim the item reminders due at ``now``, as one message per owner: of the people who
+    still answer for their items (``may_own``: in the bot, their roles reaching the item)."""
     async with database.read() as conn:
         followed = await followed_items(conn)
         sent = await sent_item_kinds(conn, [item.item_id for item in followed], now)
+        plans = await get_plans(conn, {item.plan_id for item in followed})
+    actors = {
+        person.user.id: Actor(person.user.telegram_id, person.user, person.grants)
+        for person in people
+    }
     wanted: list[tuple[FollowedItem, str]] = []
     for item in followed:
+        actor, plan = actors.get(item.user_id), plans.get(item.plan_id)
+        stored = (
+            None if plan is None else next((i for i in plan.items if i.id == item.item_id), None)
+        )
+        if actor is None or plan is None or stored is None:
+            continue
+        if not may_own(actor, directory, plan, stored):
+            continue
         slot = latest_pending(
             item_slots(item, hours),
             now,
@@ -201,9 +222,12 @@ def _days_left(item: FollowedItem, now: datetime) -> int:
 
 def plan_name(title: str) -> str:
     """A plan's title as a message names it: shortened, in quotes unless it opens with one
-    ("«Дорожная карта» (план мероприятий) по …" is quoted already)."""
+    ("«Дорожная карта» (план мероприятий) по …" is quoted already), its own quotes nested."""
     short = _shortened(title, PLAN_TITLE_SHOWN)
-    return short if short.startswith("«") else f"«{short}»"
+    if short.startswith("«"):
+        return short
+    # Quotes inside quotes are „…“: «Поручения по мониторингу „ВСОКО“ (1 полугодие)».
+    return "«" + short.replace("«", "„").replace("»", "“") + "»"
 
 
 def _single_text(reminder: ItemReminder, now: datetime) -> str:
@@ -352,6 +376,7 @@ def _in_scope(
             continue
         if coordinator is None:
             continue
+        sees = sees_plan(coordinator, directory, plan)
         mine = [
             item
             for item in items
@@ -360,6 +385,9 @@ def _in_scope(
                 and allows(coordinator, Action.VIEW_STATUS, directory.target(school_id=school_id))
                 for school_id in _schools_of(plan, item)
             )
+            # A municipality's road map concerns all its schools: its items naming none go to
+            # every coordinator who sees the plan.
+            or (not _schools_of(plan, item) and sees)
         ]
         if mine:
             found.append((plan, mine))

@@ -11,10 +11,12 @@ the school), so nothing is added twice.
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import select
+
 from core.access import AccessDenied, Action, Target, authorize
 from core.actors import Actor
 from core.directory import load_directory
-from core.order.model import OrderChoices, OrderDraft
+from core.order.model import Instruction, OrderChoices, OrderDraft
 from storage import Database
 from storage.people import Role, list_people
 from storage.plans import (
@@ -23,11 +25,13 @@ from storage.plans import (
     Owner,
     PlanKind,
     add_items,
+    add_owners,
     add_plan,
     get_plan,
     instructions_plan,
     set_item_deadline,
 )
+from storage.schema import campaigns
 from texts import plan_reminders as texts
 
 TITLE_LIMIT = 500
@@ -56,24 +60,54 @@ def school_year_of(day: date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
+@dataclass(frozen=True, slots=True)
+class GivenInstructions:
+    """What an order made as a file gives the schools: the kept instructions and their
+    deadline, with the round they are of. Kept from the moment the file is made, so that what
+    is put under follow-up (days later, once the order is signed) is what the order says."""
+
+    campaign_id: int
+    municipality_id: int | None
+    title: str
+    period: str
+    deadline: date
+    instructions: tuple[Instruction, ...]
+
+    @classmethod
+    def of(cls, draft: OrderDraft, choices: OrderChoices) -> "GivenInstructions":
+        """``NothingToTrack`` without a deadline or with every instruction unticked."""
+        kept = tuple(item for item in draft.instructions if item.key not in choices.dropped)
+        if choices.deadline is None or not kept:
+            raise NothingToTrack(draft.campaign_id)
+        return cls(
+            draft.campaign_id,
+            draft.municipality_id,
+            draft.title,
+            draft.period,
+            choices.deadline,
+            kept,
+        )
+
+
 async def track_instructions(
-    database: Database, actor: Actor, draft: OrderDraft, choices: OrderChoices, *, now: datetime
+    database: Database, actor: Actor, given: GivenInstructions, *, now: datetime
 ) -> Tracked:
-    """Save the kept instructions of ``draft`` as the round's plan (see the module rules).
+    """Save the instructions an order gave as the round's plan (see the module rules).
 
     ``AccessDenied`` unless the actor manages the plans of the round's municipality (a round of
-    several municipalities has no one plan); ``NothingToTrack`` without a deadline or with every
-    instruction unticked."""
-    deadline = choices.deadline
-    kept = [item for item in draft.instructions if item.key not in choices.dropped]
-    if deadline is None or not kept:
-        raise NothingToTrack(draft.campaign_id)
-    if draft.municipality_id is None:
+    several municipalities has no one plan)."""
+    if given.municipality_id is None:
         raise AccessDenied(Action.MANAGE_PLANS)
-    authorize(actor, Action.MANAGE_PLANS, Target.municipality(draft.municipality_id))
+    authorize(actor, Action.MANAGE_PLANS, Target.municipality(given.municipality_id))
     directory = await load_directory(database)
+    deadline = given.deadline
     label = deadline.strftime("%d.%m.%Y")
     async with database.write() as conn:
+        # One plan per round: of two methodists saving at once, the second waits here
+        # (PostgreSQL; SQLite runs one writer at a time) and then finds the first's plan.
+        await conn.execute(
+            select(campaigns.c.id).where(campaigns.c.id == given.campaign_id).with_for_update()
+        )
         representatives: dict[int, list[Owner]] = {}
         for person in await list_people(conn):
             for grant in person.grants:
@@ -83,7 +117,7 @@ async def track_instructions(
                     )
         wanted: list[NewItem] = []
         numbers: dict[int, int] = {}
-        for instruction in kept:
+        for instruction in given.instructions:
             for school_id in instruction.school_ids:
                 school = directory.schools.get(school_id)
                 if school is None:
@@ -102,20 +136,20 @@ async def track_instructions(
                         source_key=f"{instruction.key}@{school_id}"[:200],
                     )
                 )
-        plan_id = await instructions_plan(conn, draft.campaign_id)
-        title = texts.INSTRUCTIONS_TITLE.format(title=draft.title, period=draft.period)
+        plan_id = await instructions_plan(conn, given.campaign_id)
+        title = texts.INSTRUCTIONS_TITLE.format(title=given.title, period=given.period)
         title = title[:TITLE_LIMIT]
         if plan_id is None:
             plan_id = await add_plan(
                 conn,
-                municipality_id=draft.municipality_id,
+                municipality_id=given.municipality_id,
                 kind=PlanKind.INSTRUCTIONS,
                 title=title,
                 school_year=school_year_of(deadline),
                 items=_ordered(wanted),
                 created_by=None if actor.user is None else actor.user.id,
                 now=now,
-                campaign_id=draft.campaign_id,
+                campaign_id=given.campaign_id,
             )
             added, moved, unchanged = len(wanted), 0, 0
         else:
@@ -129,6 +163,8 @@ async def track_instructions(
                 old = existing.get(item.source_key or "")
                 if old is None:
                     continue
+                # A representative who joined since answers for the school's items too.
+                await add_owners(conn, old.id, item.owners, already=old.owners)
                 if old.status is ItemStatus.PLANNED and old.due_on != deadline:
                     await set_item_deadline(conn, old.id, deadline, label, now=now)
                     moved += 1

@@ -36,8 +36,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.access import AccessDenied, Action, Target, allows
 from core.actors import Actor
+from core.directory import Directory, load_directory
 from core.plans.deadlines import Deadline, parse_deadline, school_year_end
-from core.plans.store import LABEL_LIMIT, may_see_plan
+from core.plans.store import LABEL_LIMIT, may_own, may_see_plan
 from storage import Database
 from storage.plan_progress import ItemEvent, item_events, set_deadline_words
 from storage.plans import (
@@ -78,8 +79,9 @@ def manages(actor: Actor, plan: Plan) -> bool:
     return allows(actor, Action.MANAGE_PLANS, Target(plan.municipality_id, None, plan.school_id))
 
 
-def owns(actor: Actor, item: Item) -> bool:
-    return actor.user is not None and any(owner.user_id == actor.user.id for owner in item.owners)
+def owns(actor: Actor, directory: Directory, plan: Plan, item: Item) -> bool:
+    """One of the item's owners whose roles still reach it (``core.plans.store.may_own``)."""
+    return may_own(actor, directory, plan, item)
 
 
 def postpone_limit(actor: Actor, plan: Plan, *, today: date) -> date:
@@ -90,10 +92,12 @@ def postpone_limit(actor: Actor, plan: Plan, *, today: date) -> date:
     return school_year_end(plan.school_year)
 
 
-def allowed_actions(actor: Actor, plan: Plan, item: Item, *, today: date) -> frozenset[ItemAction]:
+def allowed_actions(
+    actor: Actor, directory: Directory, plan: Plan, item: Item, *, today: date
+) -> frozenset[ItemAction]:
     """What the actor may do to the item now (nothing to a closed one)."""
     manager = manages(actor, plan)
-    if item.status in CLOSED_STATUSES or not (manager or owns(actor, item)):
+    if item.status in CLOSED_STATUSES or not (manager or owns(actor, directory, plan, item)):
         return frozenset()
     actions = {ItemAction.DONE}
     if item.status is not ItemStatus.IN_PROGRESS:
@@ -120,16 +124,17 @@ class ItemCard:
 
 async def item_card(database: Database, actor: Actor, item_id: int, *, today: date) -> ItemCard:
     """``AccessDenied`` for an item that does not exist or that the actor may not see."""
+    directory = await load_directory(database)
     async with database.read() as conn:
         found = await _load(conn, item_id)
         events = [] if found is None else await item_events(conn, item_id, last=HISTORY_SHOWN)
     if found is None:
         raise AccessDenied(Action.VIEW_PLANS)
     plan, item = found
-    manager, owner = manages(actor, plan), owns(actor, item)
+    manager, owner = manages(actor, plan), owns(actor, directory, plan, item)
     if not (manager or owner or await may_see_plan(database, actor, plan)):
         raise AccessDenied(Action.VIEW_PLANS)
-    actions = allowed_actions(actor, plan, item, today=today)
+    actions = allowed_actions(actor, directory, plan, item, today=today)
     return ItemCard(
         plan,
         item,
@@ -143,13 +148,15 @@ async def item_card(database: Database, actor: Actor, item_id: int, *, today: da
 
 async def start_item(database: Database, actor: Actor, item_id: int, *, now: datetime) -> Item:
     """в работе; the item as it now stands (unchanged when it was in work already)."""
+    directory = await load_directory(database)
     async with database.write() as conn:
-        _, item = await _open_item(conn, actor, item_id)
+        _, item = await _open_item(conn, actor, item_id, directory)
         if item.status is ItemStatus.IN_PROGRESS:
             return item
-        await change_item_status(
+        if not await change_item_status(
             conn, item_id, ItemStatus.IN_PROGRESS, user_id=_user_id(actor), now=now
-        )
+        ):
+            raise ItemClosed(item_id)  # changed by someone else meanwhile
         return await _reloaded(conn, item_id)
 
 
@@ -166,9 +173,10 @@ async def report_done(
     of its plan; the item as it now stands. ``AccessDenied`` for anyone else (or no such item),
     ``ItemClosed`` when it is closed already, ``ValueError`` for an empty or too long report."""
     text = _checked_text(report, REPORT_LIMIT)
+    directory = await load_directory(database)
     async with database.write() as conn:
-        await _open_item(conn, actor, item_id)
-        await change_item_status(
+        await _open_item(conn, actor, item_id, directory)
+        if not await change_item_status(
             conn,
             item_id,
             ItemStatus.DONE,
@@ -176,7 +184,8 @@ async def report_done(
             now=now,
             comment=text,
             evidence=None if evidence is None else evidence.stored,
-        )
+        ):
+            raise ItemClosed(item_id)  # changed by someone else meanwhile
         return await _reloaded(conn, item_id)
 
 
@@ -194,11 +203,12 @@ async def postpone_item(
     reason. ``BadDeadline`` when it cannot be read or is not allowed (see
     ``read_new_deadline``), ``ValueError`` for an empty or too long reason."""
     text = _checked_text(reason, REASON_LIMIT)
+    directory = await load_directory(database)
     async with database.write() as conn:
-        plan, item = await _open_item(conn, actor, item_id)
+        plan, item = await _open_item(conn, actor, item_id, directory)
         limit = postpone_limit(actor, plan, today=today)
         new = read_new_deadline(deadline, today=today, current=item.due_on, limit=limit)
-        await change_item_status(
+        if not await change_item_status(
             conn,
             item_id,
             ItemStatus.POSTPONED,
@@ -206,7 +216,8 @@ async def postpone_item(
             now=now,
             comment=text,
             due_on=new.due,
-        )
+        ):
+            raise ItemClosed(item_id)  # changed by someone else meanwhile
         await set_deadline_words(conn, item_id, kind=new.kind.value, label=new.label)
         return await _reloaded(conn, item_id)
 
@@ -217,13 +228,15 @@ async def drop_item(
     """не выполнено, with a reason: by a manager of the plan only (``AccessDenied`` for an
     owner); the item is closed then."""
     text = _checked_text(reason, REASON_LIMIT)
+    directory = await load_directory(database)
     async with database.write() as conn:
-        plan, _ = await _open_item(conn, actor, item_id)
+        plan, _ = await _open_item(conn, actor, item_id, directory)
         if not manages(actor, plan):
             raise AccessDenied(Action.MANAGE_PLANS)
-        await change_item_status(
+        if not await change_item_status(
             conn, item_id, ItemStatus.NOT_DONE, user_id=_user_id(actor), now=now, comment=text
-        )
+        ):
+            raise ItemClosed(item_id)  # changed by someone else meanwhile
         return await _reloaded(conn, item_id)
 
 
@@ -234,10 +247,14 @@ async def _load(conn: AsyncConnection, item_id: int) -> tuple[Plan, Item] | None
     return None if plan is None or item is None else (plan, item)
 
 
-async def _open_item(conn: AsyncConnection, actor: Actor, item_id: int) -> tuple[Plan, Item]:
+async def _open_item(
+    conn: AsyncConnection, actor: Actor, item_id: int, directory: Directory
+) -> tuple[Plan, Item]:
     """The item and its plan, when the actor owns it or manages its plan and it is open."""
     found = await _load(conn, item_id)
-    if found is None or not (manages(actor, found[0]) or owns(actor, found[1])):
+    if found is None or not (
+        manages(actor, found[0]) or owns(actor, directory, found[0], found[1])
+    ):
         raise AccessDenied(Action.REPORT_PLAN)
     if found[1].status in CLOSED_STATUSES:
         raise ItemClosed(item_id)

@@ -253,7 +253,7 @@ async def submit_school_map(
     if school is None:
         raise AccessDenied(Action.SUBMIT_SCHOOL_PLAN)
     authorize(actor, Action.SUBMIT_SCHOOL_PLAN, Target.school(school))
-    people = await plan_people(database, school.municipality_id)
+    people = await plan_people(database, school.municipality_id, school.id)
     items = [
         replace(new_item(section.title, item, people), school_ids=(school_id,))
         for section in draft.sections

@@ -70,15 +70,22 @@ async def save_plan(
         )
 
 
-async def plan_people(database: Database, municipality_id: int) -> PeopleIndex:
+async def plan_people(
+    database: Database, municipality_id: int, school_id: int | None = None
+) -> PeopleIndex:
     """The people a plan of this municipality may name as owners: those with a role in it (on
-    the municipality, one of its districts or schools). A namesake elsewhere is never one."""
+    the municipality, one of its districts or schools). A namesake elsewhere is never one. A
+    school's own plan names its people and the department's (not another school's)."""
     directory = await load_directory(database)
     async with database.read() as conn:
         return PeopleIndex(
             KnownPerson(person.user.id, person.user.full_name)
             for person in await list_people(conn)
-            if any(_works_in(directory, grant, municipality_id) for grant in person.grants)
+            if any(
+                _works_in(directory, grant, municipality_id)
+                and (school_id is None or grant.school_id in (None, school_id))
+                for grant in person.grants
+            )
         )
 
 
@@ -210,6 +217,26 @@ def _may_see(
     )
 
 
+def sees_plan(actor: Actor, directory: Directory, plan: Plan) -> bool:
+    """Whether the actor may see this plan (see ``_may_see``)."""
+    return _may_see(actor, directory, plan.municipality_id, plan.school_id, plan.kind)
+
+
+def may_own(actor: Actor, directory: Directory, plan: Plan, item: Item) -> bool:
+    """Whether the actor acts on the item as its owner: named among its owners, and their roles
+    still reach it — a school the item concerns, else the plan. A person removed from the bot or
+    moved to another school keeps their name on the item but no longer answers for it."""
+    if actor.user is None or not any(owner.user_id == actor.user.id for owner in item.owners):
+        return False
+    if item.school_ids:
+        return any(
+            school_id in directory.schools
+            and allows(actor, Action.VIEW_PLANS, directory.target(school_id=school_id))
+            for school_id in item.school_ids
+        )
+    return sees_plan(actor, directory, plan)
+
+
 async def may_see_plan(database: Database, actor: Actor, plan: Plan) -> bool:
     """Whether the actor may see this plan, its board and its items (see ``_may_see``)."""
     return _may_see(
@@ -218,8 +245,10 @@ async def may_see_plan(database: Database, actor: Actor, plan: Plan) -> bool:
 
 
 async def my_items(database: Database, actor: Actor) -> list[OwnedItem]:
-    """The open items the actor is named an owner of, soonest deadline first."""
+    """The open items the actor answers for (``may_own``), soonest deadline first."""
     if actor.user is None:
         return []
     async with database.read() as conn:
-        return await items_owned_by(conn, actor.user.id)
+        owned = await items_owned_by(conn, actor.user.id)
+    directory = await load_directory(database)
+    return [entry for entry in owned if may_own(actor, directory, entry.plan, entry.item)]

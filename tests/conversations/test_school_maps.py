@@ -32,7 +32,9 @@ async def test_a_school_map_is_returned_sent_again_and_approved(harness: BotHarn
 
     await teacher.send("/plans")
     listing = await teacher.next_message()
-    assert "🗺 Дорожная карта СОШ № 1 на 2020/21: не представлена" in (listing.plain_text or "")
+    assert "🗺 Дорожная карта школы «СОШ № 1» на 2020/21: не представлена" in (
+        listing.plain_text or ""
+    )
     await teacher.press(texts.MAP_BUTTON, message=listing)
     card = (await teacher.next_message()).plain_text or ""
     assert "Состояние: не представлена" in card
@@ -41,7 +43,7 @@ async def test_a_school_map_is_returned_sent_again_and_approved(harness: BotHarn
     assert (await teacher.next_message()).plain_text == texts.WAITING.format(school="СОШ № 1")
     await teacher.send_document("дорожная карта.xlsx", seed_xlsx())
     sent = (await teacher.next_message()).plain_text or ""
-    assert sent.startswith("✅ Дорожная карта СОШ № 1 отправлена на утверждение — версия 1")
+    assert sent.startswith("✅ Дорожная карта школы «СОШ № 1» отправлена на утверждение — версия 1")
     assert "пунктов 39; ответственных узнал среди людей бота: 2 из 7" in sent
     board = (await teacher.next_message()).plain_text or ""
     assert "2020/2021 учебный год · пунктов: 39" in board
@@ -66,7 +68,7 @@ async def test_a_school_map_is_returned_sent_again_and_approved(harness: BotHarn
         "дорожная карта.xlsx",
         seed_xlsx(),
     )
-    assert document.plain_text == "Дорожная карта СОШ № 1 · версия 1 от 01.09.2020"
+    assert document.plain_text == "Дорожная карта школы «СОШ № 1» · версия 1 от 01.09.2020"
     first_card = await methodist.next_message()
     text = first_card.plain_text or ""
     assert "• Версия 1 от 01.09.2020, Дурникова Анна Викторовна — на рассмотрении" in text
@@ -78,19 +80,22 @@ async def test_a_school_map_is_returned_sent_again_and_approved(harness: BotHarn
     ]
 
     await methodist.press(texts.RETURN_BUTTON, message=first_card)
-    assert "Что исправить в дорожной карте СОШ № 1?" in (
+    assert "Что исправить в дорожной карте школы «СОШ № 1»?" in (
         (await methodist.next_message()).plain_text or ""
     )
     await methodist.send("   ")
     assert (await methodist.next_message()).plain_text == texts.EMPTY_COMMENT
     await methodist.send("Добавьте мероприятия по ВПР с датами")
     returned = (await methodist.next_message()).plain_text or ""
-    assert returned.startswith("↩️ Дорожная карта СОШ № 1 (версия 1) возвращена на доработку.")
+    assert returned.startswith(
+        "↩️ Дорожная карта школы «СОШ № 1» (версия 1) возвращена на доработку."
+    )
     assert "Сообщил представителям школы: 1 из 1." in returned
 
     notice = await teacher.next_message()
     assert (notice.plain_text or "").startswith(
-        "↩️ Дорожная карта СОШ № 1 на 2020/21 учебный год возвращена на доработку (версия 1)."
+        "↩️ Дорожная карта школы «СОШ № 1» на 2020/21 учебный год возвращена на доработку "
+        "(версия 1)."
     )
     assert "Комментарий: «Добавьте мероприятия по ВПР с датами»" in (notice.plain_text or "")
     await teacher.press(texts.OPEN_BUTTON, message=notice)
@@ -127,11 +132,11 @@ async def test_a_school_map_is_returned_sent_again_and_approved(harness: BotHarn
     assert "• Версия 2 от 03.09.2020, Дурникова Анна Викторовна — на рассмотрении" in text
     await methodist.press(texts.APPROVE_BUTTON, message=second_card)
     approved = (await methodist.next_message()).plain_text or ""
-    assert approved.startswith("✅ Дорожная карта СОШ № 1 (версия 2) утверждена.")
+    assert approved.startswith("✅ Дорожная карта школы «СОШ № 1» (версия 2) утверждена.")
     assert second_card.button_texts == []  # taken off
     assert (await teacher.next_message()).plain_text == (
-        "✅ Дорожная карта СОШ № 1 на 2020/21 учебный год утверждена управлением образования "
-        "(версия 2)."
+        "✅ Дорожная карта школы «СОШ № 1» на 2020/21 учебный год утверждена управлением "
+        "образования (версия 2)."
     )
 
     await methodist.send("/plans")
@@ -142,7 +147,7 @@ async def test_a_school_map_is_returned_sent_again_and_approved(harness: BotHarn
     assert texts.ALL_BUTTON in plans.button_texts
     await teacher.send("/plans")
     listing = await teacher.next_message()
-    assert "🗺 Дорожная карта СОШ № 1 на 2020/21: утверждена 03.09.2020" in (
+    assert "🗺 Дорожная карта школы «СОШ № 1» на 2020/21: утверждена 03.09.2020" in (
         listing.plain_text or ""
     )
     await teacher.press(texts.MAP_BUTTON, message=listing)
@@ -173,7 +178,7 @@ async def test_a_methodist_who_represents_a_school_chooses_where_a_file_goes(
     assert texts.CARD_UPLOAD_NOT_PLAN in card
     await director.send_document("карта школы.xlsx", seed_xlsx())
     assert ((await director.next_message()).plain_text or "").startswith(
-        "✅ Дорожная карта СОШ № 1 отправлена на утверждение"
+        "✅ Дорожная карта школы «СОШ № 1» отправлена на утверждение"
     )
     await director.next_message()  # the board
 
@@ -182,5 +187,8 @@ async def test_a_methodist_who_represents_a_school_chooses_where_a_file_goes(
     listing = await director.next_message()
     text = listing.plain_text or ""
     assert plan_texts.NO_PLANS in text
-    assert "🗺 Дорожная карта СОШ № 1 на 2020/21: на рассмотрении (версия 1 от 01.09.2020)" in text
+    assert (
+        "🗺 Дорожная карта школы «СОШ № 1» на 2020/21: на рассмотрении (версия 1 от 01.09.2020)"
+        in text
+    )
     assert "на рассмотрении 1, не представлены 0" in text

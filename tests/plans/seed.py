@@ -6,6 +6,7 @@ of its page breaks.
 """
 
 import io
+from functools import cache
 from pathlib import Path
 
 import openpyxl
@@ -50,8 +51,11 @@ def is_section(row: list[str]) -> bool:
     return row[0].startswith("<b>")
 
 
+@cache
 def seed_xlsx() -> bytes:
-    """The caption in A1, the table from row 2; section rows merged across, numbers as numbers."""
+    """The caption in A1, the table from row 2; section rows merged across, numbers as numbers.
+    Made once: openpyxl stamps the time into the file, and a test comparing a file sent back
+    with the one uploaded must see the same bytes."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     assert sheet is not None

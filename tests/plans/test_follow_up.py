@@ -11,12 +11,15 @@ import pytest
 from sqlalchemy import update
 
 from bot.catalog import builtin_forms
+from core.access import AccessDenied
+from core.actors import resolve_actor
 from core.plans.follow_up import item_slots
-from core.plans.store import save_plan
+from core.plans.progress import report_done
+from core.plans.store import my_items, save_plan
 from core.questionnaires import FormCatalog
 from core.reminders import DoneButton, Notice, NoticeResult, Outcome, run_tick
 from storage import Database
-from storage.people import Role
+from storage.people import Role, grant_role, list_grants, revoke_grant
 from storage.plans import (
     Approval,
     FollowedItem,
@@ -61,7 +64,7 @@ def _followed(due: date, created: datetime) -> FollowedItem:
     )
 
 
-def test_slots_fall_at_ten_tomsk_and_none_before_the_plan_was_stored() -> None:
+async def test_slots_fall_at_ten_tomsk_and_none_before_the_plan_was_stored() -> None:
     due = date(2020, 8, 31)
     slots = item_slots(_followed(due, LOADED.astimezone(UTC)))
     assert [(slot.kind, slot.due_at) for slot in slots] == [
@@ -133,8 +136,10 @@ async def test_owners_are_reminded_and_the_methodist_gets_the_digest(
     assert len(message.claims) == len(open_hers)
     assert all(isinstance(button, DoneButton) for button in message.buttons)
     assert {b.item_id for b in message.buttons} == {i.id for i in open_hers}  # type: ignore[union-attr]
-    # Nobody without items hears of them; the coordinator's scope has no item with a school.
-    assert sent.to(coordinator.id) == []
+    # The coordinator owns no item; the municipality's road map concerns all its schools, so
+    # its overdue items (naming none) are in the coordinator's digest too.
+    [coordinators] = sent.to(coordinator.id)
+    assert coordinators.text.startswith("⏰ Просроченные пункты планов на 24.08.2020: 1")
     # 10:05 is after the 9:00 digest: the methodists get today's digest of overdue items.
     [digest] = sent.to(methodist.user.id if methodist.user else 0)
     assert digest.text.startswith("⏰ Просроченные пункты планов на 24.08.2020:")
@@ -260,3 +265,45 @@ async def test_a_school_road_map_is_followed_up_once_approved(
     await run_tick(database, catalog, approved, now=_at(date(2021, 3, 9), 10, 6))
     [reminder] = approved.to(teacher.id)
     assert reminder.text.startswith("🔔 Завтра — срок пункта плана «Дорожная карта СОШ № 5»:")
+
+
+async def test_an_owner_who_left_the_school_is_neither_reminded_nor_may_report(
+    database: Database, catalog: FormCatalog
+) -> None:
+    town = await make_town(database, "Город Томск", ("СОШ № 5", "СОШ № 11"))
+    teacher = await make_person(database, 30, Role.RESPONDENT, school_id=town.schools[0].id)
+    due = date(2021, 3, 10)
+    async with database.write() as conn:
+        plan_id = await add_plan(
+            conn,
+            municipality_id=town.municipality.id,
+            kind=PlanKind.INSTRUCTIONS,
+            title="Поручения",
+            school_year=2020,
+            items=[
+                NewItem(
+                    "СОШ № 5",
+                    "1",
+                    "Разработать план",
+                    due,
+                    "date",
+                    "10.03.2021",
+                    owners=[Owner("Иванова", None, teacher.id)],
+                    school_ids=[town.schools[0].id],
+                ),
+            ],
+            created_by=None,
+            now=_at(date(2021, 3, 1), 12),
+        )
+        plan = await get_plan(conn, plan_id)
+        [grant] = await list_grants(conn, teacher.id)
+        await revoke_grant(conn, grant.id)  # she moved to СОШ № 11
+        await grant_role(conn, teacher.id, Role.RESPONDENT, school_id=town.schools[1].id)
+    assert plan is not None
+    sent = Recorder()
+    await run_tick(database, catalog, sent, now=_at(date(2021, 3, 9), 10))
+    assert sent.to(teacher.id) == []
+    actor = await resolve_actor(database, 30, ())
+    with pytest.raises(AccessDenied):
+        await report_done(database, actor, plan.items[0].id, "Сделано", now=_at(due, 12))
+    assert await my_items(database, actor) == []

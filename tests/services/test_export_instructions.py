@@ -96,12 +96,12 @@ async def test_a_round_with_instructions_gets_the_sheet_and_one_without_does_not
     assert titles[-2:] == ["Поручения", "Длинные тексты"]  # the long texts' sheet stays last
     sheet = export.sheets[-2]
     assert [column.title for column in sheet.columns] == HEADER
-    assert sheet.preamble == [["По состоянию на 28.01.2026: выполнено 1 из 3, просрочено 2"]]
+    assert sheet.preamble == [["По состоянию на 28.01.2026: выполнено 1 из 4, просрочено 3"]]
     assert [row[:2] + row[3:] for row in sheet.rows] == [
         ["СОШ № 5", "Разместить график консультаций на сайте", "запланировано", None, "на 1 дн."],
         ["СОШ № 11", "Разместить график консультаций на сайте", "запланировано", None, "на 1 дн."],
         ["СОШ № 44", "Провести педагогический совет", "выполнено", "Протокол № 3", None],
-        [None, "Направить отчёты в управление", "запланировано", None, "на 1 дн."],
+        ["всем школам", "Направить отчёты в управление", "запланировано", None, "на 1 дн."],
     ]
     assert {row[2] for row in sheet.rows} == {DUE}
     assert sheet.highlighted_rows == frozenset({0, 1, 3})

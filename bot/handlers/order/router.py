@@ -31,7 +31,7 @@ from bot.handlers.order.callbacks import (
     OrderTrack,
 )
 from bot.handlers.order.deadline import Problem, checked, latest, quick_dates, read_deadline
-from bot.handlers.order.states import OrderChat, OrderForm
+from bot.handlers.order.states import GivenInstruction, OrderChat, OrderForm, OrderMade
 from bot.handlers.shared.buttons import close_buttons, message_of
 from bot.handlers.shared.drafts import read_draft, save_draft
 from bot.handlers.shared.filters import TYPED_TEXT
@@ -51,8 +51,10 @@ from core.order import (
     order_document,
     order_filename,
 )
+from core.order.model import Instruction
 from core.order_templates import template_for
-from core.plans.instructions import NothingToTrack, Tracked, track_instructions
+from core.plans.follow_up import plan_name
+from core.plans.instructions import GivenInstructions, Tracked, track_instructions
 from core.questionnaires import FormCatalog
 from exports.documents import UnreadableTemplate, render_document
 from storage import Database
@@ -313,6 +315,22 @@ class _Chat:
         await message.answer_document(BufferedInputFile(content, filename=name), caption=caption)
         await progress.delete()
         if _trackable(self.actor, draft, choices):
+            given = GivenInstructions.of(draft, choices)
+            form.made = OrderMade(
+                municipality_id=given.municipality_id,
+                title=given.title,
+                period=given.period,
+                deadline=given.deadline,
+                instructions=[
+                    GivenInstruction(
+                        key=item.key,
+                        action=item.action,
+                        school_ids=list(item.school_ids),
+                        listed=item.listed,
+                    )
+                    for item in given.instructions
+                ],
+            )
             await self.state.set_state(OrderChat.made)
             await save_draft(self.state, form)
             builder = InlineKeyboardBuilder()
@@ -326,25 +344,31 @@ class _Chat:
             )
 
     async def track(self, callback: CallbackQuery, campaign_id: int) -> None:
-        """The instructions of the order just made, as the round's plan to follow up."""
+        """The instructions of the order just made (as the file has them, however the answers
+        changed since), as the round's plan to follow up."""
         form = await _form_in(self.state, OrderChat.made, campaign_id)
-        if form is None:
+        if form is None or form.made is None:
             await callback.answer(texts.STALE, show_alert=True)
             return
         message = message_of(callback)
-        choices = OrderChoices(deadline=form.deadline, dropped=frozenset(form.dropped))
+        made = form.made
+        given = GivenInstructions(
+            campaign_id,
+            made.municipality_id,
+            made.title,
+            made.period,
+            made.deadline,
+            tuple(
+                Instruction(item.key, item.action, tuple(item.school_ids), item.listed)
+                for item in made.instructions
+            ),
+        )
         try:
-            draft = await self.draft(campaign_id)
-            tracked = await track_instructions(
-                self.database, self.actor, draft, choices, now=self.now
-            )
+            tracked = await track_instructions(self.database, self.actor, given, now=self.now)
         except AccessDenied:
             await callback.answer()
             await _take_buttons_off(message)
             await self.gone(message)
-            return
-        except NothingToTrack:
-            await callback.answer(texts.STALE, show_alert=True)
             return
         await callback.answer()
         await self.state.clear()
@@ -374,7 +398,7 @@ def _tracked_text(tracked: Tracked) -> str:
         )
         if count
     ]
-    text = texts.TRACKED.format(plan=escape(tracked.title), changes=" ".join(changes))
+    text = texts.TRACKED.format(plan=escape(plan_name(tracked.title)), changes=" ".join(changes))
     if tracked.unowned:
         text += "\n" + texts.TRACKED_UNOWNED.format(schools=escape(", ".join(tracked.unowned)))
     return text

@@ -12,6 +12,24 @@ class OrderChat(StatesGroup):
     made = State()  # the file is sent; its instructions may be put under follow-up
 
 
+class GivenInstruction(BaseModel):
+    key: str
+    action: str
+    school_ids: list[int]
+    listed: str
+
+
+class OrderMade(BaseModel):
+    """What the file just made gives the schools (``core.plans.instructions.GivenInstructions``):
+    kept until the methodist puts it under follow-up, which may be after the order is signed."""
+
+    municipality_id: int | None
+    title: str
+    period: str
+    deadline: date
+    instructions: list[GivenInstruction]
+
+
 class OrderForm(BaseModel):
     """FSM data: the round, the choices so far; the answers themselves are drafted afresh."""
 
@@ -20,3 +38,4 @@ class OrderForm(BaseModel):
     deadline: date | None = None
     dropped: list[str] = []  # keys of the unticked instructions
     shown: list[str] = []  # keys of the instructions as the screen lists them, in order
+    made: OrderMade | None = None  # once the file is made with instructions and a deadline

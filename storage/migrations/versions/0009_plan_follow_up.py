@@ -1,5 +1,6 @@
-"""Plans followed up: reminders of a plan's item, items made from an order's instructions, and
-the versions of a school's road map with the department's decision on each.
+"""Plans followed up: reminders of a plan's item, items made from an order's instructions (one
+plan per round, an item once per instruction and school), and the versions of a school's road
+map with the department's decision on each.
 
 Revision ID: 0009
 Revises: 0008
@@ -34,6 +35,9 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("plan_items") as batch_op:
         batch_op.add_column(sa.Column("source_key", sa.String(length=200), nullable=True))
+        batch_op.create_unique_constraint("uq_plan_items_plan_source", ["plan_id", "source_key"])
+    with op.batch_alter_table("plans") as batch_op:
+        batch_op.create_unique_constraint("uq_plans_campaign_kind", ["campaign_id", "kind"])
     op.create_table(
         "plan_documents",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -77,7 +81,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_plan_documents_plan_id"), table_name="plan_documents")
     op.drop_table("plan_documents")
+    with op.batch_alter_table("plans") as batch_op:
+        batch_op.drop_constraint("uq_plans_campaign_kind", type_="unique")
     with op.batch_alter_table("plan_items") as batch_op:
+        batch_op.drop_constraint("uq_plan_items_plan_source", type_="unique")
         batch_op.drop_column("source_key")
     op.execute("DELETE FROM sent_reminders WHERE campaign_id IS NULL")
     with op.batch_alter_table("sent_reminders") as batch_op:
