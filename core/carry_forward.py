@@ -97,7 +97,7 @@ def _revalidated(
         return _MISSING
     if value is None:
         return None if not current.required else _MISSING
-    if current.type is QuestionType.GROUP:
+    if current.repeats:
         return _group(previous, current, value, today=today)
     raw = as_input(current, value)
     if raw is None:

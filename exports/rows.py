@@ -17,7 +17,7 @@ per combination with the workbook's stylesheet, through an ordinary openpyxl cel
 
 import math
 import re
-from collections.abc import Generator, Sequence
+from collections.abc import Collection, Generator, Sequence
 from datetime import date, datetime
 from typing import Any, BinaryIO
 
@@ -40,13 +40,21 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 # A highlighted row's tint: pale red on screen, a light grey on a black-and-white printer.
 HIGHLIGHT = PatternFill(fill_type="solid", fgColor="FFD9D9")
+# An alert cell (past a threshold): Excel's own "light red fill with dark red text", in bold so
+# that it still stands out on a black-and-white printer.
+ALERT = PatternFill(fill_type="solid", fgColor="FFC7CE")
+ALERT_FONT = Font(
+    name=DEFAULT_FONT.name, sz=DEFAULT_FONT.sz, family=DEFAULT_FONT.family, b=True, color="9C0006"
+)
+CENTRED = Alignment(wrap_text=True, horizontal="center", vertical="center")
 _THIN = Side(style="thin", color="FF000000")
 RULED = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)  # a printed table's grid
 DATE_FORMAT = "DD.MM.YYYY"
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
-# (number format, wrapped, bold, quote prefix, at the top, highlighted, ruled): a cell's look,
-# one stylesheet entry each.
-_Look = tuple[str | None, bool, bool, bool, bool, bool, bool]
+SIGNED_FORMAT = "+General;-General;0"  # a change with its sign: "+5", "-3,5", "0"
+# (number format, wrapped, bold, quote prefix, at the top, highlighted, ruled, alert, centred):
+# a cell's look, one stylesheet entry each.
+_Look = tuple[str | None, bool, bool, bool, bool, bool, bool, bool, bool]
 
 
 LINE_HEIGHT = 15  # points a line of ordinary text takes
@@ -88,6 +96,8 @@ class RowSheet(WriteOnlyWorksheet):
         highlighted: int = 0,
         ruled: int = 0,
         span: int = 0,
+        alerts: Collection[int] = (),
+        centred: bool | Sequence[bool] = False,
     ) -> int:
         """Append one row: ``formats[i]`` is column i's number format (None: as the value
         goes), ``widths[i]`` its width and ``wrapped[i]`` whether its texts wrap, ``bold`` the
@@ -95,6 +105,8 @@ class RowSheet(WriteOnlyWorksheet):
         tall as its tallest cell. ``highlighted``: the first so many cells are tinted, and
         ``ruled`` outlined, empty ones too. ``span``: the first cell is merged over so many
         columns (its width, for the lines it takes, is ``widths[0]``: give the columns' sum).
+        ``alerts``: the indexes of cells filled red (``ALERT``); ``centred``, as ``bold``: the
+        cells centred (and wrapped), a header under merged titles or a column of numbers.
         Returns the row's height in points, as set (or a line's, for a row of one line)."""
         number = self._next_row
         self._next_row += 1
@@ -105,15 +117,18 @@ class RowSheet(WriteOnlyWorksheet):
             merged: Any = self.merged_cells  # type: ignore[attr-defined]
             merged.add(f"A{suffix}:{letters[span - 1]}{suffix}")
         bold_cells = () if isinstance(bold, bool) else bold
+        centred_cells = () if isinstance(centred, bool) else centred
         made: list[tuple[int, _Look, str]] = []
         lines = 1
         if max(highlighted, ruled) > len(values):
             values = [*values, *[None] * (max(highlighted, ruled) - len(values))]
         for index, value in enumerate(values):
             tinted, lined = index < highlighted, index < ruled
+            middle = centred is True or (index < len(centred_cells) and centred_cells[index])
             if value is None:
                 if tinted or lined:  # an empty cell of a tinted or ruled row: drawn all the same
-                    made.append((index, (None, False, False, False, False, tinted, lined), ""))
+                    blank: _Look = (None, False, False, False, False, tinted, lined, False, middle)
+                    made.append((index, blank, ""))
                 continue
             wrap = index < len(wrapped) and wrapped[index]
             strong = bold is True or (index < len(bold_cells) and bold_cells[index])
@@ -141,7 +156,18 @@ class RowSheet(WriteOnlyWorksheet):
                 content = f"<v>{value:.16g}</v>"
             else:  # not a CellValue: written as the text it reads as
                 content = _inline(clean_text(str(value)))
-            look: _Look = (number_format, wrap, strong, quoted, False, tinted, lined)
+            alert = index in alerts
+            look: _Look = (
+                number_format,
+                wrap,
+                strong,
+                quoted,
+                False,
+                tinted,
+                lined,
+                alert,
+                middle,
+            )
             made.append((index, look, content))
         cells = []
         for index, look, content in made:
@@ -171,11 +197,13 @@ class RowSheet(WriteOnlyWorksheet):
         """The stylesheet index of a look, registered on first use."""
         found = self._styles.get(look)
         if found is None:
-            number_format, wrap, bold, quoted, top, tinted, lined = look
+            number_format, wrap, bold, quoted, top, tinted, lined, alert, centred = look
             cell = WriteOnlyCell(self)
             if number_format is not None:
                 cell.number_format = number_format
-            if wrap:
+            if centred:
+                cell.alignment = CENTRED
+            elif wrap:
                 cell.alignment = WRAP
             elif top:
                 cell.alignment = TOP
@@ -187,6 +215,9 @@ class RowSheet(WriteOnlyWorksheet):
                 cell.fill = HIGHLIGHT
             if lined:
                 cell.border = RULED
+            if alert:
+                cell.fill = ALERT
+                cell.font = ALERT_FONT
             found = self._styles[look] = str(cell.style_id)
         return found
 
@@ -245,7 +276,7 @@ class _Writer(WorksheetWriter):
                 pass
 
 
-_PLAIN: _Look = (None, False, False, False, False, False, False)
+_PLAIN: _Look = (None, False, False, False, False, False, False, False, False)
 _EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 

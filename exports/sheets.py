@@ -25,7 +25,7 @@ SheetErrorKind: TypeAlias = Literal["unsupported", "unreadable", "empty"]
 CellValue: TypeAlias = str | int | float | date | datetime | None
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-CSV_SUFFIXES = (".csv", ".txt")
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 CSV_DELIMITERS = (";", "\t", ",")  # the order breaks ties: Russian Excel writes ";"
 CSV_ENCODINGS = ("utf-8-sig", "cp1251")
 

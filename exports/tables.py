@@ -23,6 +23,7 @@ class Format(StrEnum):
     SHARE = "share"  # a fraction 0..1 shown as a percentage
     DATE = "date"  # a date, shown as дд.мм.гггг
     DATETIME = "datetime"  # a local wall-clock time (no time zone), shown as дд.мм.гггг чч:мм
+    SIGNED = "signed"  # a change: a number with its sign, "+5", "-3,5", "0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,11 @@ class Column:
     # A machine's name for the column (a question id): in a hidden row above the header, so a
     # script finds its columns while people see and filter on the Russian header only.
     code: str = ""
+    # A dropdown of these values over the column's data rows (a template's subject or grade);
+    # Excel warns about another value typed in but lets it stand. Values with a comma or a
+    # quote, or a list longer than Excel's 255 characters, get no dropdown.
+    choices: tuple[str, ...] = ()
+    centred: bool = False  # its cells centred: a matrix of numbers, a "—" among them
 
 
 class ChartKind(StrEnum):
@@ -85,6 +91,12 @@ class Sheet:
     # A title above everything else, across the table's width, wrapped, in bold (a plan's name).
     heading: str = ""
     ruled: bool = False  # the header and rows outlined cell by cell, as a printed plan's table
+    # (row, column) indexes into ``rows``: single cells that cross a line the data draws (a
+    # share of «2» of 25 % and more), filled red and in bold, so they stand out in grey print too.
+    alert_cells: frozenset[tuple[int, int]] = frozenset()
+    # Adjacent columns with the same title share one merged, centred title cell over their
+    # subtitles (a subject over its grades); the header is centred.
+    merged_titles: bool = False
 
     @property
     def has_codes(self) -> bool:

@@ -6,8 +6,9 @@ thousands of schools never holds its cells as objects; ``exports.rows`` writes t
 themselves, fast, and ``exports.charts`` the charts. Set before the first row: column widths from
 the content, hidden columns, frozen panes, print setup. What write-only mode does not allow
 (editing a cell already written) the layout does without: repeated titles over a two-row
-header instead of a merged one. A heading across the whole table (``Sheet.heading``, a plan's
-section in ``spanning_rows``) is one cell merged over the row.
+header instead of a merged one, unless the sheet asks for ``merged_titles`` (a subject's title
+merged over its grades' subtitles, the header centred). A heading across the whole table
+(``Sheet.heading``, a plan's section in ``spanning_rows``) is one cell merged over the row.
 
 How a sheet prints: landscape A4, as many pages wide as keep it readable (``pages_wide``), the
 header rows (and the frozen columns) repeated on each page, the sheet's name above and "Страница
@@ -15,7 +16,9 @@ N из M" below. A column is as wide as its longest value (a wrapped one: its lo
 narrower than its header's longest word), within ``MAX_WIDTH``; a text wider than that wraps,
 and a row with wrapped texts is as tall as its tallest cell, its other cells at the top. Machine
 names of the columns (question ids) sit in a hidden row above the header; the filter is on the
-Russian header. Rows in ``highlighted_rows`` (overdue items) are tinted across the table.
+Russian header. Rows in ``highlighted_rows`` (overdue items) are tinted across the table; cells in
+``alert_cells`` (past a threshold) are filled red, in bold dark red; a ``centred`` column's cells
+are centred.
 
 Safety: every ``str`` is written as text (an inline string, never a formula). A text Excel could
 take for a formula, a command or an error value (starting with ``=``, ``+``, ``-``, ``@``, tab or
@@ -27,13 +30,15 @@ layout cuts them with a pointer to the Длинные тексты sheet, which 
 import io
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 
 from exports.charts import add_charts
-from exports.rows import DATE_FORMAT, DATETIME_FORMAT, RowSheet, add_row_sheet
+from exports.rows import DATE_FORMAT, DATETIME_FORMAT, SIGNED_FORMAT, RowSheet, add_row_sheet
 from exports.tables import CellValue, Format, Sheet
 from exports.titles import unique_sheet_title
 
@@ -41,6 +46,7 @@ NUMBER_FORMATS = {
     Format.SHARE: "0.0%",
     Format.DATE: DATE_FORMAT,
     Format.DATETIME: DATETIME_FORMAT,
+    Format.SIGNED: SIGNED_FORMAT,
 }
 
 
@@ -103,11 +109,27 @@ def _write_sheet(ws: RowSheet, sheet: Sheet) -> None:
         ws.write_row([column.code or None for column in sheet.columns], hidden=True)
     every = [True] * len(sheet.columns)
     ruled = span if sheet.ruled else 0
-    titles = [column.title for column in sheet.columns]
-    header = ws.write_row(titles, widths=widths, wrapped=every, bold=True, ruled=ruled)
+    titles: list[CellValue] = [column.title for column in sheet.columns]
+    centred = sheet.merged_titles
+    runs = title_runs(sheet) if centred else []
+    # (a merged title wraps in the width of its run)
+    title_widths = list(widths)
+    for left, right in runs:
+        title_widths[left] = sum(widths[left : right + 1])
+        titles[left + 1 : right + 1] = [None] * (right - left)  # (under the merge: not shown)
+    header = ws.write_row(
+        titles, widths=title_widths, wrapped=every, bold=True, ruled=ruled, centred=centred
+    )
+    if runs:
+        merged: Any = ws.merged_cells  # type: ignore[attr-defined]
+        for left, right in runs:
+            span_from, span_to = get_column_letter(left + 1), get_column_letter(right + 1)
+            merged.add(f"{span_from}{header_row}:{span_to}{header_row}")
     if any(column.subtitle for column in sheet.columns):
         subtitles = [column.subtitle or None for column in sheet.columns]
-        header += ws.write_row(subtitles, widths=widths, wrapped=every, bold=True, ruled=ruled)
+        header += ws.write_row(
+            subtitles, widths=widths, wrapped=every, bold=True, ruled=ruled, centred=centred
+        )
     if pager is not None:
         pager.start(above + header, header)
 
@@ -118,6 +140,10 @@ def _write_sheet(ws: RowSheet, sheet: Sheet) -> None:
         for column, width in zip(sheet.columns, widths, strict=True)
     ]
     bold_rows, tinted = sheet.bold_rows, sheet.highlighted_rows
+    middle = [column.centred for column in sheet.columns]
+    alerts: dict[int, set[int]] = {}
+    for row_index, column_index in sheet.alert_cells:
+        alerts.setdefault(row_index, set()).add(column_index)
     for index, row in enumerate(sheet.rows):
         if index in sheet.spanning_rows:
             height = ws.write_row(
@@ -132,6 +158,8 @@ def _write_sheet(ws: RowSheet, sheet: Sheet) -> None:
                 bold=index in bold_rows,
                 highlighted=span if index in tinted else 0,
                 ruled=ruled,
+                alerts=alerts.get(index, ()),
+                centred=middle,
             )
         if pager is not None:
             pager.add(sheet.first_data_row + index, height, index in sheet.spanning_rows)
@@ -143,7 +171,35 @@ def _write_sheet(ws: RowSheet, sheet: Sheet) -> None:
         last = get_column_letter(len(sheet.columns))
         end = last_header + max(len(sheet.rows), 1)
         ws.auto_filter.ref = f"A{last_header}:{last}{end}"  # type: ignore[attr-defined]
+    _add_choices(ws, sheet)
     add_charts(ws, sheet, widths)
+
+
+CHOICES_LIMIT = 255  # characters of a list Excel keeps in a data validation itself
+
+
+def _add_choices(ws: RowSheet, sheet: Sheet) -> None:
+    """A dropdown over the data rows of each column with ``choices`` (a warning, not a stop,
+    when another value is typed: the reader decides what it accepts)."""
+    if not sheet.rows:
+        return
+    first, last = sheet.first_data_row, sheet.first_data_row + len(sheet.rows) - 1
+    for index, column in enumerate(sheet.columns, start=1):
+        listed = ",".join(column.choices)
+        if not listed or len(listed) > CHOICES_LIMIT:
+            continue
+        if any("," in choice or '"' in choice for choice in column.choices):
+            continue
+        validation = DataValidation(
+            type="list",
+            formula1=f'"{listed}"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+        )
+        letter = get_column_letter(index)
+        validation.add(f"{letter}{first}:{letter}{last}")
+        ws.data_validations.append(validation)  # type: ignore[attr-defined]
 
 
 PAGE_FOOTER = "Страница &P из &N"
@@ -210,11 +266,12 @@ def column_widths(sheet: Sheet) -> list[int]:
     the columns they land in."""
     # (a spanning row's text runs across the table: it widens no column)
     rows = [row for at, row in enumerate(sheet.rows) if at not in sheet.spanning_rows]
+    titles = _title_lengths(sheet)
     longest = [
         max(
             _longest([row[index] for row in rows if index < len(row)], column.wrap),
             # the header wraps, but never inside a word
-            _shown_length(column.title, True),
+            titles[index],
             _shown_length(column.subtitle, True),
         )
         for index, column in enumerate(sheet.columns)
@@ -229,6 +286,32 @@ def column_widths(sheet: Sheet) -> list[int]:
             if index < len(widths) and not isinstance(value, str) and value is not None:
                 widths[index] = max(widths[index], _shown_length(value, False) + 1)
     return widths
+
+
+def title_runs(sheet: Sheet) -> list[tuple[int, int]]:
+    """(first, last) column indexes of each run of two or more adjacent columns with the same
+    title, merged into one title cell when the sheet asks for ``merged_titles``."""
+    runs: list[tuple[int, int]] = []
+    first = 0
+    titles = [column.title for column in sheet.columns]
+    for index in range(1, len(titles) + 1):
+        if index < len(titles) and titles[index] == titles[first] and titles[first]:
+            continue
+        if index - first > 1:
+            runs.append((first, index - 1))
+        first = index
+    return runs
+
+
+def _title_lengths(sheet: Sheet) -> list[int]:
+    """The width each column's title asks for: its longest word, or, for a title merged over a
+    run of columns, that word's share of the run."""
+    needed = [_shown_length(column.title, True) for column in sheet.columns]
+    if sheet.merged_titles:
+        for first, last in title_runs(sheet):
+            share = -(-(needed[first] + 1) // (last - first + 1))
+            needed[first : last + 1] = [share] * (last - first + 1)
+    return needed
 
 
 def _label_gap(sheet: Sheet, widths: Sequence[int]) -> int:

@@ -166,17 +166,20 @@ async def test_a_methodist_sends_a_file_in_the_demo(tmp_path: Path) -> None:
 
 
 async def test_the_demo_s_road_map_reminds_its_owner_who_reports_an_item_done() -> None:
-    """The demo's road map: the school's representative is reminded of her items on ":tick"
-    and reports one done from the reminder's button."""
+    """The demo's road map: the methodist is reminded of her overdue item on ":tick" (and gets
+    the day's digest) and reports it done from the reminder's button; the school's
+    representative finds her items under "📌 Мои пункты"."""
     script: list[str | Callable[[str], str]] = [
         "/plans",
+        ":as methodist",
         ":tick",
-        button("✅ 1"),
-        "Провели десант, протокол у завуча",
+        button("✅ Выполнено"),
+        "Куратор назначен приказом № 12",
         button("Без подтверждения"),
     ]
     out, _, _ = await _demo(script)
 
     assert "📌 Мои пункты" in out
-    assert "🔔 Пункты планов, за которые вы отвечаете:" in out
-    assert "✅ Отмечено выполненным: п. 2 «Методический десант в СОШ № 5" in out
+    assert "⏰ Истёк срок пункта плана «Дорожная карта» по работе со ШНОР" in out
+    assert "⏰ Просроченные пункты планов на " in out
+    assert "✅ Отмечено выполненным: п. 1 «Назначение куратора для сопровождения ШНОР»" in out

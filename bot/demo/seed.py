@@ -49,8 +49,10 @@ MONITORING_FORMS = (
     "vsoko",
     "teachers",
 )
-# The demo runs at any hour: no quiet hours, so ":tick" shows a reminder at once.
+# The demo runs at any hour: no quiet hours, so ":tick" shows a reminder at once; plans' items
+# and the digest of overdue ones are due from midnight.
 DEMO_PLAN = ReminderPlan(quiet_start=0, quiet_end=0)
+DEMO_PLAN_HOURS = ReminderPlan(hour=0, digest_hour=0, quiet_start=0, quiet_end=0)
 
 
 async def seed_demo(
@@ -119,8 +121,9 @@ async def seed_demo(
 async def _road_map(
     conn: AsyncConnection, municipality_id: int, owners: dict[Role, Owner], now: datetime
 ) -> None:
-    """A small road map of the methodist's town, loaded a month ago: an item overdue, one due
-    tomorrow, one next week, one done, so /plans has a board and ":tick" reminds its owners."""
+    """A small road map of the methodist's town, loaded a month ago: the methodist's item
+    overdue (":tick" reminds her of it, with today's digest), the school's two due in weeks
+    (under "📌 Мои пункты"), one in work, so /plans has a board."""
     today = now.date()
     methodist, school = owners[Role.METHODIST], owners[Role.RESPONDENT]
     year = today.year if today.month >= 6 else today.year - 1
@@ -129,9 +132,9 @@ async def _road_map(
         ("Методическая работа", "1", "Назначение куратора для сопровождения ШНОР",
          today - timedelta(days=10), methodist),
         ("Методическая работа", "2", "Методический десант в СОШ № 5: посещение уроков, разбор",
-         today + timedelta(days=1), school),
+         today + timedelta(days=20), school),
         ("Работа с педагогами", "1", "Корректировка рабочих программ по предметам с учётом "
-         "проблемных зон по результатам ВПР", today + timedelta(days=7), school),
+         "проблемных зон по результатам ВПР", today + timedelta(days=30), school),
         ("Работа с педагогами", "2", "Обучающий семинар «Схема анализа урока по ФГОС» для "
          "заместителей директоров по УМР", end_of_year, methodist),
     ]  # fmt: skip

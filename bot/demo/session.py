@@ -8,7 +8,7 @@ from typing import Any, Self
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.demo.people import CAST, DemoPerson
-from bot.demo.seed import DEMO_PLAN, seed_demo
+from bot.demo.seed import DEMO_PLAN_HOURS, seed_demo
 from botapi_emulator import BotAPIEmulator, BotMessage, FakeUser
 from core.reminders import TickReport, run_tick
 from storage import Database
@@ -116,7 +116,7 @@ class DemoSession:
         assert self._app is not None
         app = self._app
         return await run_tick(
-            self.database, app.catalog, app.deliver, now=app.clock(), plan_hours=DEMO_PLAN
+            self.database, app.catalog, app.deliver, now=app.clock(), plan_hours=DEMO_PLAN_HOURS
         )
 
     def messages(self, who: DemoPerson) -> list[BotMessage]:

@@ -35,6 +35,7 @@ from bot.handlers import (
     review,
     start,
     status,
+    tables,
 )
 
 
@@ -44,6 +45,7 @@ def build_routers() -> list[Router]:
         start.build_router(),
         gate.build_router(),
         questionnaire.build_router(),
+        tables.build_router(),  # a school's filled template; a methodist's bulk load
         campaigns.build_router(),
         status.build_router(),
         export.build_router(),

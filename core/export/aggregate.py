@@ -65,7 +65,7 @@ def summarize(
             for report in done
             if report.answers.get(question.id) is not None
         ]
-        if question.type is QuestionType.GROUP:
+        if question.repeats:
             found.extend(_group(question, answers, lister))
         else:
             found.append(
@@ -326,7 +326,10 @@ def _group(group: Question, answers: list[_Answer], lister: _Lister) -> list[Que
 def key_questions(group: Question) -> list[Question]:
     """The sub-questions whose answers tell a repeat group's items apart: its single choices
     (ВПР: subject and grade). A grades or multiple choice answer names several things, so it is
-    no key; with no single choice the items are of one kind (events, courses) and pool."""
+    no key; with no single choice the items are of one kind (events, courses) and pool. A
+    table names its key columns itself: its numbers are never pooled across rows."""
+    if group.type is QuestionType.TABLE:
+        return [sub for sub in group.questions if sub.id in group.key]
     return [sub for sub in group.questions if sub.type is QuestionType.SINGLE]
 
 

@@ -48,7 +48,7 @@ def answer_columns(question: Question, label: str | None = None) -> list[AnswerC
             Column(title, width=TEXT_WIDTH, code=question.id), _single_cell(question)
         )
         return [single, _other_column(question, title)] if question.other else [single]
-    if kind is QuestionType.GROUP:
+    if question.repeats:
         return [
             AnswerColumn(
                 Column(

@@ -1,6 +1,7 @@
 """An answer as a short Russian phrase for the printed page (По школам), worded as the orders
 word it: choices by their labels in the form's order, the "other" text after them; grades as
-"2–9 классы"; links one per line; a repeat group's items one per line. Numbers, dates
+"2–9 классы"; links one per line; a repeat group's items one per line, a table's rows one per
+line by their summary (the key, then each value by its column's short name). Numbers, dates
 (ДД.ММ.ГГГГ) and texts read as on the review screen (``core.forms.display.format_answer``).
 """
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from core.export import labels
 from core.export.school_lists import grades_note
-from core.forms.display import format_answer
+from core.forms.display import format_answer, table_lines
 from core.forms.engine import group_items, shown_subs
 from core.forms.models import CHOICE_TYPES, Question, QuestionType
 
@@ -28,7 +29,10 @@ def answer_text(question: Question, value: Any) -> str:
         return labels.FILE_VALUE.format(
             name=value.get("name") or labels.UNNAMED_FILE, code=value.get("file_unique_id") or "—"
         )
-    if kind is QuestionType.GROUP:
+    if kind is QuestionType.TABLE:
+        # One line per row, each value named: "Математика, 5 класс: «2» — 12,5 %, «4–5» — 35 %".
+        return "\n".join(table_lines(question, value)) or labels.NO_ITEMS
+    if question.repeats:
         return _items(question, value)
     return format_answer(question, value)
 

@@ -102,7 +102,7 @@ def _schools(parts: Sequence[Export]) -> dict[int, SchoolReport]:
 
 def _asked(questions: Sequence[Question], done: Sequence[SchoolReport]) -> Iterator[_Asked]:
     for question in questions:
-        if question.type is QuestionType.GROUP:
+        if question.repeats:
             items = [
                 (report, item)
                 for report in done

@@ -203,3 +203,24 @@ PROFILE_MEANS_ONLY_NOTE = (
     "только средние: по каждой школе — в выгрузке не больше {limit} школ (по округу)"
 )
 PROFILE_MEANS_CHART = "{title}: средние значения"
+
+# --- a table's pivots (one sheet per value column) and Зона риска ---
+PREVIOUS_PERIOD = "Прошлый период"
+CHANGE_SHORT = "изменение"
+NO_CHANGE = "—"  # a change (or a previous value) with one of its two values not given
+COUNTED_AS = "Учтены"
+COUNTED_WHAT = "анкеты со статусом «Сдана» и «Принята»"
+PIVOT_HEADING = "{column} — {table}"
+SCHOOLS_WITH_TABLE = "Заполнили таблицу, школ"
+IN_RED = "Выделено красным"
+TABLE_ROWS_SHEET = "Строки таблицы"
+RISK = "Зона риска"
+RISK_INDICATOR = "Показатель"
+RISK_THRESHOLD = "Порог"
+TABLE_ROW = "Строка таблицы"
+THRESHOLDS = "Пороги"
+SCHOOLS_AT_RISK = "Школ в зоне риска"
+OF_ANSWERED = "из {total}, заполнивших таблицу"
+NO_RISK = "Нет школ в зоне риска"
+AT_LEAST = "{value} и больше"
+AT_MOST = "{value} и меньше"

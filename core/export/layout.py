@@ -3,6 +3,7 @@
 (``core.export.profile``), and Длинные тексты when a text outgrows a cell."""
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,8 +19,10 @@ from core.export.model import (
     Timeliness,
 )
 from core.export.profile import profile_sheets
+from core.export.risk import risk_sheet
+from core.export.table_pivots import column_title, keyed_rows, pivot_of, pivot_sheets, tables_of
 from core.forms.engine import group_items
-from core.forms.models import QuestionType
+from core.forms.models import Question, QuestionType
 from exports.tables import (
     CELL_LIMIT,
     CellValue,
@@ -196,9 +199,20 @@ def answers_sheet(export: Export) -> Sheet:
 
 
 def group_sheets(export: Export) -> list[Sheet]:
-    sheets = []
+    """The repeat questions' sheets. Tables first: each value column's pivot of schools × keys
+    (``core.export.table_pivots``), then Зона риска when a table has thresholds
+    (``core.export.risk``); then, in the form's order, each table's rows as a list (a key's
+    columns by name, the values by their short names) and each group's items."""
+    pivots = [pivot_of(export, table) for table in tables_of(export)]
+    sheets = [sheet for pivot in pivots for sheet in pivot_sheets(export, pivot)]
+    with_thresholds = [pivot for pivot in pivots if pivot.table.thresholds]
+    if with_thresholds:
+        sheets.append(risk_sheet(export, with_thresholds))
     for group in export.questions:
-        if group.type is not QuestionType.GROUP:
+        if not group.repeats:
+            continue
+        if group.type is QuestionType.TABLE:
+            sheets.append(_table_rows_sheet(export, group))
             continue
         base = _school_columns(export)
         base.append((Column(labels.STATUS, width=16), lambda r: labels.STATUSES[r.status]))
@@ -223,6 +237,38 @@ def group_sheets(export: Export) -> list[Sheet]:
             )
         )
     return sheets
+
+
+def _table_rows_sheet(export: Export, table: Question) -> Sheet:
+    """A table's rows, one line each, every period and status (to filter, or to pivot in
+    Excel): the school, then the key's columns ("Предмет", "Класс"), then the values under their
+    short names ("«2», %"); each school's rows in the form's order of keys."""
+    base = _school_columns(export)
+    base.append((Column(labels.STATUS, width=16), lambda r: labels.STATUSES[r.status]))
+    keys = [
+        AnswerColumn(replace(column.column, width=NAME_WIDTH), column.cell)
+        for sub in table.questions
+        if sub.id in table.key
+        for column in answer_columns(sub)
+    ]
+    values = [
+        answer_columns(sub, column_title(sub))[0]
+        for sub in table.questions
+        if sub.id not in table.key
+    ]
+    rows: list[list[CellValue]] = []
+    for report in export.reports:
+        for _, row in keyed_rows(table, report.answers.get(table.id)):
+            cells = [cell(report) for _, cell in base]
+            cells += [column.cell(row.get(column.column.code)) for column in keys]
+            cells += [column.cell(row.get(column.column.code)) for column in values]
+            rows.append(cells)
+    return Sheet(
+        title=labels.TABLE_ROWS_SHEET,
+        columns=[column for column, _ in base] + [c.column for c in [*keys, *values]],
+        rows=rows,
+        frozen_columns=len(base),
+    )
 
 
 # --- Итоги ---

@@ -7,6 +7,7 @@ from core.forms.engine import group_items, shown_subs
 from core.forms.models import Question, QuestionType
 from core.forms.parsing import file_size_text
 from texts import forms as texts
+from texts import tables as tables_texts
 from texts.plurals import word
 
 
@@ -97,7 +98,9 @@ def format_answer(question: Question, value: Any) -> str:
         return texts.FILE_VALUE.format(
             name=value.get("name"), size=file_size_text(value.get("size", 0))
         )
-    if kind is QuestionType.GROUP:
+    if kind is QuestionType.TABLE:
+        return "\n".join(table_lines(question, value)) or tables_texts.EMPTY
+    if question.repeats:
         items = group_items(value)
         parts = [
             ", ".join(
@@ -111,6 +114,14 @@ def format_answer(question: Question, value: Any) -> str:
             texts.ITEMS_VALUE.format(count=0)
         )
     return str(value)
+
+
+def table_lines(table: Question, value: Any) -> list[str]:
+    """A table's rows, one summary each: "Математика, 5 класс: «2» — 12,5 %, «4–5» — 35 %"."""
+    # Imported here: the table rules word their values with ``format_answer``.
+    from core.forms.tables import row_summary
+
+    return [row_summary(table, row) for row in group_items(value)]
 
 
 def item_summary(

@@ -53,7 +53,7 @@ def visible_questions(form: FormDefinition, answers: Answers) -> list[Question]:
 def is_answered(question: Question, answers: Answers) -> bool:
     if question.id not in answers:
         return False
-    if question.type is QuestionType.GROUP:
+    if question.repeats:
         value = answers[question.id]
         return value is None or bool(isinstance(value, dict) and value.get("done"))
     return True

@@ -23,9 +23,12 @@ class QuestionType(StrEnum):
     GRADES = "grades"
     FILE = "file"
     GROUP = "group"
+    TABLE = "table"  # a repeat group whose rows are keyed by choices (subject × grade)
 
 
 CHOICE_TYPES = frozenset({QuestionType.SINGLE, QuestionType.MULTI})
+# Sub-questions answered once per item (a table's items are its rows).
+REPEAT_TYPES = frozenset({QuestionType.GROUP, QuestionType.TABLE})
 NUMBER_TYPES = frozenset({QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.PERCENT})
 DEFAULT_MAX_LENGTH = {QuestionType.TEXT: 300, QuestionType.LONG_TEXT: 3000}
 # What an inline button on a phone shows uncut; a longer option label needs a short ``button``.
@@ -119,6 +122,36 @@ class CrossCheck(Strict):
     message: Annotated[str, Field(min_length=1)]
 
 
+class RowCheck(Strict):
+    """A table's row check: these columns together are at most ``at_most`` (e.g. the share of
+    «2» and the share of «4–5» together ≤ 100 %)."""
+
+    sum: Annotated[list[str], Field(min_length=2)]
+    at_most: float
+    message: Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class Threshold(Strict):
+    """A value of a table's column that puts a row at risk (e.g. a share of «2» ≥ 25 %): red
+    in the export, and the row listed on its "Зона риска" sheet."""
+
+    column: str
+    at_least: float | None = None
+    at_most: float | None = None
+    label: Annotated[str, Field(min_length=1, max_length=100)]
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Self:
+        if (self.at_least is None) == (self.at_most is None):
+            raise ValueError(f"threshold on {self.column}: give exactly one of at_least, at_most")
+        return self
+
+    def crossed(self, value: float) -> bool:
+        if self.at_least is not None:
+            return value >= self.at_least
+        return self.at_most is not None and value <= self.at_most
+
+
 class OrderWording(Strict):
     """How a question reads in the analytic order drafted from a monitoring (``core.order``).
 
@@ -205,6 +238,14 @@ class Question(Strict):
     questions: list["Question"] = []
     item_name: str | None = None
     max_items: int = 50
+    # a table (a repeat group of rows): the sub-questions whose options key a row (one row per
+    # key), the checks of a row, the rows every school must give, the values that put a row at
+    # risk; ``short`` names a sub-question in a row's summary and a column's heading ("«2»")
+    key: list[str] = []
+    row_checks: list[RowCheck] = []
+    required_rows: list[dict[str, str]] = []
+    thresholds: list[Threshold] = []
+    short: Annotated[str, Field(min_length=1, max_length=20)] | None = None
     # the analytic order
     order: OrderWording = OrderWording()
 
@@ -246,17 +287,80 @@ class Question(Strict):
             raise ValueError("min_date is after max_date")
         if self.max_length is not None and self.min_length > self.max_length:
             raise ValueError("min_length is greater than max_length")
-        if kind is QuestionType.GROUP:
+        if kind in REPEAT_TYPES:
             if not self.questions:
                 raise ValueError("a group needs sub-questions")
-            if any(sub.type is QuestionType.GROUP for sub in self.questions):
+            if any(sub.type in REPEAT_TYPES for sub in self.questions):
                 raise ValueError("groups cannot be nested")
         elif self.questions:
             raise ValueError("only a group has sub-questions")
+        if kind is QuestionType.TABLE:
+            self._check_table()
+        elif self.key or self.row_checks or self.required_rows or self.thresholds:
+            raise ValueError("key, row_checks, required_rows and thresholds are for a table")
         if self.checks and kind not in NUMBER_TYPES:
             raise ValueError("cross-field checks compare numbers")
         self._check_order_wording()
         return self
+
+    def _check_table(self) -> None:
+        """A table: key columns are single choices (no «Другое»: a row is one of the options),
+        the rest are numbers; no column is conditional; checks, required rows and thresholds
+        name its columns and options."""
+        subs = {sub.id: sub for sub in self.questions}
+        if not self.key:
+            raise ValueError(f"table {self.id}: key names the columns that identify a row")
+        for key in self.key:
+            sub = subs.get(key)
+            if sub is None or sub.type is not QuestionType.SINGLE or sub.other:
+                raise ValueError(
+                    f"table {self.id}: key column {key!r} must be a single choice without other"
+                )
+        if len(set(self.key)) != len(self.key):
+            raise ValueError(f"table {self.id}: a key column is named twice")
+        for sub in self.questions:
+            if sub.show_if:
+                raise ValueError(f"table {self.id}: column {sub.id} cannot be conditional")
+            if sub.id not in self.key and sub.type not in NUMBER_TYPES:
+                raise ValueError(
+                    f"table {self.id}: column {sub.id} must be a number (or be in key)"
+                )
+        numbers = {sub.id for sub in self.questions if sub.type in NUMBER_TYPES}
+        for check in self.row_checks:
+            unknown = [name for name in check.sum if name not in numbers]
+            if unknown:
+                raise ValueError(f"table {self.id}: row check sums {unknown}, not number columns")
+        for row in self.required_rows:
+            if set(row) != set(self.key):
+                raise ValueError(f"table {self.id}: a required row gives every key column")
+            for column, option in row.items():
+                if subs[column].option(option) is None:
+                    raise ValueError(
+                        f"table {self.id}: required row names {option!r}, not an option of {column}"
+                    )
+        keys = [tuple(row[name] for name in self.key) for row in self.required_rows]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"table {self.id}: a required row is given twice")
+        for threshold in self.thresholds:
+            if threshold.column not in numbers:
+                raise ValueError(
+                    f"table {self.id}: threshold on {threshold.column!r}, not a number column"
+                )
+
+    @property
+    def repeats(self) -> bool:
+        """A repeat group or a table: sub-questions answered once per item (row)."""
+        return self.type in REPEAT_TYPES
+
+    @property
+    def columns(self) -> list["Question"]:
+        """A table's value columns: its sub-questions not in the key."""
+        return [sub for sub in self.questions if sub.id not in self.key]
+
+    @property
+    def label(self) -> str:
+        """How a row's summary and a column's heading name this sub-question."""
+        return self.short or self.text
 
     def _check_order_wording(self) -> None:
         order, kind = self.order, self.type

@@ -61,6 +61,7 @@ def _expected(question: Question) -> str:
         QuestionType.GRADES: texts.GRADES_EXPECTED,
         QuestionType.FILE: texts.FILE_EXPECTED,
         QuestionType.GROUP: texts.CHOOSE_BUTTON,
+        QuestionType.TABLE: texts.CHOOSE_BUTTON,
     }[question.type]
 
 
@@ -457,4 +458,5 @@ _PARSERS: dict[QuestionType, Callable[[Question, RawInput, date], Outcome]] = {
     QuestionType.GRADES: _grades,
     QuestionType.FILE: _file,
     QuestionType.GROUP: _group,
+    QuestionType.TABLE: _group,
 }

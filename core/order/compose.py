@@ -64,7 +64,7 @@ def compose_order(
         definition = definitions.get(part.form_key)
         questions = definition.questions if definition else list(part.questions)
         for question in questions:
-            if question.order.omit or question.type is QuestionType.GROUP:
+            if question.order.omit or question.repeats:
                 continue
             name = question.order.topic or (
                 definition.section_of(question.id).title if definition else question.text

@@ -8,6 +8,7 @@ from core.forms.engine import group_step, next_question, visible_questions
 from core.forms.models import Comparison, FormDefinition, Question, QuestionType
 from storage import Database
 from storage.responses import load_answers
+from tests.conversations.scripted import finish_label
 from texts import forms as form_texts
 
 
@@ -109,10 +110,10 @@ async def walk(
         if question is None:
             return given
         screen = latest_question(user)
-        if question.type is QuestionType.GROUP:
+        if question.repeats:
             step = group_step(question, values.get(question.id))
             if step.question is None:
-                await user.press(form_texts.ITEMS_DONE, message=screen)
+                await user.press(finish_label(question), message=screen)
             else:
                 item = values.get(question.id, {}) or {}
                 items = item.get("items", []) if isinstance(item, dict) else []

@@ -14,6 +14,8 @@ way the bot asks for it:
 - a file: ``Attachment(name, content)`` → sent as a document;
 - a repeat group: a list of items, each {sub-question id: value} → the items one by one,
   «➕ Добавить ещё» between them, «Готово, больше нет» after the last;
+- a table: a list of rows, each {column id: value} → the rows one by one (key columns by their
+  buttons, numbers typed), «➕ Добавить строку» between them, «✅ Готово» after the last;
 - ``SKIP`` (any optional question, an optional group as a whole) → «Пропустить».
 
 On the review screen it presses «📨 Отправить». It fails at once when the bot shows a question
@@ -34,6 +36,7 @@ from core.forms.models import FormDefinition, Question, QuestionType
 from tests.harness import BotHarness
 from texts import forms as form_texts
 from texts import questionnaire as texts
+from texts import tables as table_texts
 
 Script = Mapping[str, Any]
 MAX_STEPS = 400
@@ -111,9 +114,28 @@ class Chat:
             raise AssertionError(f"{doing}: {label!r} is not ticked; {screen.button_texts} {said}")
 
 
+def item_header(question: Question) -> str:
+    """The pattern of an item's (a row's) header: "Мероприятие № 2", "Строка № 2: Математика"."""
+    if question.type is QuestionType.TABLE:
+        name = question.item_name or table_texts.ROW_NAME
+        return re.escape(name) + r" № (\d+)(?:: .*)?"
+    return re.escape(question.item_name or question.text) + r" № (\d+)"
+
+
+def add_label(question: Question) -> str:
+    """The button that starts another item (row)."""
+    return table_texts.ADD_ROW if question.type is QuestionType.TABLE else form_texts.ADD_ITEM
+
+
+def finish_label(question: Question) -> str:
+    """The button that says there are no more items (rows)."""
+    return table_texts.FINISH if question.type is QuestionType.TABLE else form_texts.ITEMS_DONE
+
+
 def shown_on(form: FormDefinition, screen: BotMessage) -> Shown:
     """The question a screen asks, read from its text: "Вопрос N из M", the section, the
-    question's text; for a group then "Мероприятие № 2" and the sub-question's text."""
+    question's text; for a group then "Мероприятие № 2" and the sub-question's text (a table's
+    row: "Строка № 2: Математика", after the table's hint on its first row)."""
     lines = (screen.plain_text or "").splitlines()
     progress = form_texts.PROGRESS.split("{")[0]
     if len(lines) < 3 or not lines[0].startswith(progress):
@@ -121,13 +143,15 @@ def shown_on(form: FormDefinition, screen: BotMessage) -> Shown:
     question = next((q for q in form.questions if q.text == lines[2]), None)
     if question is None:
         raise AssertionError(f"«{form.short_title}»: an unknown question:\n{screen.plain_text}")
-    if question.type is not QuestionType.GROUP:
+    if not question.repeats:
         return Shown(question)
-    name = question.item_name or question.text
-    header = re.fullmatch(re.escape(name) + r" № (\d+)", lines[3]) if len(lines) > 4 else None
-    if header is None:
+    pattern = item_header(question)
+    at = next((n for n in (3, 4) if n + 1 < len(lines) and re.fullmatch(pattern, lines[n])), None)
+    if at is None:
         return Shown(question)
-    sub = next((s for s in question.questions if s.text == lines[4]), None)
+    header = re.fullmatch(pattern, lines[at])
+    assert header is not None
+    sub = next((s for s in question.questions if s.text == lines[at + 1]), None)
     if sub is None:
         raise AssertionError(f"{question.id}: an unknown sub-question:\n{screen.plain_text}")
     return Shown(question, sub, int(header[1]) - 1)
@@ -192,7 +216,7 @@ def _paths(form: FormDefinition, script: Script) -> set[str]:
     paths = set(script)
     for key, value in script.items():
         question = form.question(key)
-        if question is not None and question.type is QuestionType.GROUP and value is not SKIP:
+        if question is not None and question.repeats and value is not SKIP:
             paths.update(
                 f"{key}[{index}].{sub}" for index, item in enumerate(value) for sub in item
             )
@@ -212,12 +236,12 @@ async def _next(
             f"{screen.plain_text}"
         )
     value = values[question.id]
-    if question.type is not QuestionType.GROUP or value is SKIP:
+    if not question.repeats or value is SKIP:
         return question.id, await _answer(chat, screen, question, value)
     if shown.sub is None or shown.item is None:  # the list of items: another one, or done
         edit = form_texts.ITEM_BUTTON.split("{")[0]  # "✏️ 1", "✏️ 2": one per item
         items = sum(text.startswith(edit) for text in screen.button_texts)
-        label = form_texts.ADD_ITEM if items < len(value) else form_texts.ITEMS_DONE
+        label = add_label(question) if items < len(value) else finish_label(question)
         return question.id, await chat.press(screen, label, f"{question.id}: {label}")
     path = f"{question.id}[{shown.item}].{shown.sub.id}"
     item = value[shown.item]

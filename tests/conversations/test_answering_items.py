@@ -1,14 +1,21 @@
 """Answering on a phone, issue 11 (points 1, 3, 4, 5): the items of a repeat group can be
 opened, changed and deleted; "Другое…" of a multiple choice asks for its text at once; a typed
-answer seen again can be kept as it is; the question count does not jump."""
+answer seen again can be kept as it is; the question count does not jump.
 
+The repeat group is a test form's (``RESULTS_LOG``): the built-in ВПР form, whose group this
+once was, is a table now (issue 17, ``test_table_entry``)."""
+
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
+import yaml
 
-from botapi_emulator import BotMessage, FakeUser
+from botapi_emulator import BotAPIEmulator, BotMessage, FakeUser
 from core.actors import Actor
 from core.campaigns import CampaignPlan, open_campaign
+from core.forms.models import FormDefinition
+from storage import Database
 from storage.people import Role
 from storage.responses import load_history
 from tests.conversations.answering import stored_values
@@ -20,6 +27,60 @@ from texts import questionnaire as texts
 ORGANISER = Actor(telegram_id=0, user=None, bootstrap_admin=True)
 TEACHER = 321
 KEEP = "Оставить как есть"  # the button the issue asks for, literally
+
+# A repeat group of results per subject and grade, as the ВПР form asked them before issue 17:
+# a subject with «Другое…», no key, no row checks.
+RESULTS_LOG = FormDefinition.model_validate(
+    yaml.safe_load(
+        """
+id: results_log
+version: 1
+title: Результаты контрольных работ
+short_title: Результаты КР
+sections:
+  - title: Период
+    questions:
+      - {id: period, type: text, text: "Когда проводились работы?", max_length: 50}
+  - title: Результаты по предметам и классам
+    questions:
+      - id: results
+        type: group
+        text: Результаты по предметам и классам
+        item_name: Результат
+        questions:
+          - id: subject
+            type: single_choice
+            text: Предмет
+            other: true
+            options:
+              - {id: russian, label: Русский язык}
+              - {id: math, label: Математика}
+              - {id: history, label: История}
+          - id: grade
+            type: single_choice
+            text: Класс
+            options:
+              - {id: g4, label: 4 класс}
+              - {id: g5, label: 5 класс}
+              - {id: g6, label: 6 класс}
+              - {id: g7, label: 7 класс}
+          - {id: fail_pct, type: percent, text: "Доля отметок «2», %"}
+          - {id: high_pct, type: percent, text: "Доля высоких результатов («4» и «5»), %"}
+  - title: Выводы
+    questions:
+      - {id: conclusions, type: long_text, text: Выводы и принятые меры, required: false}
+"""
+    )
+)
+GROUP_FORM = RESULTS_LOG.id
+
+
+@pytest.fixture
+async def harness(emulator: BotAPIEmulator, sqlite_db: Database) -> AsyncIterator[BotHarness]:
+    running = BotHarness(emulator, sqlite_db, extra_forms={GROUP_FORM: RESULTS_LOG})
+    await running.start()
+    yield running
+    await running.stop()
 
 
 @pytest.fixture
@@ -82,7 +143,7 @@ async def send(user: FakeUser, harness: BotHarness, text: str) -> BotMessage:
 async def add_result(
     user: FakeUser, harness: BotHarness, subject: str, grade: str, fail: str, high: str
 ) -> BotMessage:
-    """One item of the ВПР group, from its first question on screen."""
+    """One item of the results group, from its first question on screen."""
     await press(user, harness, subject)
     await press(user, harness, grade)
     await send(user, harness, fail)
@@ -95,7 +156,7 @@ async def add_result(
 async def test_items_of_a_group_are_listed_changed_and_deleted(
     harness: BotHarness, town: Town
 ) -> None:
-    teacher, response_id = await start(harness, town, "vpr")
+    teacher, response_id = await start(harness, town, GROUP_FORM)
     await send(teacher, harness, "весна 2021")
     await add_result(teacher, harness, "Математика", "5 класс", "24", "8")
     listing = await press(teacher, harness, form_texts.ADD_ITEM)
@@ -190,7 +251,7 @@ async def test_items_of_a_group_are_listed_changed_and_deleted(
 async def test_back_inside_a_group_goes_to_the_item_not_past_the_group(
     harness: BotHarness, town: Town
 ) -> None:
-    teacher, response_id = await start(harness, town, "vpr")
+    teacher, response_id = await start(harness, town, GROUP_FORM)
     await send(teacher, harness, "весна 2021")
     await add_result(teacher, harness, "Математика", "5 класс", "24", "8")
     await press(teacher, harness, form_texts.ADD_ITEM)
@@ -327,7 +388,7 @@ async def test_text_typed_on_the_list_shows_the_list_again_with_its_buttons(
     harness: BotHarness, town: Town
 ) -> None:
     """Typing on the list used to get a bare "Добавить ещё один пункт?" with no buttons."""
-    teacher, _ = await start(harness, town, "vpr")
+    teacher, _ = await start(harness, town, GROUP_FORM)
     await send(teacher, harness, "весна 2021")
     await add_result(teacher, harness, "Математика", "5 класс", "24", "8")
     await harness.settle()
@@ -353,7 +414,7 @@ async def test_an_item_a_colleague_moved_is_not_deleted_by_its_old_number(
         full_name="Петров Пётр",
         school_id=town.schools[0].id,
     )
-    teacher, response_id = await start(harness, town, "vpr")
+    teacher, response_id = await start(harness, town, GROUP_FORM)
     await send(teacher, harness, "весна 2021")
     await add_result(teacher, harness, "Математика", "5 класс", "24", "8")
     await press(teacher, harness, form_texts.ADD_ITEM)
@@ -397,7 +458,7 @@ async def test_a_meaningless_other_text_is_asked_again_not_a_loop(
 async def test_reopening_the_form_drops_a_half_given_other(harness: BotHarness, town: Town) -> None:
     now = harness.clock()
     plan = CampaignPlan(
-        form_keys=("vpr",),
+        form_keys=(GROUP_FORM,),
         municipality_id=town.municipality.id,
         period_label="1 полугодие",
         opens_at=now,

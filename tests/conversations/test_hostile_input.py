@@ -74,10 +74,10 @@ from storage.people import (
 from storage.responses import Status, change_status, get_or_create_response
 from storage.types import utcnow
 from tests.conversations.answering import answer_one, latest_question, stored_values
+from tests.conversations.scripted import finish_label
 from tests.factories import make_person
 from tests.harness import ADMIN_TELEGRAM_ID, BotHarness
 from texts import common as texts_common
-from texts import forms as form_texts
 
 # Fixed for CI; set HOSTILE_SEED to explore other runs.
 SEED = int(os.environ.get("HOSTILE_SEED", "20260611"))
@@ -148,6 +148,25 @@ ALL_TYPES = FormDefinition.model_validate(
                         "questions": [
                             {"id": "name", "type": "text", "text": "Название мероприятия"},
                             {"id": "people", "type": "integer", "text": "Участников", "min": 1},
+                        ],
+                    },
+                    {
+                        "id": "results",
+                        "type": "table",
+                        "text": "Результаты",
+                        "key": ["subject"],
+                        "row_checks": [
+                            {"sum": ["fail", "high"], "at_most": 100, "message": "больше 100 %"}
+                        ],
+                        "questions": [
+                            {
+                                "id": "subject",
+                                "type": "single_choice",
+                                "text": "Предмет",
+                                "options": [{"id": "math", "label": "Математика"}],
+                            },
+                            {"id": "fail", "type": "percent", "text": "Доля «2»", "short": "«2»"},
+                            {"id": "high", "type": "percent", "text": "Доля «4–5»"},
                         ],
                     },
                 ],
@@ -898,10 +917,10 @@ async def phase_question_types(run: Run) -> None:
         screen = with_buttons[-1] if with_buttons else latest_question(user)
         first = run.emulator.last_update_id + 1
         try:
-            if question.type is QuestionType.GROUP:
+            if question.repeats:
                 step = group_step(question, values.get(question.id))
                 if step.question is None:
-                    await user.press(form_texts.ITEMS_DONE, message=screen)
+                    await user.press(finish_label(question), message=screen)
                 else:
                     item = values.get(question.id) or {}
                     items = item.get("items", []) if isinstance(item, dict) else []
@@ -919,7 +938,7 @@ async def phase_question_types(run: Run) -> None:
 
 def _position(question: Question, values: dict[str, Any]) -> tuple[str, int, str]:
     """Where the respondent is: the question, and inside a group the item and sub-question."""
-    if question.type is not QuestionType.GROUP:
+    if not question.repeats:
         return question.id, 0, ""
     step = group_step(question, values.get(question.id))
     return question.id, step.index, step.question.id if step.question is not None else ""

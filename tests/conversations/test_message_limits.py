@@ -46,9 +46,9 @@ from storage.people import Role
 from storage.responses import Status, change_status, get_or_create_response
 from storage.schema import campaign_forms, campaign_schools, responses
 from tests.conversations.answering import answer_one, stored_values
+from tests.conversations.scripted import finish_label
 from tests.factories import make_person
 from tests.harness import ADMIN_TELEGRAM_ID, BotHarness
-from texts import forms as form_texts
 from texts import people as people_texts
 from texts import questionnaire as texts
 from texts import review as review_texts
@@ -174,10 +174,10 @@ async def answer_everything(
             return
         screen = await latest(harness, user)
         asked, answers = question, values
-        if question.type is QuestionType.GROUP:
+        if question.repeats:
             step = group_step(question, values.get(question.id))
             if step.question is None:
-                await user.press(form_texts.ITEMS_DONE, message=screen)
+                await user.press(finish_label(question), message=screen)
                 continue
             asked, answers = step.question, {}
         if asked.type in (QuestionType.TEXT, QuestionType.LONG_TEXT):

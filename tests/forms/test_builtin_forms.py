@@ -97,7 +97,7 @@ def test_required_visible_questions_are_answered(
         value = walked.answers[question.id]
         if question.required:
             assert value is not None, question.id
-        if question.type is QuestionType.GROUP and value is not None:
+        if question.repeats and value is not None:
             assert value["done"] is True
             for item in group_items(value):
                 for sub in question.questions:
@@ -152,7 +152,7 @@ def test_hide_walk_skips_every_optional_question() -> None:
         optional = [
             q.id
             for q in visible_questions(walked_form, narrow.answers)
-            if not q.required and q.type is not QuestionType.GROUP
+            if not q.required and not q.repeats
         ]
         assert set(optional) <= set(narrow.skipped), form_id
 
@@ -180,7 +180,7 @@ def test_builtin_form_style(form_id: str) -> None:
                 room = BUTTON_CHARS - len(CHECKED) * (asked.type is QuestionType.MULTI)
                 assert len(option.button_text) <= room, option.id
                 assert RUSSIAN.search(option.button_text) or option.label.isdigit(), option.id
-        if question.type is QuestionType.GROUP:
+        if question.repeats:
             assert question.item_name
 
 

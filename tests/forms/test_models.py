@@ -30,6 +30,15 @@ def test_every_type_can_be_declared() -> None:
         question("grades", "grades"),
         question("proof", "file", required=False),
         question("items", "group", item_name="Пункт", questions=[question("title", "text")]),
+        question(
+            "results",
+            "table",
+            key=["subject"],
+            questions=[
+                question("subject", "single_choice", options=options("math", "russian")),
+                question("fail", "percent", short="«2»"),
+            ],
+        ),
     )
     assert [q.type for q in form.questions] == list(QuestionType)
 

@@ -70,6 +70,20 @@ SYNTHETIC = [
     make_question("grades", "grades"),
     make_question("file", "file"),
     make_question("group", "group", questions=[{"id": "x", "type": "text", "text": "Икс"}]),
+    make_question(
+        "table",
+        "table",
+        key=["subject"],
+        questions=[
+            {
+                "id": "subject",
+                "type": "single_choice",
+                "text": "Предмет",
+                "options": [{"id": "math", "label": "Математика"}],
+            },
+            {"id": "fail", "type": "percent", "text": "Доля «2»", "short": "«2»"},
+        ],
+    ),
 ]
 BUILTIN = [
     asked

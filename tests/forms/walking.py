@@ -146,7 +146,7 @@ def walk(
             assert place.number == len(done.asked) + 1
             assert place.answered == len(done.asked)
             done.asked.append(current.id)
-        if current.type is QuestionType.GROUP:
+        if current.repeats:
             answers[current.id] = _group_move(done, current, policy, wanted_items, overrides)
         elif policy == "hide" and not current.required and current.id not in overrides:
             answers[current.id] = None

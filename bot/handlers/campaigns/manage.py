@@ -31,6 +31,7 @@ from bot.handlers.shared.filters import TYPED_TEXT
 from bot.handlers.shared.messages import page_buttons, paginate, shorten_text
 from bot.handlers.shared.school_picker import PickerTexts, Picking, SchoolPicker
 from bot.handlers.shared.views import local_datetime
+from bot.handlers.tables.keyboards import bulk_load_button
 from bot.keyboard import InlineKeyboardBuilder
 from core.access import Action, allows_somewhere
 from core.actors import Actor
@@ -49,6 +50,7 @@ from core.campaigns import (
 from core.clock import Clock
 from core.directory import Directory, load_directory
 from core.questionnaires import FormCatalog, campaign_title, monitoring_short_title
+from core.tables.bulk import round_tables
 from storage import Database
 from storage.campaigns import Campaign
 from storage.directory import School
@@ -79,7 +81,7 @@ async def _short_title(database: Database, catalog: FormCatalog, campaign: Campa
     return await monitoring_short_title(database, catalog, campaign.title, form_ids)
 
 
-def _card_keyboard(campaign_id: int) -> InlineKeyboardMarkup:
+def _card_keyboard(campaign_id: int, *, tables: bool = False) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for act, text in (
         (CampaignAct.DEADLINE, texts.CHANGE_DEADLINE),
@@ -87,6 +89,8 @@ def _card_keyboard(campaign_id: int) -> InlineKeyboardMarkup:
         (CampaignAct.CLOSE, texts.CLOSE),
     ):
         builder.button(text=text, callback_data=CampaignAction(campaign_id=campaign_id, act=act))
+    if tables:  # a form of the round has a table question: the schools' rows in one file
+        builder.add(bulk_load_button(campaign_id))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -253,7 +257,9 @@ def build_router() -> Router:
                 done=0 if counts is None else counts.submitted,
                 schools=0 if counts is None else counts.schools,
             ),
-            reply_markup=_card_keyboard(campaign.id),
+            reply_markup=_card_keyboard(
+                campaign.id, tables=bool(await round_tables(database, catalog, campaign))
+            ),
         )
 
     @router.callback_query(CampaignAction.filter())

@@ -78,6 +78,15 @@ class GroupItem(CallbackData, prefix="gi"):
     act: ItemAct
 
 
+class TableCell(CallbackData, prefix="tc"):
+    """On row ``i`` (0-based) of table q: change column c (a key column: the whole key)."""
+
+    r: Id
+    q: Key
+    i: Page
+    c: Key
+
+
 class ReviewAction(CallbackData, prefix="w"):
     r: Id
     act: ReviewAct

@@ -15,17 +15,25 @@ from bot.handlers.questionnaire.callbacks import (
     QuestionAction,
     ReviewAct,
     ReviewAction,
+    TableCell,
     ToggleButton,
 )
 from bot.handlers.shared.callbacks import AnsweredMark
 from bot.handlers.shared.messages import BUTTON_LIMIT, Page, page_buttons
+from bot.handlers.tables.callbacks import TableTemplate
 from bot.keyboard import InlineKeyboardBuilder
 from core.forms.models import Question, QuestionType
 from texts import forms as form_texts
 from texts import questionnaire as texts
+from texts import tables as table_texts
 
 GRADES = range(1, 12)
 EDIT_BUTTONS_PER_ROW = 6
+# Column buttons of a row's card two to a line when their names are this short ("✏️ «2»").
+SHORT_COLUMN = 12
+# A table's key options side by side when their labels are this short: three ("5 класс"), two
+# ("Иностранный язык"); longer ones one to a line.
+THREE_TO_A_LINE, TWO_TO_A_LINE = 10, 18
 # The review's edit buttons leave room for "Отправить" and "Закрыть" (a keyboard holds 100).
 MAX_EDIT_BUTTONS = BUTTON_LIMIT - 2
 
@@ -71,11 +79,13 @@ def question_keyboard(
     can_skip: bool,
     can_keep: bool = False,
     other_text: str | None = None,
+    compact: bool = False,
 ) -> InlineKeyboardMarkup:
     """Buttons for ``question``; ``key`` is the id the buttons answer (a group's id for its
     sub-questions), so a press on an old question is recognised as stale. ``can_keep``: the
     question has an answer, "Оставить как есть" goes on with it; ``other_text``: the "other"
-    typed for a multiple choice, shown on its ticked button."""
+    typed for a multiple choice, shown on its ticked button; ``compact``: short options side by
+    side (a table's key: subjects, grades)."""
     builder = InlineKeyboardBuilder()
     sizes: list[int] = []
 
@@ -97,7 +107,14 @@ def question_keyboard(
     elif kind is QuestionType.SINGLE:
         for option in question.options:
             answer(option.button_text, option.id)
-            sizes.append(1)
+        longest = max(len(option.button_text) for option in question.options)
+        per_line = 1
+        if compact and longest <= THREE_TO_A_LINE:
+            per_line = 3
+        elif compact and longest <= TWO_TO_A_LINE:
+            per_line = 2
+        full, rest = divmod(len(question.options), per_line)
+        sizes.extend([per_line] * full + ([rest] if rest else []))
         if question.other:
             action(form_texts.OTHER, QuestionAct.OTHER)
             sizes.append(1)
@@ -155,15 +172,7 @@ def group_keyboard(
 ) -> InlineKeyboardMarkup:
     """The group's list: ✏️ per item (its card), then add, done, back, pause."""
     builder = InlineKeyboardBuilder()
-    shown = min(items, MAX_EDIT_BUTTONS - 4)
-    for index in range(shown):
-        builder.button(
-            text=form_texts.ITEM_BUTTON.format(number=index + 1),
-            callback_data=GroupItem(r=response_id, q=group.id, i=index, act=ItemAct.OPEN),
-        )
-    sizes = [EDIT_BUTTONS_PER_ROW] * (shown // EDIT_BUTTONS_PER_ROW)
-    if shown % EDIT_BUTTONS_PER_ROW:
-        sizes.append(shown % EDIT_BUTTONS_PER_ROW)
+    sizes = _edit_buttons(builder, response_id, group.id, min(items, MAX_EDIT_BUTTONS - 4))
     if can_add:
         builder.button(
             text=form_texts.ADD_ITEM,
@@ -211,16 +220,102 @@ def item_keyboard(
     return builder.as_markup()
 
 
-def delete_item_keyboard(response_id: int, group_id: str, index: int) -> InlineKeyboardMarkup:
+def delete_item_keyboard(
+    response_id: int, group_id: str, index: int, *, yes: str = form_texts.DELETE_ITEM_YES
+) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for text, act in (
-        (form_texts.DELETE_ITEM_YES, ItemAct.CONFIRM),
+        (yes, ItemAct.CONFIRM),
         (form_texts.DELETE_ITEM_NO, ItemAct.CANCEL),
     ):
         builder.button(
             text=text, callback_data=GroupItem(r=response_id, q=group_id, i=index, act=act)
         )
     builder.adjust(2)
+    return builder.as_markup()
+
+
+def _edit_buttons(
+    builder: InlineKeyboardBuilder, response_id: int, question_id: str, count: int
+) -> list[int]:
+    """ "✏️ 1" … "✏️ N" (the card of item or row N), six to a line; the line sizes."""
+    for index in range(count):
+        builder.button(
+            text=form_texts.ITEM_BUTTON.format(number=index + 1),
+            callback_data=GroupItem(r=response_id, q=question_id, i=index, act=ItemAct.OPEN),
+        )
+    sizes = [EDIT_BUTTONS_PER_ROW] * (count // EDIT_BUTTONS_PER_ROW)
+    if count % EDIT_BUTTONS_PER_ROW:
+        sizes.append(count % EDIT_BUTTONS_PER_ROW)
+    return sizes
+
+
+def table_keyboard(
+    response_id: int, table: Question, *, can_add: bool, rows: int
+) -> InlineKeyboardMarkup:
+    """A table's screen: ✏️ per row (its card), add a row and done, fill it in Excel, back and
+    pause. At most 60 rows in the built-in forms: 65 buttons, under the 100 a keyboard holds."""
+    builder = InlineKeyboardBuilder()
+    sizes = _edit_buttons(builder, response_id, table.id, min(rows, MAX_EDIT_BUTTONS - 5))
+
+    def action(text: str, act: QuestionAct) -> None:
+        builder.button(text=text, callback_data=QuestionAction(r=response_id, q=table.id, act=act))
+
+    if can_add:
+        action(table_texts.ADD_ROW, QuestionAct.ADD)
+    action(table_texts.FINISH, QuestionAct.FINISH)
+    builder.button(text=table_texts.EXCEL, callback_data=TableTemplate(r=response_id, q=table.id))
+    action(form_texts.BACK, QuestionAct.BACK)
+    action(form_texts.PAUSE, QuestionAct.PAUSE)
+    builder.adjust(*sizes, 2 if can_add else 1, 1, 2)
+    return builder.as_markup()
+
+
+def with_table_template(
+    markup: InlineKeyboardMarkup, response_id: int, table_id: str
+) -> InlineKeyboardMarkup:
+    """A question's buttons with "📄 Заполнить в Excel" above the last line (back, pause): the
+    first row of an empty table offers the whole table as a file."""
+    rows = markup.inline_keyboard
+    excel = InlineKeyboardButton(
+        text=table_texts.EXCEL, callback_data=TableTemplate(r=response_id, q=table_id).pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[*rows[:-1], [excel], *rows[-1:]])
+
+
+def row_keyboard(
+    response_id: int, table: Question, index: int, *, complete: bool
+) -> InlineKeyboardMarkup:
+    """A table row's card: change one value, change the key, delete the row, back to the table
+    (to the row's next question when it is not complete), pause."""
+    builder = InlineKeyboardBuilder()
+    columns = table.columns
+    for column in columns:
+        builder.button(
+            text=table_texts.EDIT_CELL.format(column=column.label),
+            callback_data=TableCell(r=response_id, q=table.id, i=index, c=column.id),
+        )
+    short = all(len(column.label) <= SHORT_COLUMN for column in columns)
+    sizes = [2] * (len(columns) // 2) + [1] * (len(columns) % 2) if short else [1] * len(columns)
+    keys = [sub.text for sub in table.questions if sub.id in table.key]
+    named = ", ".join([keys[0], *(name.lower() for name in keys[1:])])
+    builder.button(
+        text=table_texts.EDIT_KEY.format(columns=named),
+        callback_data=TableCell(r=response_id, q=table.id, i=index, c=table.key[0]),
+    )
+    builder.button(
+        text=table_texts.DELETE_ROW,
+        callback_data=GroupItem(r=response_id, q=table.id, i=index, act=ItemAct.DELETE),
+    )
+    builder.button(
+        text=table_texts.TO_TABLE if complete else form_texts.BACK,
+        callback_data=QuestionAction(r=response_id, q=table.id, act=QuestionAct.BACK),
+    )
+    builder.button(
+        text=form_texts.PAUSE,
+        callback_data=QuestionAction(r=response_id, q=table.id, act=QuestionAct.PAUSE),
+    )
+    builder.adjust(*sizes, 1, 1, 2)
     return builder.as_markup()
 
 

@@ -26,6 +26,7 @@ from bot.handlers.questionnaire.callbacks import (
     QuestionAction,
     ReviewAct,
     ReviewAction,
+    TableCell,
     ToggleButton,
 )
 from bot.handlers.questionnaire.listing import forms_page
@@ -49,6 +50,7 @@ from core.questionnaires import AnswerLocked, Incomplete, forms_to_answer, submi
 from core.review import revision_note
 from texts import forms as form_texts
 from texts import questionnaire as texts
+from texts import tables as table_texts
 
 log = logging.getLogger(__name__)
 
@@ -221,12 +223,14 @@ def build_router() -> Router:
         elif act is QuestionAct.DONE:
             selection = Selection(tuple(place.selection), other=place.other_text)
             await screen.answer(view, place, selection)
-        elif act is QuestionAct.ADD and question.type is QuestionType.GROUP:
+        elif act is QuestionAct.ADD and question.repeats:
             value = view.values.get(question.id)
-            await screen.store(
-                view, place, question, with_new_item(value), summary=form_texts.ADD_ITEM
-            )
-        elif act is QuestionAct.FINISH and question.type is QuestionType.GROUP:
+            table = question.type is QuestionType.TABLE
+            mark = table_texts.ADD_ROW if table else form_texts.ADD_ITEM
+            await screen.store(view, place, question, with_new_item(value), summary=mark)
+        elif act is QuestionAct.FINISH and question.type is QuestionType.TABLE:
+            await screen.finish_table(view, place, question)
+        elif act is QuestionAct.FINISH and question.repeats:
             done = with_group_done(view.values.get(question.id))
             await screen.store(view, place, question, done, summary=format_chosen(question, done))
 
@@ -246,7 +250,7 @@ def build_router() -> Router:
         opened = None if act is ItemAct.OPEN else index
         if (
             group is None
-            or group.type is not QuestionType.GROUP
+            or not group.repeats
             or index >= len(group_items(view.values.get(group.id)))
             or place.item != opened
             or place.sub is not None
@@ -257,6 +261,34 @@ def build_router() -> Router:
         if await screen.group_changed(view, place, group):
             return
         await screen.item_action(view, place, group, index, act)
+
+    @router.callback_query(TableCell.filter())
+    async def pressed_cell(
+        callback: CallbackQuery,
+        callback_data: TableCell,
+        screen: Screen,
+    ) -> None:
+        """ "✏️ «2»" or "✏️ Предмет, класс" on a table row's card."""
+        pressed = await screen.pressed(callback, callback_data.r, callback_data.q, answer=False)
+        if pressed is None:
+            return
+        place, view = pressed
+        table = view.form.question(callback_data.q)
+        index = callback_data.i
+        if (
+            table is None
+            or table.type is not QuestionType.TABLE
+            or all(sub.id != callback_data.c for sub in table.questions)
+            or index >= len(group_items(view.values.get(table.id)))
+            or place.item != index
+            or place.sub is not None
+        ):
+            await callback.answer(texts.STALE, show_alert=True)
+            return
+        await callback.answer()
+        if await screen.group_changed(view, place, table):
+            return
+        await screen.table_cell(view, place, table, index, callback_data.c)
 
     @router.callback_query(ReviewAction.filter())
     async def pressed_review(

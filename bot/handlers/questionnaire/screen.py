@@ -3,13 +3,18 @@ FSM), showing a question or the review, and storing what they answer (``Screen``
 each update of the questionnaire router by ``ScreenMiddleware``.
 
 The FSM keeps only where the person is (the response, the question on screen, an item of a
-repeat group open, an unfinished multiple selection); answers are in the database the moment
-they are accepted, so after a restart the conversation continues from there. Time comes from
-the injected clock, never from the wall clock.
+repeat group or a row of a table open, an unfinished multiple selection, a row's new key being
+chosen); answers are in the database the moment they are accepted, so after a restart the
+conversation continues from there. Time comes from the injected clock, never from the wall clock.
+
+A table (``QuestionType.TABLE``) is walked as a repeat group is, row by row, with its rules
+(``core.forms.tables``) applied as the row is given: a key another row has is refused as soon as
+it is complete; a row that fails a row check is refused after its last value, its offending
+values taken out (so it is not complete, and the table not finished) and asked again.
 """
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,7 +35,13 @@ from core.access import Action
 from core.actors import Actor
 from core.carry_forward import confirm_rest, previous_answers
 from core.clock import Clock
-from core.forms.display import format_answer, format_chosen, item_lines, item_summary
+from core.forms.display import (
+    format_answer,
+    format_chosen,
+    item_lines,
+    item_summary,
+    table_lines,
+)
 from core.forms.engine import (
     can_add_item,
     effective_answers,
@@ -45,6 +56,7 @@ from core.forms.engine import (
     sub_before,
     sub_question,
     visible_questions,
+    with_group_done,
     with_item_answer,
     with_sub_answer,
     without_item,
@@ -52,6 +64,15 @@ from core.forms.engine import (
 from core.forms.inputs import Accepted, RawInput
 from core.forms.models import Question, QuestionType
 from core.forms.parsing import has_letter_or_digit, parse, visible_trim
+from core.forms.tables import (
+    duplicate_of,
+    key_label,
+    missing_rows,
+    row_key,
+    row_problems,
+    row_summary,
+    table_problems,
+)
 from core.questionnaires import (
     AnswerLocked,
     FormCatalog,
@@ -64,6 +85,8 @@ from storage import Database
 from storage.responses import Status
 from texts import forms as form_texts
 from texts import questionnaire as texts
+from texts import tables as table_texts
+from texts.plurals import word
 
 log = logging.getLogger(__name__)
 SUBMITTED_STATUSES = (Status.SUBMITTED, Status.ACCEPTED)
@@ -85,7 +108,16 @@ class Place(BaseModel):
     # again while its answers are walked through (None: the card).
     item: int | None = None
     sub: str | None = None
+    # A table row's columns asked again from its card, in order (empty: the whole item), and
+    # the options of its new key chosen so far: written together once the key is whole.
+    walk: list[str] = []
+    key_draft: dict[str, str] = {}
     total: int | None = None  # the question count last shown: a change is said on screen
+
+    def leave_item(self) -> None:
+        """Back to the list of items (rows): no item open, nothing of one pending."""
+        self.item = self.sub = None
+        self.walk, self.key_draft = [], {}
 
 
 _MISSING = object()
@@ -193,7 +225,7 @@ class Screen:
             await self.review(view, place)
             return
         if question.id != place.question_id:
-            place.item = place.sub = None
+            place.leave_item()
         place.question_id = question.id
         stored = view.answers.get(question.id)
         place.seen = None if stored is None else stored.stamp
@@ -211,7 +243,7 @@ class Screen:
             f"<i>{escape(view.form.section_of(question.id).title)}</i>",
             f"<b>{escape(question.text)}</b>",
         ]
-        if question.type is QuestionType.GROUP:
+        if question.repeats:
             markup = self._group_screen(view, question, place, lines)
         else:
             current = _MISSING if stored is None else stored.value
@@ -226,7 +258,7 @@ class Screen:
         """New ticks on the question on screen: only its buttons change."""
         question = view.form.question(place.question_id or "")
         assert question is not None
-        if question.type is QuestionType.GROUP:
+        if question.repeats:
             markup = self._group_screen(view, question, place, [])
         else:
             stored = view.answers.get(question.id)
@@ -261,7 +293,7 @@ class Screen:
             return False
         value = carried[question.id]
         if not rest:
-            await self.store(view, place, question, value, summary=format_chosen(question, value))
+            await self.store(view, place, question, value, summary=_mark(question, value))
             return True
         try:
             view, count = await confirm_rest(
@@ -292,6 +324,7 @@ class Screen:
         skippable: bool = False,
         can_go_back: bool | None = None,
         current: Any = _MISSING,
+        compact: bool = False,
     ) -> InlineKeyboardMarkup:
         """A question's lines (hint, the answer it has now) and buttons; ``current``: its
         stored answer, which "Оставить как есть" keeps."""
@@ -313,11 +346,14 @@ class Screen:
             can_skip=skippable or not question.required,
             can_keep=current is not _MISSING,
             other_text=place.other_text,
+            compact=compact,
         )
 
     def _group_screen(
         self, view: ResponseView, group: Question, place: Place, lines: list[str]
     ) -> InlineKeyboardMarkup:
+        if group.type is QuestionType.TABLE:
+            return self._table_screen(view, group, place, lines)
         value = view.values.get(group.id)
         items = group_items(value)
         name = escape(group.item_name or group.text)
@@ -369,12 +405,78 @@ class Screen:
             or previous_question(view.form, view.values, group.id) is not None,
         )
 
+    def _table_screen(
+        self, view: ResponseView, table: Question, place: Place, lines: list[str]
+    ) -> InlineKeyboardMarkup:
+        """A table: its rows, one summary each, with ✏️ per row, add, done, Excel; or a row's
+        card (change a value, the key, delete it); or the question of the row being given."""
+        value = view.values.get(table.id)
+        rows = group_items(value)
+        name = table.item_name or table_texts.ROW_NAME
+        if place.item is not None and place.item < len(rows):
+            row = rows[place.item]
+            sub = sub_question(table, place.sub)
+            if sub is not None:  # a value or the key of the row, asked again
+                drafted = _drafted(place)
+                lines.append(escape(_row_header(table, name, place.item, {**row, **drafted})))
+                lines.append(escape(sub.text))
+                return self._question_screen(
+                    view,
+                    table,
+                    sub,
+                    place,
+                    lines,
+                    can_go_back=True,
+                    current=drafted.get(sub.id, row.get(sub.id, _MISSING)),
+                    compact=True,
+                )
+            lines.append(escape(table_texts.ROW_HEADER.format(name=name, number=place.item + 1)))
+            lines.append(escape(row_summary(table, row)))
+            lines.append(table_texts.CARD_HINT)
+            complete = all(sub.id in row for sub in table.questions)
+            return keyboards.row_keyboard(view.response.id, table, place.item, complete=complete)
+        place.leave_item()
+        step = group_step(table, value)
+        if step.question is None:
+            for number, row in enumerate(rows, start=1):
+                summary = escape(row_summary(table, row))
+                lines.append(table_texts.ROW_LINE.format(number=number, summary=summary))
+            missing = missing_rows(table, rows)
+            if missing:
+                named = "; ".join(key_label(table, key) for key in missing)
+                lines.append(escape(table_texts.STILL_REQUIRED.format(rows=named)))
+            lines.append(table_texts.LIST_HINT)
+            return keyboards.table_keyboard(
+                view.response.id, table, can_add=can_add_item(table, value), rows=len(rows)
+            )
+        empty = not any(rows)
+        if empty and table.hint:
+            lines.append(escape(table.hint))
+        row = rows[step.index] if step.index < len(rows) else {}
+        lines.append(escape(_row_header(table, name, step.index, row)))
+        lines.append(escape(step.question.text))
+        markup = self._question_screen(
+            view,
+            table,
+            step.question,
+            place,
+            lines,
+            skippable=empty and not table.required,
+            can_go_back=bool(row)
+            or step.index > 0
+            or previous_question(view.form, view.values, table.id) is not None,
+            compact=True,
+        )
+        if empty:  # nothing typed yet: the whole table may come as a filled template instead
+            markup = keyboards.with_table_template(markup, view.response.id, table.id)
+        return markup
+
     def asked(self, view: ResponseView, place: Place) -> Question | None:
         """The question whose answer buttons are on screen: a top-level one, or a group's
         sub-question (of the item walked again, or of the item being filled in); None on a
         group's list or an item's card."""
         question = view.form.question(place.question_id or "")
-        if question is None or question.type is not QuestionType.GROUP:
+        if question is None or not question.repeats:
             return question
         value = view.values.get(question.id)
         if place.item is not None:  # gone when a colleague deleted it: none
@@ -389,7 +491,7 @@ class Screen:
         question = view.form.question(place.question_id or "")
         if question is None:
             return
-        if question.type is not QuestionType.GROUP:
+        if not question.repeats:
             value = view.values.get(question.id)
             place.selection, place.other_text = selection_of(question, value)
             return
@@ -401,7 +503,8 @@ class Screen:
     async def go_to(self, view: ResponseView, place: Place, question_id: str | None) -> None:
         """Show question ``question_id`` (None: the next unanswered one), starting from its
         answer."""
-        place.question_id, place.item, place.sub = question_id, None, None
+        place.question_id = question_id
+        place.leave_item()
         self.prefill(view, place)
         await self.show(view, place)
 
@@ -412,15 +515,20 @@ class Screen:
         question = view.form.question(place.question_id or "")
         assert question is not None
         place.awaiting_other = False
-        if question.type is QuestionType.GROUP:
+        if question.repeats:
             value = view.values.get(question.id)
             items = group_items(value)
             if place.item is not None and place.item < len(items):
-                if place.sub is not None:
+                if place.sub is not None and place.walk:  # a row's values from its card
+                    position = place.walk.index(place.sub) if place.sub in place.walk else 0
+                    place.sub = place.walk[position - 1] if position > 0 else None
+                    if place.sub is None:
+                        place.walk, place.key_draft = [], {}
+                elif place.sub is not None:
                     previous = sub_before(question, items[place.item], place.sub)
                     place.sub = None if previous is None else previous.id
                 else:
-                    place.item = None
+                    place.leave_item()
                 self.prefill(view, place)
                 await self.show(view, place)
                 return
@@ -452,7 +560,7 @@ class Screen:
             return False
         await self.close(place)
         await self.say(form_texts.ITEMS_CHANGED)
-        place.item = place.sub = None
+        place.leave_item()
         await self.show(view, place)
         return True
 
@@ -460,7 +568,7 @@ class Screen:
         """ "Оставить как есть": the answer stays; on to the next question (of the item)."""
         question = view.form.question(place.question_id or "")
         assert question is not None
-        if question.type is QuestionType.GROUP:
+        if question.repeats:
             if await self.group_changed(view, place, question):
                 return
             items = group_items(view.values.get(question.id))
@@ -468,6 +576,12 @@ class Screen:
             if place.item is None or place.item >= len(items) or sub is None:
                 return
             item = items[place.item]
+            if question.type is QuestionType.TABLE and place.walk == question.key:
+                # The key asked again: the option kept counts as chosen (checked once whole).
+                kept = _drafted(place).get(sub.id, item.get(sub.id))
+                if isinstance(kept, dict):
+                    await self.table_answer(view, place, question, sub, kept)
+                return
             if sub.id not in item:
                 return
             await self.close(place, format_chosen(sub, item[sub.id]))
@@ -492,10 +606,20 @@ class Screen:
         """The item's next shown question after ``after``; after its last, the list."""
         items = group_items(view.values.get(group.id))
         following = None
-        if place.item is not None and place.item < len(items):
+        if place.item is not None and place.item < len(items) and place.walk:
+            # A table row's values asked from its card: only those.
+            if after is None:
+                position = 0
+            elif after in place.walk:
+                position = place.walk.index(after) + 1
+            else:
+                position = len(place.walk)
+            if position < len(place.walk):
+                following = sub_question(group, place.walk[position])
+        elif place.item is not None and place.item < len(items):
             following = sub_after(group, items[place.item], after)
         if following is None:
-            place.item = place.sub = None
+            place.leave_item()
         else:
             place.sub = following.id
         place.question_id = group.id
@@ -509,6 +633,9 @@ class Screen:
         value = view.values.get(group.id)
         items = group_items(value)
         name = group.item_name or group.text
+        if group.type is QuestionType.TABLE and act in (ItemAct.DELETE, ItemAct.CONFIRM):
+            await self.delete_row(view, place, group, index, confirmed=act is ItemAct.CONFIRM)
+            return
         if act is ItemAct.OPEN:
             await self.close(place)
             place.item, place.sub = index, None
@@ -545,6 +672,36 @@ class Screen:
             )
             place.item = place.sub = None
             await self.show(recorded, place)
+
+    async def delete_row(
+        self, view: ResponseView, place: Place, table: Question, index: int, *, confirmed: bool
+    ) -> None:
+        """ "🗑 Удалить строку": asked first; confirmed, the row goes and the rest renumber. A
+        finished table left with something wrong (a required row gone) is no longer finished."""
+        value = view.values.get(table.id)
+        summary = row_summary(table, group_items(value)[index])
+        if not confirmed:
+            await self.close(place)
+            sent = await self.say(
+                escape(table_texts.DELETE_CONFIRM.format(number=index + 1, summary=summary)),
+                keyboards.delete_item_keyboard(
+                    view.response.id, table.id, index, yes=table_texts.DELETE_YES
+                ),
+            )
+            place.message_id = sent.message_id
+            await self.save(place)
+            return
+        remaining = without_item(value, index)
+        if remaining["done"] and table_problems(table, remaining):
+            remaining["done"] = False
+        recorded = await self.record(
+            view, place, table, remaining, summary=table_texts.DELETED_MARK
+        )
+        if recorded is None:
+            return
+        await self.say(escape(table_texts.DELETED.format(summary=summary)))
+        place.leave_item()
+        await self.show(recorded, place)
 
     async def other_text(self, view: ResponseView, place: Place, text: str) -> None:
         """The typed "other" of a multiple choice: ticked, shown on its button, back to the
@@ -585,11 +742,21 @@ class Screen:
             )
         ]
         for number, question in enumerate(shown, start=1):
+            value = view.answers[question.id].value
+            rows = table_lines(question, value) if question.type is QuestionType.TABLE else []
+            if rows:  # a table: one line per row, under the question
+                lines.append(
+                    table_texts.REVIEW_LINE.format(
+                        number=number, question=escape(_shortened(question.text))
+                    )
+                )
+                lines.extend(table_texts.REVIEW_ROW.format(row=escape(row)) for row in rows)
+                continue
             lines.append(
                 texts.REVIEW_LINE.format(
                     number=number,
                     question=escape(_shortened(question.text)),
-                    answer=escape(format_answer(question, view.answers[question.id].value)),
+                    answer=escape(format_answer(question, value)),
                 )
             )
         submitted = view.response.status in SUBMITTED_STATUSES
@@ -610,7 +777,8 @@ class Screen:
         sent = await self.say_lines(lines, markup)
         place.question_id, place.seen, place.selection = None, None, []
         place.awaiting_other = place.back_to_review = False
-        place.item = place.sub = place.other_text = place.total = None
+        place.other_text = place.total = None
+        place.leave_item()
         place.message_id = sent.message_id
         await self.save(place)
 
@@ -620,14 +788,15 @@ class Screen:
         question = view.form.question(place.question_id)
         assert question is not None
         asked = self.asked(view, place)
-        if question.type is QuestionType.GROUP and asked is None:
+        if question.repeats and asked is None:
             # The list or an item's card is answered with its buttons: say so, show them again.
             await self.close(place)
-            await self.say(
-                form_texts.ITEM_USE_BUTTONS
-                if place.item is not None
-                else form_texts.GROUP_USE_BUTTONS
-            )
+            if place.item is not None:
+                await self.say(form_texts.ITEM_USE_BUTTONS)
+            elif question.type is QuestionType.TABLE:
+                await self.say(table_texts.USE_BUTTONS)
+            else:
+                await self.say(form_texts.GROUP_USE_BUTTONS)
             await self.show(view, place)
             return
         assert asked is not None
@@ -642,7 +811,10 @@ class Screen:
             await self.show(view, place)
             return
         stored = outcome.value
-        if question.type is QuestionType.GROUP and place.item is not None:
+        if question.type is QuestionType.TABLE:
+            await self.table_answer(view, place, question, asked, stored)
+            return
+        if question.repeats and place.item is not None:
             if await self.group_changed(view, place, question):
                 return
             changed = with_item_answer(
@@ -654,7 +826,7 @@ class Screen:
             if recorded is not None:
                 await self.walk_on(recorded, place, question, asked.id)
             return
-        if question.type is QuestionType.GROUP:
+        if question.repeats:
             step = group_step(question, view.values.get(question.id))
             assert step.question is not None
             stored = with_sub_answer(
@@ -662,9 +834,141 @@ class Screen:
             )
         await self.store(view, place, question, stored, summary=format_chosen(asked, outcome.value))
 
+    async def table_answer(
+        self, view: ResponseView, place: Place, table: Question, asked: Question, answer: Any
+    ) -> None:
+        """A cell of a table row given (a new row's, or one asked again from its card): a key
+        that another row has is refused at once; a row that fails a row check is refused with
+        its offending values taken out, and those are asked again; else it is written."""
+        value = view.values.get(table.id)
+        rows = group_items(value)
+        editing = place.item is not None
+        if place.item is not None:
+            if await self.group_changed(view, place, table):
+                return
+            index = place.item
+        else:
+            index = group_step(table, value).index
+        row = dict(rows[index]) if index < len(rows) else {}
+        summary = format_chosen(asked, answer)
+        changes = {asked.id: answer}
+        if editing and place.walk == table.key and asked.id in table.key:
+            # The key asked again: its columns are chosen one by one, written once all are.
+            place.key_draft[asked.id] = answer["selected"]
+            position = place.walk.index(asked.id)
+            if position + 1 < len(place.walk):
+                await self.close(place, summary)
+                place.sub = place.walk[position + 1]
+                self.prefill(view, place)
+                await self.show(view, place)
+                return
+            changes = _drafted(place)
+        candidate = {**row, **changes}
+        if asked.id in table.key:
+            trial = [*rows, {}] if index >= len(rows) else list(rows)
+            trial[index] = candidate
+            twin = duplicate_of(table, trial, index)
+            key = row_key(table, candidate)
+            if twin is not None and key is not None:
+                place.key_draft.pop(asked.id, None)
+                await self.close(place)
+                await self.say(
+                    escape(
+                        table_texts.DUPLICATE_KEY.format(
+                            row=key_label(table, key), number=twin + 1, column=asked.text.lower()
+                        )
+                    )
+                )
+                await self.show(view, place)
+                return
+        failed = _failed_columns(table, candidate)
+        if failed:
+            await self.refuse_row(view, place, table, index, candidate, failed)
+            return
+        done = editing and bool(isinstance(value, dict) and value.get("done"))
+        recorded = await self.record(
+            view, place, table, _with_row(value, index, candidate, done=done), summary=summary
+        )
+        if recorded is None:
+            return
+        place.key_draft = {}
+        if editing:
+            await self.walk_on(recorded, place, table, asked.id)
+            return
+        place.question_id = table.id
+        await self.show(recorded, place)
+
+    async def refuse_row(
+        self,
+        view: ResponseView,
+        place: Place,
+        table: Question,
+        index: int,
+        row: dict[str, Any],
+        failed: list[Question],
+    ) -> None:
+        """A row that fails its checks: written without the offending values (so neither the
+        row nor the table counts as done), the check's words said, those values asked again."""
+        problems = "; ".join(row_problems(table, row))
+        values = ", ".join(
+            table_texts.CELL.format(
+                column=column.label, value=format_answer(column, row[column.id])
+            )
+            for column in failed
+        )
+        kept = {name: cell for name, cell in row.items() if name not in {c.id for c in failed}}
+        value = view.values.get(table.id)
+        recorded = await self.record(
+            view, place, table, _with_row(value, index, kept, done=False), summary=None
+        )
+        if recorded is None:
+            return
+        await self.say(
+            escape(
+                table_texts.ROW_REFUSED.format(
+                    problem=problems,
+                    values=values,
+                    columns=", ".join(column.label for column in failed),
+                )
+            )
+        )
+        if place.item is not None:  # asked from the card: those values, then the table
+            place.walk = [column.id for column in failed]
+            place.sub = place.walk[0]
+        place.key_draft = {}
+        place.question_id = table.id
+        await self.show(recorded, place)
+
+    async def table_cell(
+        self, view: ResponseView, place: Place, table: Question, index: int, column: str
+    ) -> None:
+        """ "✏️ «2»" on a row's card: that value asked again; "✏️ Предмет, класс": the key."""
+        await self.close(place)
+        place.item = index
+        place.walk = list(table.key) if column in table.key else [column]
+        place.sub, place.key_draft = place.walk[0], {}
+        self.prefill(view, place)
+        await self.show(view, place)
+
+    async def finish_table(self, view: ResponseView, place: Place, table: Question) -> None:
+        """ "✅ Готово": the table is finished unless something is wrong with it (a required row
+        missing, say): then that is said, and the table shown again."""
+        done = with_group_done(view.values.get(table.id))
+        problems = table_problems(table, done)
+        if problems:
+            await self.close(place)
+            lines = [table_texts.PROBLEM_LINE.format(problem=problem) for problem in problems]
+            text = table_texts.NOT_FINISHED.format(problems="\n".join(lines))
+            if missing_rows(table, group_items(done)):
+                text += "\n" + table_texts.ADD_MISSING.format(button=table_texts.ADD_ROW)
+            await self.say(escape(text))
+            await self.show(view, place)
+            return
+        await self.store(view, place, table, done, summary=_mark(table, done))
+
     async def skip(self, view: ResponseView, place: Place, question: Question) -> None:
         value = view.values.get(question.id)
-        if question.type is QuestionType.GROUP and place.item is not None:
+        if question.repeats and place.item is not None:
             if await self.group_changed(view, place, question):
                 return
             sub = sub_question(question, place.sub)
@@ -676,7 +980,7 @@ class Screen:
                 if recorded is not None:
                     await self.walk_on(recorded, place, question, sub.id)
             return
-        if question.type is QuestionType.GROUP:
+        if question.repeats:
             step = group_step(question, value)
             if not any(group_items(value)) and not question.required:
                 await self.store(view, place, question, None, summary=form_texts.SKIPPED)
@@ -733,13 +1037,59 @@ class Screen:
         recorded = await self.record(view, place, question, value, summary=summary)
         if recorded is None:
             return
-        group_open = question.type is QuestionType.GROUP and isinstance(value, dict)
+        group_open = question.repeats and isinstance(value, dict)
         group_open = group_open and not value.get("done")
         if place.back_to_review and not group_open:
             await self.review(recorded, place)
             return
         place.question_id = question.id if group_open else None
         await self.show(recorded, place)
+
+
+def _mark(question: Question, value: Any) -> str:
+    """What an answered question's message keeps: the answer as chosen; a table's row count
+    ("Готово: 3 строки"), its rows being too long for a button."""
+    if question.type is QuestionType.TABLE and value is not None:
+        count = len(group_items(value))
+        return table_texts.DONE_MARK.format(count=count, rows=word(count, table_texts.ROWS))
+    return format_chosen(question, value)
+
+
+def _drafted(place: Place) -> dict[str, Any]:
+    """The new key chosen so far for a row (column id -> stored choice)."""
+    return {name: {"selected": option, "other": None} for name, option in place.key_draft.items()}
+
+
+def _row_header(table: Question, name: str, index: int, row: Mapping[str, Any]) -> str:
+    """ "Строка № 2", or once a key column is chosen "Строка № 2: Математика, 5 класс"."""
+    chosen = [
+        format_answer(sub, row[sub.id])
+        for sub in table.questions
+        if sub.id in table.key and row.get(sub.id) is not None
+    ]
+    if not chosen:
+        return table_texts.ROW_HEADER.format(name=name, number=index + 1)
+    return table_texts.ROW_HEADER_KEY.format(name=name, number=index + 1, key=", ".join(chosen))
+
+
+def _failed_columns(table: Question, row: Mapping[str, Any]) -> list[Question]:
+    """The columns summed by the row checks this row fails, in the table's order."""
+    failed = {
+        name
+        for check in table.row_checks
+        if row_problems(table.model_copy(update={"row_checks": [check]}), row)
+        for name in check.sum
+    }
+    return [column for column in table.columns if column.id in failed]
+
+
+def _with_row(value: Any, index: int, row: dict[str, Any], *, done: bool) -> dict[str, Any]:
+    """The table's value with row ``index`` (a new one at the end) replaced by ``row``."""
+    rows = [dict(item) for item in group_items(value)]
+    while len(rows) <= index:
+        rows.append({})
+    rows[index] = row
+    return {"items": rows, "done": done}
 
 
 def _shortened(text: str, limit: int = 70) -> str:

@@ -1,0 +1,385 @@
+"""The methodist's bulk load: "📥 Загрузить таблицу школ" on a round's /campaigns card (for a
+round whose forms have a table question) asks for one workbook with many schools' rows and
+loads it into every school's response at once (``core.tables.bulk``): by rows ("Школа | Предмет
+| Класс | …", a template on request) or as the region publishes it (headings "ВПР МА 5 2019";
+the methodist picks the year). Every problem by its cell, nothing saved, the next file a second
+chance; schools that filled the table themselves are replaced only after "Заменить".
+
+Every step checks the round again (``load_target``: the methodist runs its campaigns, it is
+open). The FSM keeps the round, the table, and — while a year or a "Заменить" is asked — the
+Telegram file id of the workbook, which is downloaded again then.
+"""
+
+import io
+from html import escape
+
+from aiogram import Bot, F, Router
+from aiogram.filters import ExceptionTypeFilter, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    ErrorEvent,
+    InlineKeyboardMarkup,
+    Message,
+)
+from pydantic import BaseModel
+
+from bot.handlers.errors import tell
+from bot.handlers.shared.buttons import close_buttons, message_of
+from bot.handlers.shared.drafts import read_draft, save_draft
+from bot.handlers.shared.filters import NOT_A_COMMAND
+from bot.handlers.shared.messages import message_chunks
+from bot.handlers.tables.callbacks import BulkReplace, BulkSample, BulkStart, BulkTable, BulkYear
+from bot.handlers.tables.states import BulkLoad
+from bot.keyboard import InlineKeyboardBuilder
+from core.actors import Actor
+from core.campaigns import CampaignRefused, managed_campaign
+from core.clock import Clock
+from core.questionnaires import FormCatalog
+from core.tables.bulk import (
+    MAX_FILE_BYTES,
+    BulkOutcome,
+    LoadTarget,
+    bulk_template,
+    load_bulk,
+    load_target,
+    round_tables,
+)
+from core.tables.entry import NotATable
+from core.tables.reading import column_title
+from core.tables.template import key_words
+from storage import Database
+from texts import campaigns as campaign_texts
+from texts import table_files as texts
+from texts.plurals import SCHOOLS, counted
+
+SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
+
+
+class BulkDraft(BaseModel):
+    """The round's table being loaded (FSM data); the workbook while a choice is asked."""
+
+    bulk_campaign: int
+    bulk_form: str
+    bulk_question: str
+    bulk_file: str | None = None  # Telegram's file id
+    bulk_name: str | None = None
+    bulk_year: int | None = None
+
+
+async def _refused(event: ErrorEvent, bot: Bot, state: FSMContext) -> bool:
+    """The round was closed (or is gone) meanwhile: the load ends, the methodist is told."""
+    assert isinstance(event.exception, CampaignRefused)
+    if await state.get_state() in BulkLoad.__all_states_names__:
+        await state.clear()
+    text = campaign_texts.PROBLEMS[event.exception.problem.value]
+    await tell(bot, event.update, text, text)
+    return True
+
+
+def _columns(target: LoadTarget) -> str:
+    titles = [texts.SCHOOL_COLUMN, *(column_title(sub) for sub in target.table.questions)]
+    return " | ".join(titles)
+
+
+async def _ask_file(
+    message: Message,
+    state: FSMContext,
+    database: Database,
+    catalog: FormCatalog,
+    actor: Actor,
+    campaign_id: int,
+    form_key: str,
+    question_id: str,
+) -> None:
+    target = await load_target(database, catalog, actor, campaign_id, form_key, question_id)
+    await state.clear()
+    await state.set_state(BulkLoad.waiting)
+    await save_draft(
+        state, BulkDraft(bulk_campaign=campaign_id, bulk_form=form_key, bulk_question=question_id)
+    )
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=texts.BULK_SAMPLE_BUTTON,
+        callback_data=BulkSample(c=campaign_id, f=form_key, q=question_id),
+    )
+    await message.answer(
+        texts.BULK_ASK.format(
+            table=escape(target.table.text),
+            title=escape(target.title),
+            period=escape(target.campaign.period_label),
+            megabytes=MAX_FILE_BYTES >> 20,
+            keys=escape(key_words(target.table)),
+            columns=escape(_columns(target)),
+        ),
+        reply_markup=builder.as_markup(),
+    )
+
+
+async def _say(
+    message: Message, lines: list[str], markup: InlineKeyboardMarkup | None = None
+) -> None:
+    *first, last = message_chunks(lines)
+    for chunk in first:
+        await message.answer(chunk)
+    await message.answer(last, reply_markup=markup)
+
+
+async def _load(
+    message: Message,
+    state: FSMContext,
+    bot: Bot,
+    database: Database,
+    catalog: FormCatalog,
+    actor: Actor,
+    clock: Clock,
+    draft: BulkDraft,
+    *,
+    replace: bool = False,
+) -> None:
+    """Download the workbook (again) and load it; then report, or ask what is missing."""
+    assert draft.bulk_file is not None
+    assert draft.bulk_name is not None
+    await bot.send_chat_action(message.chat.id, "typing")
+    buffer = io.BytesIO()
+    await bot.download(draft.bulk_file, destination=buffer)
+    outcome = await load_bulk(
+        database,
+        catalog,
+        actor,
+        draft.bulk_campaign,
+        draft.bulk_form,
+        draft.bulk_question,
+        draft.bulk_name,
+        buffer.getvalue(),
+        year=draft.bulk_year,
+        replace=replace,
+        now=clock(),
+    )
+    await _report(message, state, database, catalog, actor, draft, outcome)
+
+
+async def _report(
+    message: Message,
+    state: FSMContext,
+    database: Database,
+    catalog: FormCatalog,
+    actor: Actor,
+    draft: BulkDraft,
+    outcome: BulkOutcome,
+) -> None:
+    target = await load_target(
+        database, catalog, actor, draft.bulk_campaign, draft.bulk_form, draft.bulk_question
+    )
+    title, period = escape(target.title), escape(target.campaign.period_label)
+    if outcome.years:
+        await state.set_state(BulkLoad.year)
+        await save_draft(state, draft)
+        builder = InlineKeyboardBuilder()
+        for year in sorted(outcome.years, reverse=True):
+            builder.button(text=str(year), callback_data=BulkYear(y=year))
+        years = ", ".join(str(year) for year in outcome.years)
+        await message.answer(
+            texts.BULK_ASK_YEAR.format(years=years, title=title, period=period),
+            reply_markup=builder.adjust(4).as_markup(),
+        )
+        return
+    if outcome.problems:  # still waiting: a second chance
+        await state.set_state(BulkLoad.waiting)
+        await save_draft(state, draft.model_copy(update={"bulk_file": None, "bulk_year": None}))
+        header = texts.BULK_NOT_LOADED.format(count=len(outcome.problems))
+        lines = [header, *(texts.PROBLEM_LINE.format(problem=escape(p)) for p in outcome.problems)]
+        await _say(message, lines)
+        return
+    if outcome.conflicts:
+        await state.set_state(BulkLoad.replace)
+        await save_draft(state, draft)
+        builder = InlineKeyboardBuilder()
+        builder.button(text=texts.BULK_REPLACE, callback_data=BulkReplace(yes=1))
+        builder.button(text=texts.BULK_DONT_REPLACE, callback_data=BulkReplace(yes=0))
+        schools = "\n".join(texts.PROBLEM_LINE.format(problem=escape(s)) for s in outcome.conflicts)
+        await message.answer(
+            texts.BULK_CONFLICTS.format(count=len(outcome.conflicts), schools=schools),
+            reply_markup=builder.adjust(2).as_markup(),
+        )
+        return
+    await state.clear()
+    lines = [
+        texts.BULK_DONE.format(
+            title=title,
+            period=period,
+            schools=counted(len(outcome.loaded), SCHOOLS),
+            rows=counted(outcome.rows, texts.ROWS),
+        )
+    ]
+    if outcome.unchanged:
+        lines.append(texts.BULK_UNCHANGED.format(schools=escape(", ".join(outcome.unchanged))))
+    if outcome.absent:
+        lines.append(texts.BULK_ABSENT.format(schools=escape(", ".join(outcome.absent))))
+    lines.append(texts.BULK_DONE_NOTE)
+    await _say(message, lines)
+
+
+def build_router() -> Router:
+    router = Router(name="tables_bulk")
+    router.errors.register(_refused, ExceptionTypeFilter(CampaignRefused))
+
+    @router.callback_query(BulkStart.filter())
+    async def start(
+        callback: CallbackQuery,
+        callback_data: BulkStart,
+        state: FSMContext,
+        actor: Actor,
+        database: Database,
+        catalog: FormCatalog,
+    ) -> None:
+        campaign = await managed_campaign(database, actor, callback_data.c)
+        tables = await round_tables(database, catalog, campaign)
+        if not tables:
+            await callback.answer(texts.BULK_NO_TABLES, show_alert=True)
+            return
+        await callback.answer()
+        message = message_of(callback)
+        if len(tables) == 1:
+            (only,) = tables
+            await _ask_file(
+                message,
+                state,
+                database,
+                catalog,
+                actor,
+                campaign.id,
+                only.form_key,
+                only.question_id,
+            )
+            return
+        builder = InlineKeyboardBuilder()
+        for table in tables:
+            builder.button(
+                text=texts.BULK_TABLE_BUTTON.format(form=table.form_title, table=table.text),
+                callback_data=BulkTable(c=campaign.id, f=table.form_key, q=table.question_id),
+            )
+        await message.answer(texts.BULK_PICK_TABLE, reply_markup=builder.adjust(1).as_markup())
+
+    @router.callback_query(BulkTable.filter())
+    async def pick_table(
+        callback: CallbackQuery,
+        callback_data: BulkTable,
+        state: FSMContext,
+        actor: Actor,
+        database: Database,
+        catalog: FormCatalog,
+    ) -> None:
+        try:
+            await load_target(
+                database, catalog, actor, callback_data.c, callback_data.f, callback_data.q
+            )
+        except NotATable:
+            await callback.answer(texts.BULK_STALE, show_alert=True)
+            return
+        await callback.answer()
+        await _ask_file(
+            message_of(callback),
+            state,
+            database,
+            catalog,
+            actor,
+            callback_data.c,
+            callback_data.f,
+            callback_data.q,
+        )
+
+    @router.callback_query(BulkSample.filter())
+    async def send_sample(
+        callback: CallbackQuery,
+        callback_data: BulkSample,
+        actor: Actor,
+        database: Database,
+        catalog: FormCatalog,
+    ) -> None:
+        try:
+            target = await load_target(
+                database, catalog, actor, callback_data.c, callback_data.f, callback_data.q
+            )
+        except NotATable:
+            await callback.answer(texts.BULK_STALE, show_alert=True)
+            return
+        await callback.answer()
+        sample = await bulk_template(target)
+        await message_of(callback).answer_document(
+            BufferedInputFile(sample.content, filename=sample.name),
+            caption=texts.BULK_SAMPLE_CAPTION.format(keys=escape(key_words(target.table))),
+        )
+
+    @router.message(StateFilter(BulkLoad), F.document)  # a new file at any step starts over
+    async def receive(
+        message: Message,
+        bot: Bot,
+        state: FSMContext,
+        actor: Actor,
+        database: Database,
+        catalog: FormCatalog,
+        clock: Clock,
+    ) -> None:
+        draft = await read_draft(state, BulkDraft)
+        document = message.document
+        assert document is not None
+        name = document.file_name or ""
+        if not name.lower().endswith(SUFFIXES):
+            await message.answer(texts.FILE_UNSUPPORTED.format(file=escape(name)))
+            return
+        if (document.file_size or 0) > MAX_FILE_BYTES:
+            await message.answer(texts.TOO_LARGE.format(megabytes=MAX_FILE_BYTES >> 20))
+            return
+        draft = draft.model_copy(
+            update={"bulk_file": document.file_id, "bulk_name": name, "bulk_year": None}
+        )
+        await _load(message, state, bot, database, catalog, actor, clock, draft)
+
+    @router.callback_query(BulkLoad.year, BulkYear.filter())
+    async def pick_year(
+        callback: CallbackQuery,
+        callback_data: BulkYear,
+        bot: Bot,
+        state: FSMContext,
+        actor: Actor,
+        database: Database,
+        catalog: FormCatalog,
+        clock: Clock,
+    ) -> None:
+        draft = await read_draft(state, BulkDraft)
+        await callback.answer()
+        await close_buttons(callback, str(callback_data.y))
+        draft = draft.model_copy(update={"bulk_year": callback_data.y})
+        await _load(message_of(callback), state, bot, database, catalog, actor, clock, draft)
+
+    @router.callback_query(BulkLoad.replace, BulkReplace.filter())
+    async def replace(
+        callback: CallbackQuery,
+        callback_data: BulkReplace,
+        bot: Bot,
+        state: FSMContext,
+        actor: Actor,
+        database: Database,
+        catalog: FormCatalog,
+        clock: Clock,
+    ) -> None:
+        draft = await read_draft(state, BulkDraft)
+        await callback.answer()
+        chosen = texts.BULK_REPLACE if callback_data.yes else texts.BULK_DONT_REPLACE
+        await close_buttons(callback, chosen)
+        message = message_of(callback)
+        if not callback_data.yes:
+            await state.set_state(BulkLoad.waiting)
+            await save_draft(state, draft.model_copy(update={"bulk_file": None, "bulk_year": None}))
+            await message.answer(texts.BULK_NOT_REPLACED)
+            return
+        await _load(message, state, bot, database, catalog, actor, clock, draft, replace=True)
+
+    # Commands pass through: /cancel leaves the step, /help and the rest keep working.
+    @router.message(StateFilter(BulkLoad), NOT_A_COMMAND)
+    async def not_a_file(message: Message) -> None:
+        await message.answer(texts.BULK_WAITING)
+
+    return router
