@@ -3,7 +3,7 @@ row or a table."""
 
 ROW = "{key}: {values}"  # "Математика, 5 класс: «2» — 12,5 %, «4–5» — 35 %"
 CELL = "{column} — {value}"
-NO_VALUE = "—"
+NO_VALUE = "не заполнено"
 KEY_NOT_CHOSEN = "(строка не выбрана)"
 ROW_NUMBER = "строка {n}"
 

@@ -49,11 +49,30 @@ def key_label(table: Question, key: Key) -> str:
     return ", ".join(labels)
 
 
+def _row_label(table: Question, row: Row) -> str:
+    """A row's key as written; an older version of the form (a repeat group) allowed «Другое»
+    in a key column: such a cell reads as its typed text ("Астрономия, 10 класс")."""
+    labels = []
+    for name in table.key:
+        column = sub_question(table, name)
+        cell = row.get(name)
+        option_id = chosen(cell) or ""
+        option = column.option(option_id) if column is not None else None
+        typed = cell.get("other") if isinstance(cell, dict) else None
+        if option is not None:
+            labels.append(option.label)
+        elif isinstance(typed, str) and typed.strip():
+            labels.append(typed.strip())
+        else:
+            labels.append(option_id)
+    return ", ".join(labels)
+
+
 def row_summary(table: Question, row: Row) -> str:
     """ "Математика, 5 класс: «2» — 12,5 %, «4–5» — 35 %": the key, then each column by its
     short name ("—" for a column not given yet)."""
     key = row_key(table, row)
-    head = key_label(table, key) if key is not None else texts.KEY_NOT_CHOSEN
+    head = _row_label(table, row) if key is not None else texts.KEY_NOT_CHOSEN
     values = [
         texts.CELL.format(
             column=column.label,

@@ -335,7 +335,10 @@ async def test_a_row_is_changed_and_deleted_and_the_review_shows_each_row(
         "Не принято: доля «2» и доля «4–5» вместе больше 100 % («2» — 70 %, «4–5» — 35 %). "
         "Введите заново: «2», «4–5»."
     )
-    assert asked.endswith("Доля отметок «2», %\nНапример, 24 или 12,5.")  # no "Сейчас": gone
+    # The stored row is left as it was until new values pass: the table stays finished.
+    assert asked.endswith("Доля отметок «2», %\nНапример, 24 или 12,5.\nСейчас: 12,5 %")
+    kept = (await stored_values(harness.database, response_id))["results"]["items"][0]
+    assert (kept["fail_pct"], kept["high_pct"]) == (12.5, 35)
     high = await send(teacher, harness, "60")
     assert "Доля высоких результатов" in text_of(high)
     table = await send(teacher, harness, "30")

@@ -101,9 +101,11 @@ def test_the_summary_names_each_value_by_its_column() -> None:
     )
     # A column without a short name is named by its text; a value not given yet is "—".
     assert row_summary(SMALL, row("rus", "g6", low=0)) == (
-        "Русский, 6 класс: «2» — 0 %, Доля «4–5» — —"
+        "Русский, 6 класс: «2» — 0 %, Доля «4–5» — не заполнено"
     )
-    assert row_summary(SMALL, {"low": 4}) == "(строка не выбрана): «2» — 4 %, Доля «4–5» — —"
+    assert row_summary(SMALL, {"low": 4}) == (
+        "(строка не выбрана): «2» — 4 %, Доля «4–5» — не заполнено"
+    )
 
 
 def test_a_duplicate_is_the_other_row_with_the_same_key() -> None:
@@ -216,3 +218,11 @@ def test_a_tables_value_columns_are_its_questions_not_in_the_key() -> None:
     assert RESULTS.repeats
     assert [column.id for column in RESULTS.columns] == ["fail_pct", "high_pct"]
     assert [column.label for column in RESULTS.columns] == ["«2»", "«4–5»"]
+
+
+def test_an_older_row_with_another_subject_reads_as_typed() -> None:
+    """A row of the form's first version (a repeat group whose subject had «Другое»), read by
+    the table it became: its typed subject, not "other"."""
+    older = {"subject": {"selected": "other", "other": "Астрономия"}, "grade": choice("g5")}
+    older["fail_pct"] = 10
+    assert row_summary(RESULTS, older).startswith("Астрономия, 5 класс: «2» — 10 %")

@@ -886,9 +886,10 @@ class Screen:
             await self.refuse_row(view, place, table, index, candidate, failed)
             return
         done = editing and bool(isinstance(value, dict) and value.get("done"))
-        recorded = await self.record(
-            view, place, table, _with_row(value, index, candidate, done=done), summary=summary
-        )
+        changed = _with_row(value, index, candidate, done=done)
+        if done and table_problems(table, changed):  # a required row's key changed away
+            changed = _with_row(value, index, candidate, done=False)
+        recorded = await self.record(view, place, table, changed, summary=summary)
         if recorded is None:
             return
         place.key_draft = {}
@@ -907,8 +908,9 @@ class Screen:
         row: dict[str, Any],
         failed: list[Question],
     ) -> None:
-        """A row that fails its checks: written without the offending values (so neither the
-        row nor the table counts as done), the check's words said, those values asked again."""
+        """A row that fails its checks: the check's words said, the offending values asked
+        again. A new row is written without them (so neither it nor the table counts as done);
+        a row changed from its card keeps its stored values until new ones pass."""
         problems = "; ".join(row_problems(table, row))
         values = ", ".join(
             table_texts.CELL.format(
@@ -916,11 +918,15 @@ class Screen:
             )
             for column in failed
         )
-        kept = {name: cell for name, cell in row.items() if name not in {c.id for c in failed}}
-        value = view.values.get(table.id)
-        recorded = await self.record(
-            view, place, table, _with_row(value, index, kept, done=False), summary=None
-        )
+        recorded: ResponseView | None = view
+        if place.item is not None:
+            await self.close(place)
+        else:
+            kept = {name: cell for name, cell in row.items() if name not in {c.id for c in failed}}
+            value = view.values.get(table.id)
+            recorded = await self.record(
+                view, place, table, _with_row(value, index, kept, done=False), summary=None
+            )
         if recorded is None:
             return
         await self.say(
