@@ -8,10 +8,10 @@ Run on demand (it is not a test)::
 Each database (by default both: a temporary SQLite file, and a schema of its own on the
 PostgreSQL of TEST_POSTGRES_URL, dropped afterwards) gets one municipality with ``--districts``
 educational districts, ``--schools`` schools, a generated form of ``--questions`` questions
-(every type, two repeat groups among them) and ``--periods`` campaigns of it. In each period 85 %
-of the schools submitted, 5 % were returned, 5 % are drafts and 5 % never started; every started
-response answers every question its answers show. The database is filled with bulk inserts (the
-benchmark's set-up, not the code under test).
+(every type; a repeat group and a ВПР-like table among them) and ``--periods`` campaigns of
+it. In each period 85 % of the schools submitted, 5 % were returned, 5 % are drafts and 5 %
+never started; every started response answers every question its answers show. The database
+is filled with bulk inserts (the benchmark's set-up, not the code under test).
 
 Then ``--runs`` times, each in a fresh Python process (so that its peak RSS is the export's):
 the whole export as /export makes it, from the database to the .xlsx bytes (``build_export`` and
@@ -69,17 +69,36 @@ OPTIONS = [{"id": f"o{n}", "label": f"Вариант {n}"} for n in range(1, 7)]
 WORDS = ("занятия", "консультации", "родители", "педагоги", "наставничество", "ВПР", "ОГЭ")
 
 
+SUBJECTS = [{"id": f"s{n}", "label": f"Предмет {n}"} for n in range(1, 5)]
+GRADES = [{"id": f"g{n}", "label": f"{n} класс"} for n in range(4, 8)]
+TABLE = {
+    "type": "table",
+    "item_name": "Строка",
+    "key": ["subject", "grade"],
+    "row_checks": [{"sum": ["low", "high"], "at_most": 100, "message": "больше 100 %"}],
+    "thresholds": [{"column": "low", "at_least": 25, "label": "«2» от 25 %"}],
+    "questions": [
+        {"id": "subject", "type": "single_choice", "text": "Предмет", "options": SUBJECTS},
+        {"id": "grade", "type": "single_choice", "text": "Класс", "options": GRADES},
+        {"id": "low", "type": "percent", "text": "Доля «2»", "short": "«2»"},
+        {"id": "high", "type": "percent", "text": "Доля «4–5»", "short": "«4–5»"},
+    ],
+}
+
+
 def bench_form(count: int) -> FormDefinition:
-    """``count`` top-level questions cycling through every type; two of them repeat groups."""
+    """``count`` top-level questions cycling through every type; a repeat group and a table
+    (ВПР-like: subject × grade, two shares) among them."""
     kinds = [
         "integer", "yes_no", "single_choice", "multi_choice", "decimal", "percent", "date",
         "text", "long_text", "url", "grades", "file",
     ]  # fmt: skip
     questions: list[dict[str, Any]] = []
-    groups = {count // 3, 2 * count // 3}
     for number in range(count):
         question: dict[str, Any] = {"id": f"q{number}", "text": f"Вопрос {number + 1} анкеты"}
-        if number in groups:
+        if number == 2 * count // 3:
+            question |= TABLE
+        elif number == count // 3:
             question |= {
                 "type": "group",
                 "item_name": f"Пункт {number}",
@@ -143,6 +162,22 @@ def response_values(form: FormDefinition, rng: random.Random) -> dict[str, Any]:
                 for _ in range(rng.randint(0, 3))
             ]
             found[question["id"]] = {"items": items, "done": True}
+        elif question["type"] == "table":
+            keys = rng.sample(
+                [(s["id"], g["id"]) for s in SUBJECTS for g in GRADES], rng.randint(2, 8)
+            )
+            rows = []
+            for subject, grade in keys:
+                low = round(rng.uniform(0, 60), 1)
+                rows.append(
+                    {
+                        "subject": {"selected": subject, "other": None},
+                        "grade": {"selected": grade, "other": None},
+                        "low": low,
+                        "high": round(rng.uniform(0, 100 - low), 1),
+                    }
+                )
+            found[question["id"]] = {"items": rows, "done": True}
         else:
             found[question["id"]] = answer_value(question["type"], rng, question)
     return found
