@@ -116,21 +116,8 @@ async def owner_reminders(
     async with database.read() as conn:
         followed = await followed_items(conn)
         sent = await sent_item_kinds(conn, [item.item_id for item in followed], now)
-        plans = await get_plans(conn, {item.plan_id for item in followed})
-    actors = {
-        person.user.id: Actor(person.user.telegram_id, person.user, person.grants)
-        for person in people
-    }
-    wanted: list[tuple[FollowedItem, str]] = []
+    due: list[tuple[FollowedItem, str]] = []
     for item in followed:
-        actor, plan = actors.get(item.user_id), plans.get(item.plan_id)
-        stored = (
-            None if plan is None else next((i for i in plan.items if i.id == item.item_id), None)
-        )
-        if actor is None or plan is None or stored is None:
-            continue
-        if not may_own(actor, directory, plan, stored):
-            continue
         slot = latest_pending(
             item_slots(item, hours),
             now,
@@ -139,7 +126,21 @@ async def owner_reminders(
             plan=hours,
         )
         if slot is not None:
-            wanted.append((item, slot.kind))
+            due.append((item, slot.kind))
+    if not due:  # the usual tick: nothing due, no plan read
+        return []
+    async with database.read() as conn:
+        plans = await get_plans(conn, {item.plan_id for item, _ in due})
+    stored = {item.id: (plan, item) for plan in plans.values() for item in plan.items}
+    actors = {
+        person.user.id: Actor(person.user.telegram_id, person.user, person.grants)
+        for person in people
+    }
+    wanted: list[tuple[FollowedItem, str]] = []
+    for item, kind in due:
+        actor, found = actors.get(item.user_id), stored.get(item.item_id)
+        if actor is not None and found is not None and may_own(actor, directory, *found):
+            wanted.append((item, kind))
     by_owner: dict[int, list[ItemReminder]] = {}
     if wanted:
         async with database.write() as conn:
