@@ -19,13 +19,16 @@ from core.carry_forward import previous_round
 from core.export.build import safe_filename
 from core.forms.models import FormDefinition, Question, QuestionType
 from core.questionnaires import FormCatalog, ResponseView, open_response, record_answer
-from core.tables.reading import read_filled
+from core.tables.reading import TableRead, read_filled
 from core.tables.template import render, template_sheet
-from exports.sheets import RawTable, SheetError, read_tables
+from exports.sheets import Limits, RawTable, SheetError, SheetTooLarge, read_tables
 from storage import Database
 from texts import table_files as texts
 
 MAX_FILE_BYTES = 5 << 20  # a filled template is a few dozen rows
+# A school's template is a few dozen rows of a few columns: a sheet larger is refused as soon as
+# its reading gets there (a tiny file may declare a million empty cells).
+TEMPLATE_LIMITS = Limits(rows=300, columns=30)
 
 
 class NotATable(LookupError):
@@ -68,22 +71,40 @@ async def school_template(
     return view, TemplateFile(safe_filename(name), content)
 
 
-def sheet_problem(error: SheetError, name: str) -> str:
-    """Why a file is no table, in words."""
+def sheet_problem(error: SheetError, name: str, kinds: str) -> str:
+    """Why a file is no table, in words; ``kinds`` names the files the flow takes."""
+    if isinstance(error, SheetTooLarge):
+        limits = error.limits
+        return texts.FILE_TOO_LARGE.format(
+            sheet=error.sheet, file=name, rows=limits.rows, columns=limits.columns
+        )
     template = {
         "unsupported": texts.FILE_UNSUPPORTED,
         "unreadable": texts.FILE_UNREADABLE,
         "empty": texts.FILE_EMPTY,
+        "too_large": texts.FILE_UNREADABLE,
     }[error.kind]
-    return template.format(file=name)
+    return template.format(file=name, kinds=kinds)
 
 
-async def read_file(name: str, content: bytes) -> Sequence[RawTable] | str:
-    """The file's tables (read in a thread: a large workbook takes a while), or why not."""
+def read_table_file(
+    name: str, content: bytes, limits: Limits, kinds: str
+) -> Sequence[RawTable] | str:
+    """A file of a table's rows as its tables, or why not: numbers as Excel shows them (a
+    percent cell as its percent), formulas without values marked, a sheet beyond ``limits``
+    refused."""
     try:
-        return await asyncio.to_thread(read_tables, name, content)
+        return read_tables(name, content, limits=limits, percents=True, formulas=True)
     except SheetError as error:
-        return sheet_problem(error, name)
+        return sheet_problem(error, name, kinds)
+
+
+def read_template(table: Question, name: str, content: bytes) -> TableRead:
+    """A filled template read and checked: slow work for a thread."""
+    tables = read_table_file(name, content, TEMPLATE_LIMITS, texts.TEMPLATE_KINDS)
+    if isinstance(tables, str):
+        return TableRead(None, [tables])
+    return read_filled(table, tables)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,10 +132,8 @@ async def accept_filled(
     replace the table's rows; the table is done)."""
     view = await open_response(database, catalog, actor, response_id, Action.ANSWER)
     table = table_of(view.form, question_id)
-    tables = await read_file(name, content)
-    if isinstance(tables, str):
-        return Filled(view, None, [tables])
-    read = read_filled(table, tables)
+    # Reading and checking every cell take a while: off the event loop.
+    read = await asyncio.to_thread(read_template, table, name, content)
     if read.value is None:
         return Filled(view, None, read.problems)
     recorded = await record_answer(

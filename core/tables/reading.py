@@ -12,6 +12,8 @@ cell: "C7: число должно быть не больше 100.", "A9: «Ма
 - a number goes through the chat's parser (``core.forms.parsing``): "12,5", "12.5 %", the same
   bounds and the same messages;
 - a row without numbers is no row (a prefilled key the school left empty); "-" is no number;
+  a formula without a computed value is no empty cell but a problem ("C7: формула без значения
+  — впишите число"); a percent-formatted cell reads as the percent it shows (0,3 as 30 %);
 - then the table's rules (``core.forms.tables``): one row per key, the row checks, the required
   rows, at most ``max_items`` rows.
 
@@ -19,7 +21,7 @@ The methodist's bulk load (``core.tables.bulk``) reads its rows with the same fu
 """
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -157,8 +159,17 @@ def quoted(name: str) -> str:
     return texts.COLUMN_NAME.format(name=name.replace("«", "„").replace("»", "“"))
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
+    """A sentence's first letter in lower case, to follow a colon ("СОШ № 5: не хватает …");
+    an abbreviation ("ВПР …") stays as it is."""
+    if len(text) > 1 and text[1].isupper():
+        return text
     return text[:1].lower() + text[1:]
+
+
+def school_problem(school: str, problem: str) -> str:
+    """ "СОШ № 5: не хватает строк …": a problem of one school's table."""
+    return texts.SCHOOL_PROBLEM.format(school=school, problem=lower_first(problem))
 
 
 LAST = 1 << 30  # a problem of a whole table comes after those of cells
@@ -190,6 +201,18 @@ class Grid:
     def text(self, row: int, column: int) -> str:
         cells = self.raw.rows[row]
         return cells[column].strip() if 0 <= column < len(cells) else ""
+
+    def formula(self, row: int, column: int) -> bool:
+        """The cell holds a formula without a computed value (its text is "")."""
+        return (row, column) in self.raw.uncomputed
+
+    def blank(self, row: int, columns: Iterable[int]) -> bool:
+        """No value in any of the cells: empty, a dash, and no formula either."""
+        return all(self.text(row, at) in NO_VALUE and not self.formula(row, at) for at in columns)
+
+    def missing(self, row: int, column: int) -> str:
+        """Why an empty cell is wrong: a formula without a value, or nothing in it."""
+        return texts.FORMULA_NO_VALUE if self.formula(row, column) else texts.EMPTY_CELL
 
     def line(self, row: int) -> int:
         """The spreadsheet row number of ``rows[row]``."""
@@ -236,10 +259,6 @@ class Placed:
         return self.grid.line(self.index)
 
 
-def empty(texts_: Sequence[str]) -> bool:
-    return all(text in NO_VALUE for text in texts_)
-
-
 def read_values(
     table: Question, grid: Grid, index: int, columns: Mapping[str, int], row: dict[str, Any]
 ) -> list[Problem]:
@@ -249,6 +268,9 @@ def read_values(
     for column in table.columns:
         at = columns[column.id]
         text = grid.text(index, at)
+        if grid.formula(index, at):
+            problems.append(grid.problem(index, [at], texts.FORMULA_NO_VALUE))
+            continue
         if text in NO_VALUE:
             if column.required:
                 problems.append(grid.problem(index, [at], texts.EMPTY_CELL))
@@ -259,7 +281,7 @@ def read_values(
         if isinstance(outcome, Accepted):
             row[column.id] = outcome.value
         else:
-            problems.append(grid.problem(index, [at], _lower_first(outcome.message)))
+            problems.append(grid.problem(index, [at], lower_first(outcome.message)))
     return problems
 
 
@@ -268,7 +290,7 @@ def read_keyed_row(
 ) -> tuple[Placed | None, list[Problem]]:
     """Row ``index`` of a sheet whose key columns are cells too (a template, a bulk load by
     rows): the row, or None when it gives no numbers; and what is wrong, by cell."""
-    if empty([grid.text(index, columns[column.id]) for column in table.columns]):
+    if grid.blank(index, [columns[column.id] for column in table.columns]):
         return None, []
     row: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -277,7 +299,7 @@ def read_keyed_row(
         at = columns[name]
         text = grid.text(index, at)
         if not text:
-            problems.append(grid.problem(index, [at], texts.EMPTY_CELL))
+            problems.append(grid.problem(index, [at], grid.missing(index, at)))
             continue
         option = option_named(key_column, text)
         if option is None:
@@ -329,7 +351,7 @@ def check_rows(table: Question, placed: Sequence[Placed], *, owner: str = "") ->
     if not problems and not whole:
         whole = table_problems(table, table_value(rows))
     if owner:
-        whole = [texts.SCHOOL_PROBLEM.format(school=owner, problem=p) for p in whole]
+        whole = [school_problem(owner, problem) for problem in whole]
     return problems + [Problem(text) for text in whole]
 
 

@@ -18,7 +18,7 @@ from core.forms.engine import group_items
 from core.forms.models import Question
 from core.forms.tables import chosen
 from core.tables.reading import column_title
-from exports.tables import CellValue, Column, Sheet
+from exports.tables import CellValue, Column, Format, Sheet
 from exports.workbook import render_workbook
 from texts import table_files as texts
 
@@ -32,15 +32,17 @@ def key_words(table: Question) -> str:
 
 
 def template_columns(table: Question) -> list[Column]:
-    """The key columns with their options as a dropdown, then the value columns."""
+    """The key columns with their options as a dropdown, then the value columns (plain
+    numbers: a percent typed in, "30%", is read back as the 30 Excel shows)."""
     columns = []
     for sub in table.questions:
         if sub.id in table.key:
             labels = tuple(option.label for option in sub.options)
             width = max([len(sub.label), *map(len, labels)]) + 3
             columns.append(Column(sub.label, width=width, choices=labels))
-        else:
-            columns.append(Column(column_title(sub), width=max(len(column_title(sub)) + 2, 10)))
+        else:  # a plain number ("General"): never a percent format that turns 30 into 0,3
+            width = max(len(column_title(sub)) + 2, 10)
+            columns.append(Column(column_title(sub), format=Format.NUMBER, width=width))
     return columns
 
 

@@ -223,6 +223,9 @@ def test_a_tables_value_columns_are_its_questions_not_in_the_key() -> None:
 def test_an_older_row_with_another_subject_reads_as_typed() -> None:
     """A row of the form's first version (a repeat group whose subject had «Другое»), read by
     the table it became: its typed subject, not "other"."""
-    older = {"subject": {"selected": "other", "other": "Астрономия"}, "grade": choice("g5")}
-    older["fail_pct"] = 10
+    older: dict[str, Any] = {
+        "subject": {"selected": "other", "other": "Астрономия"},
+        "grade": choice("g5"),
+        "fail_pct": 10,
+    }
     assert row_summary(RESULTS, older).startswith("Астрономия, 5 класс: «2» — 10 %")

@@ -54,7 +54,9 @@ from texts import campaigns as campaign_texts
 from texts import table_files as texts
 from texts.plurals import SCHOOLS, counted
 
-SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
+SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")  # texts.BULK_KINDS
+# What a new file, or a refused one, leaves behind of the last one: its year and confirmation.
+_FORGET: dict[str, object] = {"bulk_file": None, "bulk_year": None, "bulk_confirm": []}
 
 
 class BulkDraft(BaseModel):
@@ -66,6 +68,7 @@ class BulkDraft(BaseModel):
     bulk_file: str | None = None  # Telegram's file id
     bulk_name: str | None = None
     bulk_year: int | None = None
+    bulk_confirm: list[str] = []  # the tables the methodist is asked to replace, as they stood
 
 
 async def _refused(event: ErrorEvent, bot: Bot, state: FSMContext) -> bool:
@@ -109,6 +112,7 @@ async def _ask_file(
             table=escape(target.table.text),
             title=escape(target.title),
             period=escape(target.campaign.period_label),
+            kinds=texts.BULK_KINDS,
             megabytes=MAX_FILE_BYTES >> 20,
             keys=escape(key_words(target.table)),
             columns=escape(_columns(target)),
@@ -154,10 +158,17 @@ async def _load(
         draft.bulk_name,
         buffer.getvalue(),
         year=draft.bulk_year,
-        replace=replace,
+        replace=draft.bulk_confirm if replace else (),
         now=clock(),
     )
     await _report(message, state, database, catalog, actor, draft, outcome)
+
+
+def _conflict_line(school: str, outcome: BulkOutcome) -> str:
+    """ "• СОШ № 5 — анкета сдана: …" or "• СОШ № 11 — свои строки": why the school is asked."""
+    submitted = school in outcome.handed_in
+    reason = texts.BULK_CONFLICT_SUBMITTED if submitted else texts.BULK_CONFLICT_OWN
+    return texts.PROBLEM_LINE.format(problem=escape(reason.format(school=school)))
 
 
 async def _report(
@@ -177,28 +188,33 @@ async def _report(
         await state.set_state(BulkLoad.year)
         await save_draft(state, draft)
         builder = InlineKeyboardBuilder()
-        for year in sorted(outcome.years, reverse=True):
-            builder.button(text=str(year), callback_data=BulkYear(y=year))
-        years = ", ".join(str(year) for year in outcome.years)
-        await message.answer(
-            texts.BULK_ASK_YEAR.format(years=years, title=title, period=period),
-            reply_markup=builder.adjust(4).as_markup(),
-        )
+        if len(outcome.years) == 1:  # one year still goes into the round only when confirmed
+            (year,) = outcome.years
+            builder.button(
+                text=texts.BULK_ONE_YEAR_BUTTON.format(year=year), callback_data=BulkYear(y=year)
+            )
+            question = texts.BULK_ASK_ONE_YEAR.format(year=year, title=title, period=period)
+        else:
+            for year in sorted(outcome.years, reverse=True):
+                builder.button(text=str(year), callback_data=BulkYear(y=year))
+            years = ", ".join(str(year) for year in outcome.years)
+            question = texts.BULK_ASK_YEAR.format(years=years, title=title, period=period)
+        await message.answer(question, reply_markup=builder.adjust(4).as_markup())
         return
     if outcome.problems:  # still waiting: a second chance
         await state.set_state(BulkLoad.waiting)
-        await save_draft(state, draft.model_copy(update={"bulk_file": None, "bulk_year": None}))
+        await save_draft(state, draft.model_copy(update=_FORGET))
         header = texts.BULK_NOT_LOADED.format(count=len(outcome.problems))
         lines = [header, *(texts.PROBLEM_LINE.format(problem=escape(p)) for p in outcome.problems)]
         await _say(message, lines)
         return
     if outcome.conflicts:
         await state.set_state(BulkLoad.replace)
-        await save_draft(state, draft)
+        await save_draft(state, draft.model_copy(update={"bulk_confirm": list(outcome.confirm)}))
         builder = InlineKeyboardBuilder()
         builder.button(text=texts.BULK_REPLACE, callback_data=BulkReplace(yes=1))
         builder.button(text=texts.BULK_DONT_REPLACE, callback_data=BulkReplace(yes=0))
-        schools = "\n".join(texts.PROBLEM_LINE.format(problem=escape(s)) for s in outcome.conflicts)
+        schools = "\n".join(_conflict_line(school, outcome) for school in outcome.conflicts)
         await message.answer(
             texts.BULK_CONFLICTS.format(count=len(outcome.conflicts), schools=schools),
             reply_markup=builder.adjust(2).as_markup(),
@@ -217,7 +233,11 @@ async def _report(
         lines.append(texts.BULK_UNCHANGED.format(schools=escape(", ".join(outcome.unchanged))))
     if outcome.absent:
         lines.append(texts.BULK_ABSENT.format(schools=escape(", ".join(outcome.absent))))
-    lines.append(texts.BULK_DONE_NOTE)
+    if set(outcome.loaded) - set(outcome.handed_in):
+        lines.append(texts.BULK_DONE_NOTE)
+    if outcome.handed_in:
+        handed_in = escape(", ".join(outcome.handed_in))
+        lines.append(texts.BULK_DONE_SUBMITTED.format(schools=handed_in))
     await _say(message, lines)
 
 
@@ -327,13 +347,14 @@ def build_router() -> Router:
         assert document is not None
         name = document.file_name or ""
         if not name.lower().endswith(SUFFIXES):
-            await message.answer(texts.FILE_UNSUPPORTED.format(file=escape(name)))
+            unsupported = texts.FILE_UNSUPPORTED.format(kinds=texts.BULK_KINDS, file=escape(name))
+            await message.answer(unsupported)
             return
         if (document.file_size or 0) > MAX_FILE_BYTES:
             await message.answer(texts.TOO_LARGE.format(megabytes=MAX_FILE_BYTES >> 20))
             return
         draft = draft.model_copy(
-            update={"bulk_file": document.file_id, "bulk_name": name, "bulk_year": None}
+            update={**_FORGET, "bulk_file": document.file_id, "bulk_name": name}
         )
         await _load(message, state, bot, database, catalog, actor, clock, draft)
 
@@ -372,7 +393,7 @@ def build_router() -> Router:
         message = message_of(callback)
         if not callback_data.yes:
             await state.set_state(BulkLoad.waiting)
-            await save_draft(state, draft.model_copy(update={"bulk_file": None, "bulk_year": None}))
+            await save_draft(state, draft.model_copy(update=_FORGET))
             await message.answer(texts.BULK_NOT_REPLACED)
             return
         await _load(message, state, bot, database, catalog, actor, clock, draft, replace=True)
@@ -380,6 +401,6 @@ def build_router() -> Router:
     # Commands pass through: /cancel leaves the step, /help and the rest keep working.
     @router.message(StateFilter(BulkLoad), NOT_A_COMMAND)
     async def not_a_file(message: Message) -> None:
-        await message.answer(texts.BULK_WAITING)
+        await message.answer(texts.BULK_WAITING.format(kinds=texts.BULK_KINDS))
 
     return router
