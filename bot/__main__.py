@@ -1,5 +1,5 @@
-"""``python -m bot [run|demo|migrate|import-schools|export|order]``: all is built here, not
-on import."""
+"""``python -m bot [run|demo|migrate|import-schools|export|order|form-template]``: all is built
+here, not on import."""
 
 import argparse
 import asyncio
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from aiogram.exceptions import AiogramError, TelegramUnauthorizedError
 
+from bot import cli_forms
 from bot.config import ConfigError, load_settings
 from bot.demo.terminal import run_demo
 from bot.runner import export_workbook, import_schools, migrate, run_polling, write_order
@@ -26,7 +27,7 @@ from core.export import MixedForms
 from core.forms.loader import FormError
 from storage.forms import FormVersionConflict
 
-COMMANDS = ("run", "demo", "migrate", "import-schools", "export", "order")
+COMMANDS = ("run", "demo", "migrate", "import-schools", "export", "order", cli_forms.COMMAND)
 # Only these may create a database; the others need one that is already there.
 CREATE_DATABASE = frozenset({"run", "demo", "migrate"})
 
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
         help="leave this instruction out (the keys are printed on stderr)",
     )
     ordering.add_argument("--output", "-o", type=Path, metavar="FILE")
+    cli_forms.add_parser(sub)
     return parser
 
 
@@ -81,6 +83,8 @@ def _day(text: str) -> date:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
+    if command == cli_forms.COMMAND:  # no settings, no database
+        return cli_forms.run(args)
     try:
         settings = load_settings()
         logging.basicConfig(
