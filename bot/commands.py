@@ -28,7 +28,6 @@ class Cmd(StrEnum):
     ORDER = "order"
     ORDER_TEMPLATE = "order_template"
     PLANS = "plans"
-    FORMS_ADMIN = "forms_admin"
     FILE = "file"
 
 
@@ -53,7 +52,6 @@ ROLE_COMMANDS: dict[Role, tuple[Cmd, ...]] = {
         Cmd.ORDER,
         Cmd.ORDER_TEMPLATE,
         Cmd.PLANS,
-        Cmd.FORMS_ADMIN,
         Cmd.INVITE,
         Cmd.PEOPLE,
     ),
@@ -66,7 +64,6 @@ ROLE_COMMANDS: dict[Role, tuple[Cmd, ...]] = {
         Cmd.ORDER,
         Cmd.ORDER_TEMPLATE,
         Cmd.PLANS,
-        Cmd.FORMS_ADMIN,
         Cmd.INVITE,
         Cmd.PEOPLE,
         Cmd.IMPORT,
