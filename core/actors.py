@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from storage import Database
 from storage.people import (
+    Person,
     Role,
     RoleGrant,
     User,
@@ -36,6 +37,15 @@ class Actor:
     @property
     def display_name(self) -> str | None:
         return None if self.user is None else self.user.full_name
+
+
+def person_as(person: Person, role: Role) -> Actor | None:
+    """The person acting in ``role`` only (their other roles do not widen what they receive:
+    a digest to a coordinator is a coordinator's); None when they do not hold it."""
+    grants = tuple(grant for grant in person.grants if grant.role is role)
+    if not grants:
+        return None
+    return Actor(telegram_id=person.user.telegram_id, user=person.user, grants=grants)
 
 
 async def note_contact(database: Database, actor: Actor) -> None:

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.access import Action, Target, allows
-from core.actors import Actor
+from core.actors import Actor, person_as
 from core.directory import load_directory
 from core.plans.follow_up import REMINDER_PLAN as PLAN_HOURS
 from core.plans.follow_up import overdue_digests, owner_reminders
@@ -597,14 +597,6 @@ async def _people(database: Database) -> list[Person]:
         return [p for p in await list_people(conn) if p.user.unreachable_since is None]
 
 
-def _holding(person: Person, role: Role) -> Actor | None:
-    """The person acting in ``role`` only (their other roles do not widen what they receive)."""
-    grants = tuple(g for g in person.grants if g.role is role)
-    if not grants:
-        return None
-    return Actor(telegram_id=person.user.telegram_id, user=person.user, grants=grants)
-
-
 def _covers(actor: Actor, school: LateSchool) -> bool:
     target = Target(school.municipality_id, school.district_id, school.school_id)
     return allows(actor, Action.VIEW_STATUS, target)
@@ -644,7 +636,7 @@ async def _digests(
                     [summary_slot(plan, deadline_at=first.deadline_at, timezone=first.timezone)],
                 ),
             ):
-                actor = _holding(person, role)
+                actor = person_as(person, role)
                 if actor is None:
                     continue
                 mine = [school for school in schools if _covers(actor, school)]
@@ -707,7 +699,7 @@ async def _tell_coordinators(
             continue
         name = person.user.full_name if person else "—"
         for coordinator in people:
-            actor = _holding(coordinator, Role.COORDINATOR)
+            actor = person_as(coordinator, Role.COORDINATOR)
             if actor is None or not allows(actor, Action.VIEW_STATUS, Target.school(school)):
                 continue
             claims: list[Claimed] = []

@@ -10,6 +10,7 @@ from bot.demo.people import CAST, DemoPerson
 from core.actors import Actor
 from core.campaigns import open_form_for_schools
 from core.directory_import import import_directory
+from core.plans.progress import current_school_year
 from core.questionnaires import FormCatalog
 from core.schedule import ReminderPlan
 from storage import Database
@@ -126,7 +127,7 @@ async def _road_map(
     (under "📌 Мои пункты"), one in work, so /plans has a board."""
     today = now.date()
     methodist, school = owners[Role.METHODIST], owners[Role.RESPONDENT]
-    year = today.year if today.month >= 6 else today.year - 1
+    year = current_school_year(today)
     end_of_year = date(year + 1, 8, 31)
     rows = [
         ("Методическая работа", "1", "Назначение куратора для сопровождения ШНОР",

@@ -30,7 +30,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from core.access import Action, Target, allows
-from core.actors import Actor
+from core.actors import Actor, person_as
 from core.directory import Directory
 from core.plans.store import may_own, sees_plan
 from core.schedule import ReminderPlan, Slot, latest_pending
@@ -349,13 +349,6 @@ def _zone_of(directory: Directory, plan: Plan) -> ZoneInfo:
     return ZoneInfo(municipality.timezone if municipality else "UTC")
 
 
-def _holding(person: Person, role: Role) -> Actor | None:
-    grants = tuple(g for g in person.grants if g.role is role)
-    if not grants:
-        return None
-    return Actor(telegram_id=person.user.telegram_id, user=person.user, grants=grants)
-
-
 def _schools_of(plan: Plan, item: Item) -> tuple[int, ...]:
     return item.school_ids or ((plan.school_id,) if plan.school_id is not None else ())
 
@@ -365,8 +358,8 @@ def _in_scope(
 ) -> list[tuple[Plan, list[Item]]]:
     """The overdue items this person hears of: a methodist, those of the plans they manage; a
     coordinator, those that concern a school of their scope."""
-    methodist = _holding(person, Role.METHODIST)
-    coordinator = _holding(person, Role.COORDINATOR)
+    methodist = person_as(person, Role.METHODIST)
+    coordinator = person_as(person, Role.COORDINATOR)
     found: list[tuple[Plan, list[Item]]] = []
     for plan, items in overdue:
         plan_target = Target(plan.municipality_id, None, plan.school_id)
