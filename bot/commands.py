@@ -28,6 +28,7 @@ class Cmd(StrEnum):
     ORDER = "order"
     ORDER_TEMPLATE = "order_template"
     PLANS = "plans"
+    FORMS_ADMIN = "forms_admin"
     FILE = "file"
 
 
@@ -52,6 +53,7 @@ ROLE_COMMANDS: dict[Role, tuple[Cmd, ...]] = {
         Cmd.ORDER,
         Cmd.ORDER_TEMPLATE,
         Cmd.PLANS,
+        Cmd.FORMS_ADMIN,
         Cmd.INVITE,
         Cmd.PEOPLE,
     ),
@@ -64,6 +66,7 @@ ROLE_COMMANDS: dict[Role, tuple[Cmd, ...]] = {
         Cmd.ORDER,
         Cmd.ORDER_TEMPLATE,
         Cmd.PLANS,
+        Cmd.FORMS_ADMIN,
         Cmd.INVITE,
         Cmd.PEOPLE,
         Cmd.IMPORT,
