@@ -933,6 +933,12 @@ async def phase_question_types(run: Run) -> None:
         for update_id in range(first, run.emulator.last_update_id + 1):
             run.note(update_id, "answering: valid answer", question.type.value)
         await harness.settle()
+        values = await stored_values(harness.database, response_id)
+        question = next_question(form, values)
+        if question is not None and _position(question, values) == at:
+            # A hostile press paused the form ("Черновик сохранён"), so the typed answer went
+            # to no question: open it again, as the respondent would.
+            response_id = await reopen()
     run.unreached_types = sorted({kind.value for kind in QuestionType} - seen)
 
 
