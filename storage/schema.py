@@ -160,6 +160,9 @@ forms = Table(
     # The whole validated definition, so that old responses keep the form they were given.
     Column("definition", JSON, nullable=False),
     Column("loaded_at", UTCDateTime, nullable=False),
+    # An uploaded form belongs to one municipality (its methodists see it); null: built in.
+    Column("municipality_id", ForeignKey("municipalities.id"), nullable=True, index=True),
+    Column("uploaded_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
     UniqueConstraint("key", "version", name="uq_forms_key_version"),
 )
 
