@@ -28,6 +28,7 @@ class Cmd(StrEnum):
     ORDER = "order"
     ORDER_TEMPLATE = "order_template"
     PLANS = "plans"
+    PLAN = "plan"
     FORMS_ADMIN = "forms_admin"
     FILE = "file"
 
@@ -53,6 +54,7 @@ ROLE_COMMANDS: dict[Role, tuple[Cmd, ...]] = {
         Cmd.ORDER,
         Cmd.ORDER_TEMPLATE,
         Cmd.PLANS,
+        Cmd.PLAN,
         Cmd.FORMS_ADMIN,
         Cmd.INVITE,
         Cmd.PEOPLE,
@@ -66,6 +68,7 @@ ROLE_COMMANDS: dict[Role, tuple[Cmd, ...]] = {
         Cmd.ORDER,
         Cmd.ORDER_TEMPLATE,
         Cmd.PLANS,
+        Cmd.PLAN,
         Cmd.FORMS_ADMIN,
         Cmd.INVITE,
         Cmd.PEOPLE,

@@ -18,8 +18,8 @@ from core.forms.parsing import parse_date_time
 from core.questionnaires import FormCatalog
 from core.schedule import (
     MAX_DAYS_BEFORE,
+    AnyRecurrence,
     Period,
-    Recurrence,
     ReminderPlan,
     Slot,
     before_kind,
@@ -81,8 +81,11 @@ class CampaignPlan:
     deadline_at: datetime
     school_ids: tuple[int, ...]
     reminder_plan: ReminderPlan = field(default_factory=ReminderPlan)
-    recurrence: Recurrence | None = None
+    recurrence: AnyRecurrence | None = None
     title: str | None = None  # a monitoring's own title; None: its forms' titles
+    # The specialists who own the round (its digests and summary go to them); recurring rounds
+    # pass them on. Empty: nobody in particular, every methodist of the municipality.
+    owner_ids: tuple[int, ...] = ()
 
 
 def local_deadline(day: date, timezone: str) -> datetime:
@@ -162,7 +165,7 @@ def reminder_preview(
 
 
 def recurring_period(
-    recurrence: Recurrence, today: date, label: str, *, horizon: int = 24
+    recurrence: AnyRecurrence, today: date, label: str, *, horizon: int = 24
 ) -> Period | None:
     """The round of a recurring campaign named ``label`` (any case and spacing), from the
     current one (``first_period``) up to ``horizon`` rounds ahead; None if the schedule has no
@@ -224,7 +227,8 @@ async def open_campaign(
     authorize(actor, Action.RUN_CAMPAIGNS, Target.municipality(plan.municipality_id))
     if not plan.form_keys:
         raise CampaignRefused(Problem.NO_FORMS)
-    if any(key not in catalog.current for key in plan.form_keys):
+    available = await catalog.available(database, plan.municipality_id)
+    if any(key not in available for key in plan.form_keys):
         raise CampaignRefused(Problem.UNKNOWN_FORM)
     if not plan.school_ids:
         raise CampaignRefused(Problem.NO_SCHOOLS)
@@ -242,7 +246,9 @@ async def open_campaign(
     async with database.write() as conn:
         return await add_campaign(
             conn,
-            forms=[CampaignForm(key, catalog.row_id(key)) for key in dict.fromkeys(plan.form_keys)],
+            forms=[
+                CampaignForm(key, available.row_id(key)) for key in dict.fromkeys(plan.form_keys)
+            ],
             title=plan.title,
             municipality_id=plan.municipality_id,
             period_label=plan.period_label,
@@ -252,6 +258,7 @@ async def open_campaign(
             created_by=None if actor.user is None else actor.user.id,
             reminder_plan=plan.reminder_plan.to_json(),
             recurrence=None if plan.recurrence is None else plan.recurrence.value,
+            owner_ids=plan.owner_ids,
         )
 
 
@@ -273,12 +280,13 @@ async def open_form_for_schools(
     Returns each campaign with its number of schools.
     """
     keys = (form_keys,) if isinstance(form_keys, str) else tuple(form_keys)
-    for key in keys:
-        if key not in catalog.current:
-            raise LookupError(key)
     directory = await load_directory(database)
     opened: list[tuple[Campaign, int]] = []
     for municipality_id in runnable_municipalities(actor, directory):
+        available = await catalog.available(database, municipality_id)
+        for key in keys:
+            if key not in available:
+                raise LookupError(key)
         schools = directory.schools_of(municipality_id)
         if not schools:
             continue

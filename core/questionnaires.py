@@ -5,7 +5,8 @@ are accepted, so a conversation can always be rebuilt from the database.
 """
 
 import json
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +19,13 @@ from core.forms.models import FormDefinition
 from storage import Database
 from storage.campaigns import Campaign, get_campaign, open_campaigns_for_schools
 from storage.directory import School, schools_with_municipalities
-from storage.forms import StoredForm, ensure_form_version, get_form
+from storage.forms import (
+    FormCodeTaken,
+    StoredForm,
+    ensure_form_version,
+    get_form,
+    uploaded_forms,
+)
 from storage.responses import (
     Response,
     Status,
@@ -32,6 +39,8 @@ from storage.responses import (
 )
 from texts import questionnaire as texts
 
+log = logging.getLogger(__name__)
+
 
 class AnswerLocked(Exception):
     """The response was submitted and its deadline has passed: no more changes."""
@@ -41,9 +50,33 @@ class Incomplete(Exception):
     """Submitting a response with required questions still unanswered."""
 
 
+class AvailableForms(Mapping[str, FormDefinition]):
+    """The forms a municipality's monitorings may use, by key: the built-in ones (each in its
+    current version) and then the ones its methodists uploaded (each in its latest version), with
+    the stored row a new response starts on."""
+
+    def __init__(self, forms: Mapping[str, tuple[int, FormDefinition]], uploaded: set[str]) -> None:
+        self._forms = dict(forms)
+        self.uploaded = frozenset(uploaded)
+
+    def __getitem__(self, key: str) -> FormDefinition:
+        return self._forms[key][1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._forms)
+
+    def __len__(self) -> int:
+        return len(self._forms)
+
+    def row_id(self, key: str) -> int:
+        return self._forms[key][0]
+
+
 class FormCatalog:
-    """The forms this deployment knows: the current version of each (from YAML) and every stored
-    version (for responses started on an older one)."""
+    """The forms this deployment knows: the current version of each built-in one (from YAML),
+    every stored version (for responses started on an older one), and through ``available`` the
+    forms a municipality's methodists uploaded (read from the database on each call, so that
+    every replica sees an upload at once)."""
 
     def __init__(self, forms: Mapping[str, FormDefinition]) -> None:
         self.current = dict(forms)
@@ -51,17 +84,38 @@ class FormCatalog:
         self._row_of: dict[str, int] = {}
 
     async def sync(self, database: Database) -> None:
-        """Store each current version once; refuses a changed form that kept its version."""
+        """Store each current version once; refuses a changed form that kept its version.
+
+        A built-in form whose code a municipality has uploaded meanwhile is left out (logged as
+        an error): the municipality keeps its own form and the bot still starts; the built-in
+        form needs another code to be offered."""
         async with database.write() as conn:
-            for form in self.current.values():
-                stored = await ensure_form_version(
-                    conn, form.id, form.version, form.title, form.model_dump(mode="json")
-                )
+            for form in list(self.current.values()):
+                try:
+                    stored = await ensure_form_version(
+                        conn, form.id, form.version, form.title, form.model_dump(mode="json")
+                    )
+                except FormCodeTaken as taken:
+                    log.error("built-in form left out: %s", taken)
+                    del self.current[form.id]
+                    continue
                 self._by_row[stored.id] = form
                 self._row_of[form.id] = stored.id
 
     def row_id(self, key: str) -> int:
         return self._row_of[key]
+
+    async def available(self, database: Database, municipality_id: int | None) -> AvailableForms:
+        """The built-in forms, then those uploaded for ``municipality_id`` (by title)."""
+        forms = {key: (self._row_of[key], form) for key, form in self.current.items()}
+        if municipality_id is None:
+            return AvailableForms(forms, set())
+        async with database.read() as conn:
+            uploaded = await uploaded_forms(conn, municipality_id)
+        for stored in uploaded:
+            if stored.key not in forms:  # a built-in key is never taken by an upload
+                forms[stored.key] = (stored.id, await self.definition(database, stored.id))
+        return AvailableForms(forms, {stored.key for stored in uploaded} - set(self.current))
 
     async def definition(self, database: Database, form_row_id: int) -> FormDefinition:
         if form_row_id not in self._by_row:

@@ -50,7 +50,7 @@ from core.schedule import (
     summary_slot,
 )
 from storage import Database
-from storage.campaigns import forms_of
+from storage.campaigns import campaign_owner_ids, forms_of
 from storage.directory import get_school
 from storage.people import Person, Role, list_people
 from storage.reminders import (
@@ -602,17 +602,32 @@ def _covers(actor: Actor, school: LateSchool) -> bool:
     return allows(actor, Action.VIEW_STATUS, target)
 
 
+def _summary_reader(person: Person, owners: tuple[int, ...]) -> Actor | None:
+    """Who gets a round's summary as whom: every methodist, or only the round's owners when it
+    has any (a monitoring plan's specialist for the direction), as a methodist or, for an
+    owner who is an administrator, as one."""
+    if not owners:
+        return person_as(person, Role.METHODIST)
+    if person.user.id not in owners:
+        return None
+    return person_as(person, Role.METHODIST) or person_as(person, Role.ADMIN)
+
+
 async def _digests(
     database: Database, catalog: FormCatalog, people: list[Person], *, now: datetime
 ) -> list[Notice]:
     """After a deadline: a daily digest of late schools to each coordinator whose scope has any,
-    and one summary to each methodist."""
+    and one summary to each methodist — to the round's owners instead when it has owners (the
+    specialist a monitoring plan names answers for the direction; the other methodists would
+    only get noise about rounds that are not theirs), unless none of them can be reached."""
     async with database.read() as conn:
         late = await late_schools(conn, now, now - DIGEST_HORIZON)
         already = await sent_kinds(conn, sorted({school.campaign_id for school in late}), now)
+        owners_of = await campaign_owner_ids(conn, sorted({school.campaign_id for school in late}))
     by_campaign: dict[int, list[LateSchool]] = {}
     for school in late:
         by_campaign.setdefault(school.campaign_id, []).append(school)
+    present = {person.user.id for person in people}
     notices: list[Notice] = []
     for campaign_id, schools in by_campaign.items():
         first = schools[0]
@@ -636,7 +651,12 @@ async def _digests(
                     [summary_slot(plan, deadline_at=first.deadline_at, timezone=first.timezone)],
                 ),
             ):
-                actor = person_as(person, role)
+                # Owners who left or blocked the bot hand the summary back to every methodist.
+                owners = tuple(o for o in owners_of.get(campaign_id, ()) if o in present)
+                if role is Role.METHODIST:
+                    actor = _summary_reader(person, owners)
+                else:
+                    actor = person_as(person, role)
                 if actor is None:
                     continue
                 mine = [school for school in schools if _covers(actor, school)]

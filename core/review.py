@@ -35,6 +35,7 @@ from core.reminders import (
     record_result,
 )
 from storage import Database
+from storage.campaigns import campaign_owner_ids
 from storage.directory import School
 from storage.people import Person, Role, list_people
 from storage.reminders import claim
@@ -81,6 +82,7 @@ class Awaiting:
     submitted_at: datetime
     deadline_at: datetime
     timezone: str
+    mine: bool = False  # the reviewer owns its round (a monitoring plan's specialist)
 
     @property
     def late(self) -> bool:
@@ -113,13 +115,21 @@ class Decision:
 
 
 async def review_queue(database: Database, catalog: FormCatalog, actor: Actor) -> list[Awaiting]:
-    """Submitted responses of the schools the actor may review, oldest submission first."""
+    """Submitted responses of the schools the actor may review: those of the rounds the actor
+    owns first (marked ``mine``), then the rest, each part oldest submission first.
+
+    Owning a round does not narrow who may review it: a department shares the work, and a
+    colleague covers for an owner who is away, so every methodist still sees every response
+    of their scope; the owner just finds their own direction's responses on top.
+    """
     if not allows_somewhere(actor, Action.REVIEW):
         raise AccessDenied(Action.REVIEW)
     directory = await load_directory(database)
     schools = visible_schools(actor, Action.REVIEW, directory.schools.values())
     async with database.read() as conn:
         found = await awaiting_review(conn, [school.id for school in schools])
+        owners = await campaign_owner_ids(conn, sorted({item.campaign_id for item in found}))
+    me = None if actor.user is None else actor.user.id
     queue: list[Awaiting] = []
     for item in found:
         form = await catalog.definition(database, item.form_id)
@@ -132,8 +142,10 @@ async def review_queue(database: Database, catalog: FormCatalog, actor: Actor) -
                 submitted_at=item.submitted_at,
                 deadline_at=item.deadline_at,
                 timezone=directory.municipalities[item.municipality_id].timezone,
+                mine=me is not None and me in owners.get(item.campaign_id, ()),
             )
         )
+    queue.sort(key=lambda awaiting: not awaiting.mine)  # stable: oldest first within each
     return queue
 
 

@@ -19,7 +19,7 @@ Every recurring chain is followed from its latest round (the one no campaign nam
 * **Once.** ``campaigns.previous_campaign_id`` is unique and the insert does nothing on conflict,
   so two replicas (or a restart mid-tick) create each round exactly once.
 * **Content.** The same schools as the previous round, the current version of its form, the same
-  reminder plan, recurrence and author.
+  reminder plan, recurrence, author and owners (``storage.rounds.insert_next_round``).
 """
 
 import logging
@@ -28,7 +28,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from core.questionnaires import FormCatalog
-from core.schedule import Period, Recurrence, next_period
+from core.schedule import AnyRecurrence, Period, next_period, parse_recurrence
 from storage import Database
 from storage.campaigns import Campaign, CampaignForm, campaign_school_ids
 from storage.rounds import ChainHead, chain_heads, insert_next_round, is_closed
@@ -49,7 +49,7 @@ class Round:
 
 
 def following_round(
-    recurrence: Recurrence, label: str, opens_at: datetime, deadline_at: datetime, timezone: str
+    recurrence: AnyRecurrence, label: str, opens_at: datetime, deadline_at: datetime, timezone: str
 ) -> Round:
     """The round after one with this label and these times (see the module doc)."""
     zone = ZoneInfo(timezone)
@@ -65,7 +65,7 @@ def following_round(
 
 def due_round(head: ChainHead, now: datetime) -> Round | None:
     """The round to create after ``head`` now, or None when none is due yet."""
-    recurrence = Recurrence(head.campaign.recurrence or "")  # heads are recurring: never ""
+    recurrence = parse_recurrence(head.campaign.recurrence or "")  # heads are recurring
     previous_deadline = head.campaign.deadline_at
     candidate = following_round(
         recurrence,
@@ -104,7 +104,8 @@ async def open_next_rounds(
                 continue
             if found is None:
                 continue
-            gone = [key for key in head.campaign.form_keys if key not in catalog.current]
+            available = await catalog.available(database, head.campaign.municipality_id)
+            gone = [key for key in head.campaign.form_keys if key not in available]
             if gone:
                 log.warning(
                     "campaign %s: form %r is no longer loaded; its chain stops",
@@ -126,6 +127,7 @@ async def open_next_rounds(
 async def _create(
     database: Database, catalog: FormCatalog, head: ChainHead, next_round: Round
 ) -> Campaign | None:
+    available = await catalog.available(database, head.campaign.municipality_id)
     async with database.write() as conn:
         # Closed since the chains were read: the methodist stopped it.
         if await is_closed(conn, head.campaign.id):
@@ -133,7 +135,7 @@ async def _create(
         campaign = await insert_next_round(
             conn,
             head.campaign,
-            forms=[CampaignForm(key, catalog.row_id(key)) for key in head.campaign.form_keys],
+            forms=[CampaignForm(key, available.row_id(key)) for key in head.campaign.form_keys],
             period_label=next_round.label,
             opens_at=next_round.opens_at,
             deadline_at=next_round.deadline_at,

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, Literal, TypeAlias
 
 import openpyxl
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -357,8 +357,13 @@ def _table(
 # --- writing ---
 
 
+_WRAP_FROM = 15  # characters of column width
+_MAX_LINES = 20
+
+
 def write_workbook(sheets: Sequence[SheetData]) -> bytes:
-    """An .xlsx with one sheet per ``SheetData``: bold frozen header, autofilter, set widths.
+    """An .xlsx with one sheet per ``SheetData``: bold frozen header, autofilter, set widths,
+    long texts wrapped, and printed landscape one page wide with the header on every page.
 
     Strings are always stored as text: one that starts like a formula is never evaluated and is
     marked with Excel's quote prefix so that editing the cell keeps it text. Time-zone-aware
@@ -375,17 +380,35 @@ def write_workbook(sheets: Sequence[SheetData]) -> bytes:
         for cell in sheet[1]:
             cell.font = bold
             _mark_text(cell)
+        wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+        widths = data.column_widths or _auto_widths(data)
         for row_index, row in enumerate(data.rows, start=2):
+            lines = 1
             for column_index, value in enumerate(row, start=1):
-                _write_cell(sheet.cell(row=row_index, column=column_index), value)
+                cell = sheet.cell(row=row_index, column=column_index)
+                _write_cell(cell, value)
+                width = widths[column_index - 1] if column_index <= len(widths) else 0
+                # A long text in a wide column wraps (a narrow one, like "№", lets a section's
+                # title run on over the empty cells beside it).
+                if isinstance(value, str) and width >= _WRAP_FROM and len(value) > width:
+                    cell.alignment = wrap
+                    lines = max(lines, -(-len(value) * 11 // (width * 10)))
+            if lines > 1:  # viewers do not all grow a row for wrapped text by themselves
+                sheet.row_dimensions[row_index].height = 15 * min(lines, _MAX_LINES)
+                for cell in sheet[row_index]:
+                    if not cell.alignment.wrap_text:
+                        cell.alignment = top
         width_count = max([len(data.header), *(len(row) for row in data.rows)], default=0)
         if width_count:
             sheet.freeze_panes = "A2"
             last = get_column_letter(width_count)
             sheet.auto_filter.ref = f"A1:{last}{max(len(data.rows) + 1, 1)}"
-        widths = data.column_widths or _auto_widths(data)
         for column_index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(column_index)].width = width
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.print_title_rows = "1:1"
     if not workbook.worksheets:
         workbook.create_sheet("Sheet1")
     buffer = io.BytesIO()

@@ -5,11 +5,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, ScalarSelect, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.schema import campaign_forms, campaign_schools, campaigns, responses
+from storage.schema import campaign_forms, campaign_owners, campaign_schools, campaigns, responses
 from storage.types import utcnow
 
 
@@ -121,6 +121,7 @@ async def add_campaign(
     recurrence: str | None = None,
     previous_campaign_id: int | None = None,
     title: str | None = None,
+    owner_ids: Sequence[int] = (),
 ) -> Campaign:
     if not forms:
         raise ValueError("a monitoring needs at least one form")
@@ -142,6 +143,7 @@ async def add_campaign(
     )
     campaign_id = result.scalar_one()
     await insert_forms(conn, campaign_id, forms)
+    await set_campaign_owners(conn, campaign_id, owner_ids)
     if school_ids:
         await conn.execute(
             insert(campaign_schools),
@@ -161,6 +163,40 @@ async def add_campaign(
         created_by=created_by,
         title=title,
     )
+
+
+async def set_campaign_owners(
+    conn: AsyncConnection, campaign_id: int, user_ids: Sequence[int]
+) -> None:
+    """The round's owners become exactly these people, in this order."""
+    await conn.execute(delete(campaign_owners).where(campaign_owners.c.campaign_id == campaign_id))
+    unique = list(dict.fromkeys(user_ids))
+    if unique:
+        await conn.execute(
+            insert(campaign_owners),
+            [
+                {"campaign_id": campaign_id, "user_id": user_id, "position": position}
+                for position, user_id in enumerate(unique)
+            ],
+        )
+
+
+async def campaign_owner_ids(
+    conn: AsyncConnection, campaign_ids: Sequence[int]
+) -> dict[int, tuple[int, ...]]:
+    """The owners of these rounds (user ids in the plan's order) by campaign id; a round
+    without owners is left out."""
+    if not campaign_ids:
+        return {}
+    rows = await conn.execute(
+        select(campaign_owners.c.campaign_id, campaign_owners.c.user_id)
+        .where(campaign_owners.c.campaign_id.in_(sorted(set(campaign_ids))))
+        .order_by(campaign_owners.c.campaign_id, campaign_owners.c.position)
+    )
+    found: dict[int, list[int]] = {}
+    for row in rows:
+        found.setdefault(row.campaign_id, []).append(row.user_id)
+    return {campaign_id: tuple(owners) for campaign_id, owners in found.items()}
 
 
 # Built once (with ``_FORMS_OF``): a respondent's every answer reads its campaign.

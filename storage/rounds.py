@@ -8,7 +8,14 @@ from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.campaigns import Campaign, CampaignForm, campaigns_from_rows, insert_forms
+from storage.campaigns import (
+    Campaign,
+    CampaignForm,
+    campaign_owner_ids,
+    campaigns_from_rows,
+    insert_forms,
+    set_campaign_owners,
+)
 from storage.schema import campaign_schools, campaigns, municipalities, responses
 from storage.types import utcnow
 
@@ -60,7 +67,8 @@ async def insert_next_round(
     deadline_at: datetime,
     school_ids: Sequence[int],
 ) -> Campaign | None:
-    """The round after ``previous``, with its schools; None if that round exists already.
+    """The round after ``previous``, with its schools and its owners; None if that round exists
+    already.
 
     ``ON CONFLICT DO NOTHING`` on the unique ``previous_campaign_id``: a replica that lost the
     race inserts nothing and its transaction stays usable (no error to recover from).
@@ -87,6 +95,8 @@ async def insert_next_round(
     if campaign_id is None:
         return None
     await insert_forms(conn, campaign_id, forms)
+    owners = await campaign_owner_ids(conn, [previous.id])
+    await set_campaign_owners(conn, campaign_id, owners.get(previous.id, ()))
     if school_ids:
         await conn.execute(
             insert(campaign_schools),

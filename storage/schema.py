@@ -177,8 +177,9 @@ campaigns = Table(
     Column("opens_at", UTCDateTime, nullable=False),
     Column("deadline_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime, nullable=True),
-    # monthly / quarterly / semiannual / yearly; null for a one-off round.
-    Column("recurrence", String(20), nullable=True),
+    # monthly / quarterly / semiannual / yearly, or chosen months "months:5,10"
+    # (core.schedule.recurrence); null for a one-off round.
+    Column("recurrence", String(40), nullable=True),
     Column("previous_campaign_id", ForeignKey("campaigns.id"), nullable=True),
     Column("reminder_plan", JSON, nullable=True),
     Column("created_by", ForeignKey("users.id"), nullable=True),
@@ -206,6 +207,17 @@ campaign_schools = Table(
     metadata,
     Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
     Column("school_id", ForeignKey("schools.id"), primary_key=True),
+)
+
+# The specialists who own a monitoring round (a monitoring plan's "Ответственный"), in the order
+# the plan names them: its digests and summary go to them. A round without owners has none in
+# particular (every methodist of the municipality). The next round of a chain copies them.
+campaign_owners = Table(
+    "campaign_owners",
+    metadata,
+    Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False),
 )
 
 responses = Table(
@@ -415,6 +427,42 @@ plan_documents = Table(
     Column("decided_at", UTCDateTime, nullable=True),
     UniqueConstraint("plan_id", "version", name="uq_plan_documents_plan_version"),
     CheckConstraint(f"decision IN {DOCUMENT_DECISIONS!r}", name="decision_known"),
+)
+
+# A municipality's monitoring plan (seed 004's schedule): one row per line, in the plan's order.
+# Re-uploading the plan replaces its lines; ``campaign_id`` is the first round of the line's
+# recurring chain (null: no form chosen, or its chain has not started).
+monitoring_plan_lines = Table(
+    "monitoring_plan_lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("municipality_id", ForeignKey("municipalities.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("number", String(20), nullable=False),
+    Column("section", String(300), nullable=False),
+    Column("direction", String(1000), nullable=False),
+    Column("owners_text", String(1000), nullable=False),
+    Column("periodicity", String(300), nullable=False),
+    Column("recurrence", String(40), nullable=False),
+    Column("form_key", String(100), nullable=True),
+    Column("due_day", Integer, nullable=True),  # the deadline's day of month; null: its last day
+    # Owners the plan names that are not people of the bot, as written ("; "-separated).
+    Column("unmatched_owners", String(1000), nullable=False),
+    Column("campaign_id", ForeignKey("campaigns.id", ondelete="SET NULL"), nullable=True),
+    Column("uploaded_by", ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("uploaded_at", UTCDateTime, nullable=False),
+    UniqueConstraint(
+        "municipality_id", "position", name="uq_monitoring_plan_lines_municipality_position"
+    ),
+)
+
+# The people of the bot who own a plan line, in the order the plan names them.
+monitoring_plan_owners = Table(
+    "monitoring_plan_owners",
+    metadata,
+    Column("line_id", ForeignKey("monitoring_plan_lines.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False),
 )
 
 fsm_states = Table(

@@ -34,6 +34,22 @@ RECURRENCE_LABELS = {
     "semiannual": "2 раза в год (октябрь, май)",
     "yearly": "1 раз в год (май)",
 }
+RECURRENCE_MONTHS = "по месяцам: {months}"  # a monitoring plan's own months ("months:6")
+MONTH_NAMES = (
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)  # fmt: skip
+
+
+def recurrence_label(value: str) -> str:
+    """A stored recurrence in words: a named one's label, or its months ("по месяцам: июнь")."""
+    if value in RECURRENCE_LABELS:
+        return RECURRENCE_LABELS[value]
+    numbers = value.removeprefix("months:").split(",")
+    names = [MONTH_NAMES[int(n) - 1] for n in numbers if n.isdigit() and 1 <= int(n) <= 12]
+    return RECURRENCE_MONTHS.format(months=", ".join(names)) if names else value
+
+
 ASK_PERIOD = (
     "Отчётный период — так он будет назван в напоминаниях и в выгрузке. "
     "Выберите или напишите свой, например «1 полугодие 2026/27»."

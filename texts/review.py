@@ -8,6 +8,7 @@ QUEUE_PAGE = " (стр. {page} из {pages})"
 QUEUE_LINE = "{number}. {school} — {title}, {period}; сдана {at}, {timing}"
 ON_TIME = "в срок"
 LATE = "⚠️ с опозданием"
+MINE = " · ⭐ ваш мониторинг"  # the reviewer owns the round (the monitoring plan)
 QUEUE_HINT = "Нажмите анкету, чтобы посмотреть ответы и принять или вернуть её."
 QUEUE_BUTTON = "{number}. {school} · {title}"
 PREVIOUS_PAGE = "« Назад"

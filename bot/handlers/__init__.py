@@ -27,6 +27,7 @@ from bot.handlers import (
     forms_admin,
     gate,
     invitations,
+    monitoring_plan,
     onboarding,
     order,
     order_template,
@@ -54,6 +55,7 @@ def build_routers() -> list[Router]:
         order_template.build_router(),
         plans.build_router(),
         forms_admin.build_router(),
+        monitoring_plan.build_router(),  # /plan: a plan's file only while its step awaits it
         files.build_router(),
         review.build_router(),
         invitations.build_router(),

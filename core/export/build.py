@@ -34,6 +34,7 @@ from core.forms.engine import effective_answers
 from core.forms.models import FormDefinition, Question
 from core.questionnaires import FormCatalog, monitoring_short_title, monitoring_title
 from storage import Database
+from storage.campaigns import campaign_owner_ids
 from storage.directory import School
 from storage.exports import (
     CHUNK,
@@ -167,6 +168,8 @@ async def build_export(
         names = await user_names(conn, sorted(answerers))
         contacts = await respondent_contacts(conn, ids, only)
         instructions = await instructions_of_rounds(conn, ids)
+        owner_ids = (await campaign_owner_ids(conn, [ids[-1]])).get(ids[-1], ())
+        owner_names = await user_names(conn, list(owner_ids))
 
     form_ids = {form.form_id for c in campaigns for form in c.forms} | {
         r.form_id for r in responses
@@ -187,6 +190,7 @@ async def build_export(
         contacts=contacts,
         forms=forms,
         now=now,
+        owners=tuple(owner_names[user_id] for user_id in owner_ids if user_id in owner_names),
     )
     parts = [_form_export(loaded, form.key) for form in campaigns[-1].forms]
     # The reports hold what the sheets need: the rows as read go before the sheets are made.
@@ -217,6 +221,7 @@ class _Loaded:
     contacts: list[RespondentContact]
     forms: dict[int, FormDefinition]
     now: datetime
+    owners: tuple[str, ...] = ()
 
 
 def _form_export(loaded: _Loaded, form_key: str) -> Export:
@@ -270,6 +275,7 @@ def _form_export(loaded: _Loaded, form_key: str) -> Export:
         dynamics=(),
         sheets=(),
         profile=newest.profile,
+        owners=loaded.owners,
     )
 
 

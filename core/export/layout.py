@@ -97,9 +97,17 @@ def _preamble(export: Export, *lines: list[CellValue]) -> list[list[CellValue]]:
         [labels.FORM, export.form_title],
         [labels.PERIODS if len(periods) > 1 else labels.PERIOD, ", ".join(periods)],
         [labels.SCOPE, export.scope],
+        *owners_lines(export.owners),
         [labels.GENERATED, export.generated_at.replace(tzinfo=None, microsecond=0)],
         *lines,
     ]
+
+
+def owners_lines(owners: tuple[str, ...]) -> list[list[CellValue]]:
+    """ "Ответственный: Смирнова О.В." on a title sheet, when the monitoring has owners."""
+    if not owners:
+        return []
+    return [[labels.OWNER if len(owners) == 1 else labels.OWNERS, ", ".join(owners)]]
 
 
 def late_text(late_by: timedelta | None) -> str | None:

@@ -160,6 +160,9 @@ class Export:
     # monitoring: its title, periods, scope and reports of its first form for the status).
     parts: tuple["Export", ...] = ()
     profile: FormProfile | None = None  # the newest version's, for the Профиль школ sheet
+    # The people who own the monitoring (its latest round's owners: a monitoring plan's
+    # "Ответственный"), named on the title sheet; empty: nobody in particular.
+    owners: tuple[str, ...] = ()
 
     @property
     def latest(self) -> Period:

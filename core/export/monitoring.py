@@ -23,6 +23,7 @@ from core.export.layout import (
     fit_long_texts,
     group_sheets,
     missing_sheet,
+    owners_lines,
     summary_sheet,
     totals_sheet,
     with_final_titles,
@@ -91,6 +92,7 @@ def _preamble(parts: Sequence[Export], title: str) -> list[list[CellValue]]:
         [labels.MONITORING, title],
         [labels.PERIODS if len(periods) > 1 else labels.PERIOD, ", ".join(periods)],
         [labels.SCOPE, first.scope],
+        *owners_lines(first.owners),
         [labels.FORMS_LIST, ", ".join(f"«{part.short_title}»" for part in parts)],
         [labels.GENERATED, first.generated_at.replace(tzinfo=None, microsecond=0)],
     ]

@@ -31,13 +31,26 @@ survive a chain. (A deadline on 30 January therefore becomes 28 February and the
 ``first_period`` creates the first round of a recurring campaign: the round whose anchor month
 is the current month or the next one with an anchor, open from the 1st to the last day of that
 month. Its ``opens_on`` may be in the past when created mid-month; the caller opens it at once.
+
+**Any months.** A monitoring plan may name its own months ("1 раз в год, июнь"; "октябрь, май"):
+``Months`` is such a recurrence, stored as ``months:6`` or ``months:5,10`` (ascending). Its rounds
+are labelled like monthly ones, "<месяц> <год>" (``июнь 2027``), and a chain of them continues
+from any label the bot writes (a month, a четверть, a полугодие or a school year), so a chain whose
+months change goes on from its last round. A set of months equal to a named recurrence's is that
+recurrence (``recurrence_of``: October and May are ``semiannual``, May alone ``yearly``), so
+existing labels and stored values stay as they are. ``AnyRecurrence`` is either kind;
+``parse_recurrence`` reads a stored value back, ``recurrence_months`` gives the anchor months.
+
+``parse_periodicity`` reads a schedule's "Периодичность и сроки" cell (see its docstring).
 """
 
 import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Literal, TypeAlias
 
 
 class Recurrence(StrEnum):
@@ -45,6 +58,39 @@ class Recurrence(StrEnum):
     QUARTERLY = "quarterly"
     SEMIANNUAL = "semiannual"  # October and May
     YEARLY = "yearly"
+
+
+MONTHS_PREFIX = "months:"
+
+
+@dataclass(frozen=True, slots=True)
+class Months:
+    """A recurrence on chosen months of every year: ``Months((5, 10))`` is October and May.
+
+    ``months`` are ascending, unique, 1–12; build one with ``recurrence_of`` to get a named
+    recurrence instead when the months are a named one's.
+    """
+
+    months: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if not self.months:
+            raise ValueError("a recurrence needs at least one month")
+        if list(self.months) != sorted(set(self.months)):
+            raise ValueError(f"months must be ascending and unique: {self.months}")
+        if not all(1 <= month <= 12 for month in self.months):
+            raise ValueError(f"months must be 1-12: {self.months}")
+
+    @property
+    def value(self) -> str:
+        """The stored value: ``months:5,10``."""
+        return MONTHS_PREFIX + ",".join(str(month) for month in self.months)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+AnyRecurrence: TypeAlias = Recurrence | Months
 
 
 @dataclass(frozen=True)
@@ -88,6 +134,46 @@ _ANCHOR_MONTHS: dict[Recurrence, frozenset[int]] = {
     Recurrence.YEARLY: frozenset({_YEAR_ROUND[1]}),
 }
 
+
+def recurrence_months(recurrence: AnyRecurrence) -> frozenset[int]:
+    """The anchor months of a recurrence (1–12)."""
+    if isinstance(recurrence, Months):
+        return frozenset(recurrence.months)
+    return _ANCHOR_MONTHS[recurrence]
+
+
+def recurrence_of(months: Iterable[int]) -> AnyRecurrence:
+    """The recurrence on these months: a named one when its months are exactly these."""
+    chosen = frozenset(months)
+    for named, anchors in _ANCHOR_MONTHS.items():
+        if anchors == chosen:
+            return named
+    return Months(tuple(sorted(chosen)))
+
+
+def parse_recurrence(value: str) -> AnyRecurrence:
+    """A stored recurrence (``monthly`` … ``yearly``, ``months:5,10``); ``ValueError`` if not."""
+    if value.startswith(MONTHS_PREFIX):
+        try:
+            months = [int(part) for part in value.removeprefix(MONTHS_PREFIX).split(",")]
+        except ValueError:
+            raise ValueError(f"not a stored recurrence: {value!r}") from None
+        if months != sorted(set(months)):
+            raise ValueError(f"not a stored recurrence: {value!r}")
+        return recurrence_of(Months(tuple(months)).months)
+    try:
+        return Recurrence(value)
+    except ValueError:
+        raise ValueError(f"not a stored recurrence: {value!r}") from None
+
+
+def school_year_months(recurrence: AnyRecurrence) -> list[int]:
+    """The anchor months in school-year order, September first."""
+    months = recurrence_months(recurrence)
+    order = [*range(SCHOOL_YEAR_START_MONTH, 13), *range(1, SCHOOL_YEAR_START_MONTH)]
+    return [month for month in order if month in months]
+
+
 _SCHOOL_YEAR = r"(\d{4})\s*/\s*(\d{2}|\d{4})"
 _MONTHLY_LABEL = re.compile(r"([а-яё]+) (\d{4})")
 _QUARTER_LABEL = re.compile(r"([1-4]) ?четверть " + _SCHOOL_YEAR)
@@ -95,22 +181,106 @@ _HALF_LABEL = re.compile(r"([12]) ?полугодие " + _SCHOOL_YEAR)
 _YEAR_LABEL = re.compile(_SCHOOL_YEAR + r"(?: учебный год)?")
 
 
-def parse_periodicity(text: str) -> Recurrence:
-    """The recurrence of a periodicity as the seed 004 schedule writes it.
+PeriodicityProblem: TypeAlias = Literal["unknown", "count_mismatch", "no_months"]
 
-    ``Ежемесячно``, ``1 раз в четверть``, ``2 раза в год (входной-октябрь, итоговый-май)``,
-    ``1 раз в год, Май``. Anything else raises ``ValueError``.
+# Month names as written in a schedule, any case and grammatical form: "май", "мая", "в мае",
+# "июнь", "июне", "октябрь", "октября" (a word starting with the stem; "ма" must end the word).
+_MONTH_STEMS = (
+    r"январ",
+    r"феврал",
+    r"март",
+    r"апрел",
+    r"ма(?:й|я|е|ю)?(?![а-я])",
+    r"июн",
+    r"июл",
+    r"август",
+    r"сентябр",
+    r"октябр",
+    r"ноябр",
+    r"декабр",
+)
+_MONTH_WORD = re.compile(
+    r"(?<![а-я])(?:"
+    + "|".join(f"(?P<m{index}>{stem})" for index, stem in enumerate(_MONTH_STEMS, 1))
+    + ")"
+)
+_TIMES_A_YEAR = re.compile(r"(?<!\d)(\d+)\s*раз[а]?\s+в\s+(?:учебный\s+)?год")
+_NAMED_PERIODICITIES: tuple[tuple[re.Pattern[str], Recurrence], ...] = (
+    (
+        re.compile(r"ежемесячно|(?<!\d)(?:1\s*)?раз[а]?\s+в\s+месяц|каждый\s+месяц"),
+        Recurrence.MONTHLY,
+    ),
+    (
+        re.compile(
+            r"ежеквартально|(?<!\d)(?:1\s*)?раз[а]?\s+в\s+(?:четверть|квартал)|по\s+четвертям"
+            r"|(?<!\d)4\s*раза?\s+в\s+год"
+        ),
+        Recurrence.QUARTERLY,
+    ),
+    (
+        re.compile(
+            r"(?<!\d)2\s*раза?\s+в\s+год|(?<!\d)(?:1\s*)?раз[а]?\s+в\s+полугодие|по\s+полугодиям"
+        ),
+        Recurrence.SEMIANNUAL,
+    ),
+    (re.compile(r"ежегодно|(?<!\d)(?:1\s*)?раз[а]?\s+в\s+(?:учебный\s+)?год"), Recurrence.YEARLY),
+)
+
+
+class PeriodicityError(ValueError):
+    """A periodicity that cannot be read: ``problem`` says why, ``text`` is what was written."""
+
+    def __init__(self, problem: PeriodicityProblem, text: str, *, detail: str = "") -> None:
+        reasons = {
+            "unknown": "unknown periodicity",
+            "count_mismatch": "the number of rounds does not match the months named",
+            "no_months": "the periodicity names several rounds a year but not their months",
+        }
+        super().__init__(f"{reasons[problem]}: {text!r}{detail}")
+        self.problem: PeriodicityProblem = problem
+        self.text = text
+
+
+def written_months(text: str) -> list[int]:
+    """The months named in a text ("входной-октябрь, итоговый-май" → [10, 5]), as written."""
+    found: list[int] = []
+    normalized = text.lower().replace("ё", "е")
+    for match in _MONTH_WORD.finditer(normalized):
+        month = next(int(name[1:]) for name, value in match.groupdict().items() if value)
+        if month not in found:
+            found.append(month)
+    return found
+
+
+def parse_periodicity(text: str) -> AnyRecurrence:
+    """The recurrence of a periodicity as a monitoring schedule writes it (seed 004).
+
+    ``Ежемесячно``, ``1 раз в четверть`` (``ежеквартально``), ``2 раза в год`` (October and May),
+    ``1 раз в год`` (``ежегодно``: May, the end of the school year). Months named in the text
+    decide (``1 раз в год, июнь``; ``2 раз в год (входной-октябрь, итоговый-май)``; ``октябрь,
+    май``; ``июнь``); a number of rounds "N раз(а) в год" must then match them. Months equal to a
+    named recurrence's give it (October and May: ``semiannual``; May: ``yearly``). Anything
+    else raises ``PeriodicityError`` (a ``ValueError``) saying why.
     """
-    normalized = " ".join(text.lower().split())
-    if normalized.startswith("ежемесячно"):
-        return Recurrence.MONTHLY
-    if re.match(r"(1 раз в четверть|ежеквартально)", normalized):
-        return Recurrence.QUARTERLY
-    if re.match(r"2 раза? в год", normalized):
-        return Recurrence.SEMIANNUAL
-    if re.match(r"(1 раз в год|ежегодно)", normalized):
-        return Recurrence.YEARLY
-    raise ValueError(f"unknown periodicity: {text!r}")
+    normalized = " ".join(text.lower().replace("ё", "е").split())
+    months = written_months(normalized)
+    times = _TIMES_A_YEAR.search(normalized)
+    if months:
+        if times is not None and int(times[1]) != len(months):
+            raise PeriodicityError(
+                "count_mismatch", text, detail=f" ({times[1]} a year, {len(months)} months)"
+            )
+        return recurrence_of(months)
+    if times is not None:
+        by_count = {1: Recurrence.YEARLY, 2: Recurrence.SEMIANNUAL, 4: Recurrence.QUARTERLY}
+        by_count[12] = Recurrence.MONTHLY
+        if int(times[1]) not in by_count:
+            raise PeriodicityError("no_months", text)
+        return by_count[int(times[1])]
+    for pattern, recurrence in _NAMED_PERIODICITIES:
+        if pattern.search(normalized):
+            return recurrence
+    raise PeriodicityError("unknown", text)
 
 
 # --- months as plain integers: year * 12 + (month - 1) -----------------------------------------
@@ -138,10 +308,11 @@ def _shift(day: date, months: int) -> date:
     return date(year, month, min(day.day, last))
 
 
-def _next_anchor(recurrence: Recurrence, after: int) -> int:
+def _next_anchor(recurrence: AnyRecurrence, after: int) -> int:
     """The first anchor month of ``recurrence`` strictly after month index ``after``."""
+    anchors = recurrence_months(recurrence)
     index = after + 1
-    while _year_month(index)[1] not in _ANCHOR_MONTHS[recurrence]:
+    while _year_month(index)[1] not in anchors:
         index += 1
     return index
 
@@ -158,8 +329,10 @@ def _school_year_start(year: int, month: int) -> int:
     return year if month >= SCHOOL_YEAR_START_MONTH else year - 1
 
 
-def _label(recurrence: Recurrence, anchor: int) -> str:
+def _label(recurrence: AnyRecurrence, anchor: int) -> str:
     year, month = _year_month(anchor)
+    if isinstance(recurrence, Months):
+        return f"{MONTH_NAMES[month - 1]} {year}"
     school_year = school_year_label(_school_year_start(year, month))
     match recurrence:
         case Recurrence.MONTHLY:
@@ -189,9 +362,17 @@ def _anchor_in_school_year(start_year: int, offset: tuple[int, int]) -> int:
     return _month_index(start_year + years, month)
 
 
-def _anchor_of(recurrence: Recurrence, label: str) -> int:
+def _anchor_of(recurrence: AnyRecurrence, label: str) -> int:
     """The anchor month index of a round from its label; ``ValueError`` if it does not parse."""
     text = " ".join(label.lower().split())
+    if isinstance(recurrence, Months):
+        # A month first, then any named label: a chain whose months changed goes on.
+        for kind in Recurrence:
+            try:
+                return _anchor_of(kind, label)
+            except ValueError:
+                continue
+        raise ValueError(f"period label {label!r} is not a {recurrence} period")
     match recurrence:
         case Recurrence.MONTHLY:
             if (found := _MONTHLY_LABEL.fullmatch(text)) and found[1] in MONTH_NAMES:
@@ -214,7 +395,7 @@ def _anchor_of(recurrence: Recurrence, label: str) -> int:
 # --- rounds ------------------------------------------------------------------------------------
 
 
-def next_period(recurrence: Recurrence, previous: Period) -> Period:
+def next_period(recurrence: AnyRecurrence, previous: Period) -> Period:
     """The round after ``previous``, keeping its opening and deadline offsets (see module doc)."""
     anchor = _anchor_of(recurrence, previous.label)
     following = _next_anchor(recurrence, anchor)
@@ -226,7 +407,7 @@ def next_period(recurrence: Recurrence, previous: Period) -> Period:
     )
 
 
-def first_period(recurrence: Recurrence, today: date) -> Period:
+def first_period(recurrence: AnyRecurrence, today: date) -> Period:
     """The first round: this month's if it is an anchor month, else the next anchor month's."""
     anchor = _next_anchor(recurrence, _month_index(today.year, today.month) - 1)
     year, month = _year_month(anchor)

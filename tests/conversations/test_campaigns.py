@@ -386,6 +386,7 @@ async def test_each_person_gets_a_command_menu_of_their_roles(
         "order",
         "order_template",
         "plans",
+        "plan",
         "forms_admin",
         "invite",
         "people",

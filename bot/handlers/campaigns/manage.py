@@ -242,8 +242,8 @@ def build_router() -> Router:
         directory = await load_directory(database)
         zone = _zone(directory, campaign)
         recurrence = (
-            texts.CARD_RECURRENCE.format(recurrence=texts.RECURRENCE_LABELS[campaign.recurrence])
-            if campaign.recurrence in texts.RECURRENCE_LABELS
+            texts.CARD_RECURRENCE.format(recurrence=texts.recurrence_label(campaign.recurrence))
+            if campaign.recurrence
             else ""
         )
         await message_of(callback).answer(

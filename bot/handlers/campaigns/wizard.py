@@ -70,7 +70,7 @@ from core.campaigns import (
 from core.clock import Clock
 from core.directory import Directory, load_directory
 from core.forms.models import FormDefinition
-from core.questionnaires import FormCatalog, campaign_title, monitoring_title
+from core.questionnaires import AvailableForms, FormCatalog, campaign_title, monitoring_title
 from core.schedule import (
     MAX_DAYS_BEFORE,
     Period,
@@ -123,18 +123,25 @@ async def _save(state: FSMContext, draft: CampaignDraft) -> None:
     await save_draft(state, draft)
 
 
-def _forms(draft: CampaignDraft, catalog: FormCatalog) -> list[FormDefinition]:
+async def _offered(
+    database: Database, catalog: FormCatalog, draft: CampaignDraft
+) -> AvailableForms:
+    """The forms the draft's municipality may use: built-in and uploaded by its methodists."""
+    return await catalog.available(database, draft.municipality_id)
+
+
+def _forms(draft: CampaignDraft, offered: AvailableForms) -> list[FormDefinition]:
     """The draft's forms; none, or one gone from the catalog since, is a stale conversation."""
-    forms = [catalog.current.get(key) for key in draft.form_keys]
+    forms = [offered.get(key) for key in draft.form_keys]
     found = [form for form in forms if form is not None]
     if not found or len(found) != len(forms):
         raise StaleConversation(f"forms {draft.form_keys} are not all in the catalog")
     return found
 
 
-def _in_catalog_order(keys: Collection[str], catalog: FormCatalog) -> list[str]:
+def _in_catalog_order(keys: Collection[str], offered: AvailableForms) -> list[str]:
     chosen = set(keys)
-    return [key for key in catalog.current if key in chosen]
+    return [key for key in offered if key in chosen]
 
 
 def _tidy_title(text: str) -> str:
@@ -201,19 +208,19 @@ def _use_period(draft: CampaignDraft, period: Period, zone: ZoneInfo) -> None:
 # --- keyboards ------------------------------------------------------------------------------
 
 
-def _forms_keyboard(catalog: FormCatalog) -> InlineKeyboardMarkup:
+def _forms_keyboard(offered: AvailableForms) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    for form in catalog.current.values():
+    for form in offered.values():
         builder.button(text=form.title, callback_data=CampaignForm(key=form.id))
     builder.button(text=texts.SEVERAL_FORMS, callback_data=CampaignSeveralForms())
     builder.adjust(1)
     return builder.as_markup()
 
 
-def _ticked_forms_keyboard(catalog: FormCatalog, chosen: Sequence[str]) -> InlineKeyboardMarkup:
+def _ticked_forms_keyboard(offered: AvailableForms, chosen: Sequence[str]) -> InlineKeyboardMarkup:
     """A toggle per form, by its short title so a phone shows it whole, and "Готово (N)"."""
     builder = InlineKeyboardBuilder()
-    for form in catalog.current.values():
+    for form in offered.values():
         label = texts.FORM_CHECKED if form.id in chosen else texts.FORM_UNCHECKED
         builder.button(
             text=label.format(form=form.short_title), callback_data=CampaignToggleForm(key=form.id)
@@ -299,9 +306,9 @@ def _confirm_keyboard() -> InlineKeyboardMarkup:
 # --- steps ----------------------------------------------------------------------------------
 
 
-async def _ask_form(message: Message, state: FSMContext, catalog: FormCatalog) -> None:
+async def _ask_form(message: Message, state: FSMContext, offered: AvailableForms) -> None:
     await state.set_state(CampaignWizard.form)
-    await message.answer(texts.CHOOSE_FORM, reply_markup=_forms_keyboard(catalog))
+    await message.answer(texts.CHOOSE_FORM, reply_markup=_forms_keyboard(offered))
 
 
 async def _ask_recurrence(message: Message, state: FSMContext, draft: CampaignDraft) -> None:
@@ -320,7 +327,8 @@ async def _ask_title(
     """A monitoring of several forms: its title, with the name it has without one."""
     await _save(state, draft)
     await state.set_state(CampaignWizard.title)
-    form_ids = [catalog.row_id(form.id) for form in _forms(draft, catalog)]
+    offered = await _offered(database, catalog, draft)
+    form_ids = [offered.row_id(form.id) for form in _forms(draft, offered)]
     untitled = await monitoring_title(database, catalog, None, form_ids)
     await message.answer(
         texts.ASK_TITLE.format(limit=MAX_TITLE, untitled=escape(untitled)),
@@ -328,9 +336,9 @@ async def _ask_title(
     )
 
 
-def _forms_line(draft: CampaignDraft, catalog: FormCatalog) -> str:
+def _forms_line(draft: CampaignDraft, offered: AvailableForms) -> str:
     """The summary's "Анкета: …" or "Анкеты (3): «…», «…», «…»"."""
-    forms = _forms(draft, catalog)
+    forms = _forms(draft, offered)
     if len(forms) == 1:
         return texts.SUMMARY_FORM.format(form=escape(forms[0].title))
     names = [texts.SUMMARY_FORM_NAME.format(form=escape(form.title)) for form in forms]
@@ -426,13 +434,13 @@ async def _show_summary(
     state: FSMContext,
     draft: CampaignDraft,
     directory: Directory,
-    catalog: FormCatalog,
+    offered: AvailableForms,
     now: datetime,
 ) -> None:
     assert draft.municipality_id is not None
     assert draft.opens_at is not None
     assert draft.deadline_at is not None
-    forms = _forms_line(draft, catalog)
+    forms = _forms_line(draft, offered)
     await _save(state, draft)
     await state.set_state(CampaignWizard.confirm)
     zone = _zone(directory, draft)
@@ -510,8 +518,9 @@ def build_router() -> Router:
             await message.answer(texts.NO_MUNICIPALITIES)
             return
         if len(municipalities) == 1:
-            await _save(state, CampaignDraft(municipality_id=municipalities[0]))
-            await _ask_form(message, state, catalog)
+            draft = CampaignDraft(municipality_id=municipalities[0])
+            await _save(state, draft)
+            await _ask_form(message, state, await _offered(database, catalog, draft))
             return
         await _save(state, CampaignDraft())
         await state.set_state(CampaignWizard.municipality)
@@ -537,29 +546,31 @@ def build_router() -> Router:
             raise AccessDenied(Action.RUN_CAMPAIGNS)
         await callback.answer()
         await close_buttons(callback, directory.municipalities[callback_data.municipality_id].name)
-        await _save(state, CampaignDraft(municipality_id=callback_data.municipality_id))
-        await _ask_form(message_of(callback), state, catalog)
+        draft = CampaignDraft(municipality_id=callback_data.municipality_id)
+        await _save(state, draft)
+        await _ask_form(message_of(callback), state, await _offered(database, catalog, draft))
 
     @router.callback_query(CampaignWizard.form, CampaignForm.filter())
     async def chose_form(
         callback: CallbackQuery,
         callback_data: CampaignForm,
+        database: Database,
         catalog: FormCatalog,
         state: FSMContext,
     ) -> None:
-        form = catalog.current.get(callback_data.key)
+        draft = await _draft(state)
+        form = (await _offered(database, catalog, draft)).get(callback_data.key)
         if form is None:
             await callback.answer(texts.PROBLEMS["unknown_form"], show_alert=True)
             return
         await callback.answer()
         await close_buttons(callback, form.title)
-        draft = await _draft(state)
         draft.form_keys, draft.title = [form.id], None
         await _ask_recurrence(message_of(callback), state, draft)
 
     @router.callback_query(CampaignWizard.form, CampaignSeveralForms.filter())
     async def several_forms(
-        callback: CallbackQuery, catalog: FormCatalog, state: FSMContext
+        callback: CallbackQuery, database: Database, catalog: FormCatalog, state: FSMContext
     ) -> None:
         await callback.answer()
         await close_buttons(callback, texts.SEVERAL_FORMS)
@@ -567,26 +578,29 @@ def build_router() -> Router:
         draft.form_keys, draft.title = [], None
         await _save(state, draft)
         await state.set_state(CampaignWizard.forms)
+        offered = await _offered(database, catalog, draft)
         await message_of(callback).answer(
-            texts.CHOOSE_FORMS, reply_markup=_ticked_forms_keyboard(catalog, draft.form_keys)
+            texts.CHOOSE_FORMS, reply_markup=_ticked_forms_keyboard(offered, draft.form_keys)
         )
 
     @router.callback_query(CampaignWizard.forms, CampaignToggleForm.filter())
     async def toggle_form(
         callback: CallbackQuery,
         callback_data: CampaignToggleForm,
+        database: Database,
         catalog: FormCatalog,
         state: FSMContext,
     ) -> None:
-        if callback_data.key not in catalog.current:
+        draft = await _draft(state)
+        offered = await _offered(database, catalog, draft)
+        if callback_data.key not in offered:
             await callback.answer(texts.PROBLEMS["unknown_form"], show_alert=True)
             return
-        draft = await _draft(state)
         chosen = set(draft.form_keys) ^ {callback_data.key}
-        draft.form_keys = _in_catalog_order(chosen, catalog)
+        draft.form_keys = _in_catalog_order(chosen, offered)
         await _save(state, draft)
         await message_of(callback).edit_reply_markup(
-            reply_markup=_ticked_forms_keyboard(catalog, draft.form_keys)
+            reply_markup=_ticked_forms_keyboard(offered, draft.form_keys)
         )
         await callback.answer()  # after the edit: a refusal there answers instead
 
@@ -598,7 +612,7 @@ def build_router() -> Router:
         if not draft.form_keys:
             await callback.answer(texts.PICK_AT_LEAST_ONE_FORM, show_alert=True)
             return
-        forms = _forms(draft, catalog)
+        forms = _forms(draft, await _offered(database, catalog, draft))
         await callback.answer()
         await close_buttons(callback, ", ".join(form.short_title for form in forms))
         if len(forms) == 1:  # one form after all: it names the monitoring
@@ -850,7 +864,8 @@ def build_router() -> Router:
         await close_buttons(callback, texts.REMINDERS_DEFAULT)
         draft = await _draft(state)
         directory = await load_directory(database)
-        await _show_summary(message, state, draft, directory, catalog, clock())
+        offered = await _offered(database, catalog, draft)
+        await _show_summary(message, state, draft, directory, offered, clock())
 
     @router.message(CampaignWizard.reminder_days, TYPED_TEXT)
     async def typed_days(
@@ -867,7 +882,8 @@ def build_router() -> Router:
         draft = await _draft(state)
         draft.days_before = days
         directory = await load_directory(database)
-        await _show_summary(message, state, draft, directory, catalog, clock())
+        offered = await _offered(database, catalog, draft)
+        await _show_summary(message, state, draft, directory, offered, clock())
 
     @router.callback_query(CampaignWizard.confirm, CampaignConfirm.filter())
     async def confirm(
@@ -890,7 +906,7 @@ def build_router() -> Router:
         assert draft.municipality_id is not None
         assert draft.opens_at is not None
         assert draft.deadline_at is not None
-        forms = _forms(draft, catalog)
+        forms = _forms(draft, await _offered(database, catalog, draft))
         now = clock()
         # A one-off whose opening passed while the wizard waited opens now (the summary said so);
         # a recurring round keeps its period's start, which its next rounds follow.

@@ -85,6 +85,7 @@ def _queue_page(queue: list[Awaiting], page: int) -> tuple[str, InlineKeyboardMa
                 at=local_datetime(item.submitted_at, ZoneInfo(item.timezone)),
                 timing=texts.LATE if item.late else texts.ON_TIME,
             )
+            + (texts.MINE if item.mine else "")
         )
         builder.button(
             text=texts.QUEUE_BUTTON.format(

@@ -18,7 +18,7 @@ error's location to the row and column the value came from, its message translat
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -94,6 +94,15 @@ _AXIS = re.compile(r"([^\s/:]+)\s*(?:/\s*([^\s/:]+)\s*)?:\s*(.+)", re.DOTALL)
 class FormReading:
     definition: FormDefinition | None
     problems: list[Problem]
+    # The «Настройки» row of each setting read (``Setting`` value → row), for what a caller
+    # finds wrong later (a form code taken by another form).
+    setting_rows: dict[str, int] = field(default_factory=dict)
+
+    def setting_problem(self, setting: Setting, message: str) -> Problem:
+        """A problem with a setting's value, in its row (the sheet's, if it has none)."""
+        row = self.setting_rows.get(setting.value)
+        column = None if row is None else SETTINGS.header(S.VALUE)
+        return Problem(SETTINGS.title, row, column, message)
 
     @property
     def report(self) -> str:
@@ -110,7 +119,8 @@ def read_form_workbook(content: bytes) -> FormReading:
     reading = _Reader(sheets)
     definition = reading.read()
     problems = reading.problems.listed()
-    return FormReading(None if problems else definition, problems)
+    rows = {setting.value: found.row.line for setting, found in reading.settings.items()}
+    return FormReading(None if problems else definition, problems, rows)
 
 
 def _refusal(refused: CellsRefused) -> Problem:

@@ -33,9 +33,7 @@ def upgrade() -> None:
             ["id"],
             ondelete="SET NULL",
         )
-        batch_op.create_index(
-            op.f("ix_forms_municipality_id"), ["municipality_id"], unique=False
-        )
+        batch_op.create_index(op.f("ix_forms_municipality_id"), ["municipality_id"], unique=False)
 
 
 def downgrade() -> None:
