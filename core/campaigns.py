@@ -11,11 +11,13 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from core.access import Action, Target, allows, authorize
 from core.actors import Actor
 from core.directory import Directory, load_directory
 from core.forms.parsing import parse_date_time
-from core.questionnaires import FormCatalog
+from core.questionnaires import AvailableForms, FormCatalog
 from core.schedule import (
     MAX_DAYS_BEFORE,
     AnyRecurrence,
@@ -225,14 +227,23 @@ async def open_campaign(
     """Opens a round for the plan's schools. An opening in the past is kept (a recurring round
     opens with its period, and its next rounds keep that time of day): the round is open at once."""
     authorize(actor, Action.RUN_CAMPAIGNS, Target.municipality(plan.municipality_id))
+    available = await catalog.available(database, plan.municipality_id)
+    check_campaign(plan, available, await load_directory(database), now=now)
+    async with database.write() as conn:
+        return await insert_campaign(conn, actor, plan, available)
+
+
+def check_campaign(
+    plan: CampaignPlan, available: AvailableForms, directory: Directory, *, now: datetime
+) -> None:
+    """``CampaignRefused`` when the plan cannot be opened (``open_campaign``'s checks, for a
+    caller that opens rounds inside its own write transaction with ``insert_campaign``)."""
     if not plan.form_keys:
         raise CampaignRefused(Problem.NO_FORMS)
-    available = await catalog.available(database, plan.municipality_id)
     if any(key not in available for key in plan.form_keys):
         raise CampaignRefused(Problem.UNKNOWN_FORM)
     if not plan.school_ids:
         raise CampaignRefused(Problem.NO_SCHOOLS)
-    directory = await load_directory(database)
     if any(
         school_id not in directory.schools
         or directory.schools[school_id].municipality_id != plan.municipality_id
@@ -243,23 +254,27 @@ async def open_campaign(
         raise CampaignRefused(Problem.DEADLINE_PASSED)
     if plan.deadline_at <= plan.opens_at:
         raise CampaignRefused(Problem.DEADLINE_BEFORE_OPENING)
-    async with database.write() as conn:
-        return await add_campaign(
-            conn,
-            forms=[
-                CampaignForm(key, available.row_id(key)) for key in dict.fromkeys(plan.form_keys)
-            ],
-            title=plan.title,
-            municipality_id=plan.municipality_id,
-            period_label=plan.period_label,
-            opens_at=plan.opens_at,
-            deadline_at=plan.deadline_at,
-            school_ids=list(plan.school_ids),
-            created_by=None if actor.user is None else actor.user.id,
-            reminder_plan=plan.reminder_plan.to_json(),
-            recurrence=None if plan.recurrence is None else plan.recurrence.value,
-            owner_ids=plan.owner_ids,
-        )
+
+
+async def insert_campaign(
+    conn: AsyncConnection, actor: Actor, plan: CampaignPlan, available: AvailableForms
+) -> Campaign:
+    """Inserts a checked plan's round (``check_campaign``) in the caller's write transaction."""
+    authorize(actor, Action.RUN_CAMPAIGNS, Target.municipality(plan.municipality_id))
+    return await add_campaign(
+        conn,
+        forms=[CampaignForm(key, available.row_id(key)) for key in dict.fromkeys(plan.form_keys)],
+        title=plan.title,
+        municipality_id=plan.municipality_id,
+        period_label=plan.period_label,
+        opens_at=plan.opens_at,
+        deadline_at=plan.deadline_at,
+        school_ids=list(plan.school_ids),
+        created_by=None if actor.user is None else actor.user.id,
+        reminder_plan=plan.reminder_plan.to_json(),
+        recurrence=None if plan.recurrence is None else plan.recurrence.value,
+        owner_ids=plan.owner_ids,
+    )
 
 
 async def open_form_for_schools(

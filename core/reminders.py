@@ -602,6 +602,25 @@ def _covers(actor: Actor, school: LateSchool) -> bool:
     return allows(actor, Action.VIEW_STATUS, target)
 
 
+def _owner_reader(person: Person) -> Actor | None:
+    return person_as(person, Role.METHODIST) or person_as(person, Role.ADMIN)
+
+
+def _able_owners(
+    owners: tuple[int, ...], people: dict[int, Person], schools: list[LateSchool]
+) -> tuple[int, ...]:
+    """The round's owners who can get its summary: reachable, and still a methodist or an
+    administrator who sees some of its schools (one who lost the role, or moved to another
+    municipality, cannot read it and so does not keep it from the other methodists)."""
+    able: list[int] = []
+    for owner in owners:
+        person = people.get(owner)
+        actor = None if person is None else _owner_reader(person)
+        if actor is not None and any(_covers(actor, school) for school in schools):
+            able.append(owner)
+    return tuple(able)
+
+
 def _summary_reader(person: Person, owners: tuple[int, ...]) -> Actor | None:
     """Who gets a round's summary as whom: every methodist, or only the round's owners when it
     has any (a monitoring plan's specialist for the direction), as a methodist or, for an
@@ -610,7 +629,7 @@ def _summary_reader(person: Person, owners: tuple[int, ...]) -> Actor | None:
         return person_as(person, Role.METHODIST)
     if person.user.id not in owners:
         return None
-    return person_as(person, Role.METHODIST) or person_as(person, Role.ADMIN)
+    return _owner_reader(person)
 
 
 async def _digests(
@@ -619,7 +638,8 @@ async def _digests(
     """After a deadline: a daily digest of late schools to each coordinator whose scope has any,
     and one summary to each methodist — to the round's owners instead when it has owners (the
     specialist a monitoring plan names answers for the direction; the other methodists would
-    only get noise about rounds that are not theirs), unless none of them can be reached."""
+    only get noise about rounds that are not theirs), unless none of them can get it (blocked
+    the bot, left, or no longer a methodist or administrator over the round's schools)."""
     async with database.read() as conn:
         late = await late_schools(conn, now, now - DIGEST_HORIZON)
         already = await sent_kinds(conn, sorted({school.campaign_id for school in late}), now)
@@ -627,10 +647,12 @@ async def _digests(
     by_campaign: dict[int, list[LateSchool]] = {}
     for school in late:
         by_campaign.setdefault(school.campaign_id, []).append(school)
-    present = {person.user.id for person in people}
+    present = {person.user.id: person for person in people}
     notices: list[Notice] = []
     for campaign_id, schools in by_campaign.items():
         first = schools[0]
+        # Owners who cannot get the summary hand it back to every methodist.
+        owners = _able_owners(owners_of.get(campaign_id, ()), present, schools)
         plan = ReminderPlan.from_json(first.reminder_plan)
         async with database.read() as conn:
             every = (await forms_of(conn, [campaign_id]))[campaign_id]
@@ -651,8 +673,6 @@ async def _digests(
                     [summary_slot(plan, deadline_at=first.deadline_at, timezone=first.timezone)],
                 ),
             ):
-                # Owners who left or blocked the bot hand the summary back to every methodist.
-                owners = tuple(o for o in owners_of.get(campaign_id, ()) if o in present)
                 if role is Role.METHODIST:
                     actor = _summary_reader(person, owners)
                 else:

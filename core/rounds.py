@@ -18,12 +18,16 @@ Every recurring chain is followed from its latest round (the one no campaign nam
   period by hand.
 * **Once.** ``campaigns.previous_campaign_id`` is unique and the insert does nothing on conflict,
   so two replicas (or a restart mid-tick) create each round exactly once.
+* **Stopped meanwhile.** The round is created in a write transaction that first reads its
+  predecessor again with a row lock (``storage.rounds.head_state``): closed, or no longer
+  recurring (a monitoring plan saved meanwhile stopped the chain), it gets no successor; a
+  changed recurrence is followed from its new value.
 * **Content.** The same schools as the previous round, the current version of its form, the same
   reminder plan, recurrence, author and owners (``storage.rounds.insert_next_round``).
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -31,7 +35,7 @@ from core.questionnaires import FormCatalog
 from core.schedule import AnyRecurrence, Period, next_period, parse_recurrence
 from storage import Database
 from storage.campaigns import Campaign, CampaignForm, campaign_school_ids
-from storage.rounds import ChainHead, chain_heads, insert_next_round, is_closed
+from storage.rounds import ChainHead, chain_heads, head_state, insert_next_round
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +121,7 @@ async def open_next_rounds(
         # Overlapping rounds: a round created now may have a successor due already.
         heads = []
         for head, next_round in due:
-            campaign = await _create(database, catalog, head, next_round)
+            campaign = await _create(database, catalog, head, next_round, now=now)
             if campaign is not None:
                 created.append(campaign)
                 heads.append(ChainHead(campaign, head.timezone))
@@ -125,13 +129,27 @@ async def open_next_rounds(
 
 
 async def _create(
-    database: Database, catalog: FormCatalog, head: ChainHead, next_round: Round
+    database: Database, catalog: FormCatalog, head: ChainHead, next_round: Round, *, now: datetime
 ) -> Campaign | None:
     available = await catalog.available(database, head.campaign.municipality_id)
     async with database.write() as conn:
-        # Closed since the chains were read: the methodist stopped it.
-        if await is_closed(conn, head.campaign.id):
+        # Read again, locked: closed since the chains were read (the methodist stopped it), or
+        # no longer recurring (a monitoring plan saved meanwhile stopped its chain) — no round.
+        state = await head_state(conn, head.campaign.id)
+        if state is None or state.closed_at is not None or not state.recurrence:
+            log.info("campaign %s: its chain stopped meanwhile", head.campaign.id)
             return None
+        if state.recurrence != head.campaign.recurrence:
+            # Its recurrence changed meanwhile: the next round follows the new one.
+            head = replace(head, campaign=replace(head.campaign, recurrence=state.recurrence))
+            try:
+                found = due_round(head, now)
+            except ValueError as error:
+                log.warning("campaign %s: no next round: %s", head.campaign.id, error)
+                return None
+            if found is None:
+                return None
+            next_round = found
         campaign = await insert_next_round(
             conn,
             head.campaign,

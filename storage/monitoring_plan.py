@@ -1,17 +1,29 @@
 """A municipality's monitoring plan: its lines, each line's owners, and the chain of rounds a
-line with a form runs (its first round is ``campaign_id``; ``later_rounds`` follows it)."""
+line with a form runs (its first round is ``campaign_id``; each next round names the one before
+as ``previous_campaign_id``).
 
-from collections.abc import Sequence
+**Saving a plan** runs in one write transaction that first takes ``lock_plan``: on PostgreSQL a
+transaction-level advisory lock on the municipality (two saves of one municipality take turns;
+the second reads the lines the first wrote) and a row lock on the municipality's running
+recurring rounds (the rounds tick, ``core.rounds``, locks the round it extends, so it either
+finishes first — and the save sees its new round — or waits and then sees the chain stopped).
+SQLite's writers are serialised already (``BEGIN IMMEDIATE``).
+"""
+
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.campaigns import Campaign, get_campaign, later_rounds, set_campaign_owners
+from storage.campaigns import Campaign, campaigns_from_rows, set_campaign_owners
 from storage.schema import campaigns, monitoring_plan_lines, monitoring_plan_owners, users
 
 UNMATCHED_SEPARATOR = "; "
+UNMATCHED_LIMIT = 1000  # monitoring_plan_lines.unmatched_owners
+_PLAN_LOCK = 18  # the advisory lock's first key: the monitoring plan (issue 18); the second is
+# the municipality's id
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +147,7 @@ async def replace_lines(
                     recurrence=line.recurrence,
                     form_key=line.form_key,
                     due_day=line.due_day,
-                    unmatched_owners=UNMATCHED_SEPARATOR.join(line.unmatched_owners),
+                    unmatched_owners=unmatched_text(line.unmatched_owners),
                     campaign_id=line.campaign_id,
                     uploaded_by=uploaded_by,
                     uploaded_at=now,
@@ -156,26 +168,95 @@ async def replace_lines(
     return ids
 
 
+def unmatched_text(names: Iterable[str]) -> str:
+    """The names joined for their column, cut with "…" when longer than it."""
+    text = UNMATCHED_SEPARATOR.join(names)
+    if len(text) > UNMATCHED_LIMIT:
+        return text[: UNMATCHED_LIMIT - 1] + "…"
+    return text
+
+
+async def lock_plan(conn: AsyncConnection, municipality_id: int) -> None:
+    """Serialises plan saves of a municipality and holds its running rounds until the write
+    transaction ends (see the module doc); nothing to do on SQLite."""
+    if conn.dialect.name != "postgresql":
+        return
+    await conn.execute(select(func.pg_advisory_xact_lock(_PLAN_LOCK, municipality_id)))
+    await conn.execute(
+        select(campaigns.c.id)
+        .where(
+            campaigns.c.municipality_id == municipality_id,
+            campaigns.c.closed_at.is_(None),
+            campaigns.c.recurrence.is_not(None),
+        )
+        .order_by(campaigns.c.id)
+        .with_for_update()
+    )
+
+
 async def chain_rounds(conn: AsyncConnection, first_id: int) -> list[Campaign]:
-    """A chain's rounds from its first one, in order (empty if that round is gone)."""
-    first = await get_campaign(conn, first_id)
-    if first is None:
-        return []
-    return [first, *await later_rounds(conn, first_id)]
+    """A chain's rounds from its first one, in order (empty if that round is gone): two queries."""
+    chain = select(campaigns.c.id).where(campaigns.c.id == first_id).cte(recursive=True)
+    chain = chain.union_all(
+        select(campaigns.c.id).where(campaigns.c.previous_campaign_id == chain.c.id)
+    )
+    rows = (
+        await conn.execute(
+            select(campaigns).where(campaigns.c.id.in_(select(chain.c.id))).order_by(campaigns.c.id)
+        )
+    ).all()
+    return _linked(await campaigns_from_rows(conn, rows), first_id)
+
+
+async def municipality_rounds(conn: AsyncConnection, municipality_id: int) -> list[Campaign]:
+    """Every round of the municipality, with its forms: two queries (link them with ``chain``)."""
+    rows = (
+        await conn.execute(
+            select(campaigns)
+            .where(campaigns.c.municipality_id == municipality_id)
+            .order_by(campaigns.c.id)
+        )
+    ).all()
+    return await campaigns_from_rows(conn, rows)
+
+
+def chain(rounds: Iterable[Campaign], first_id: int) -> list[Campaign]:
+    """The chain from ``first_id`` among these rounds, in order (empty if it is not there)."""
+    return _linked(list(rounds), first_id)
+
+
+def _linked(rounds: list[Campaign], first_id: int) -> list[Campaign]:
+    by_id = {campaign.id: campaign for campaign in rounds}
+    following = {
+        campaign.previous_campaign_id: campaign
+        for campaign in rounds
+        if campaign.previous_campaign_id is not None
+    }
+    found: list[Campaign] = []
+    current = by_id.get(first_id)
+    while current is not None and len(found) <= len(rounds):
+        found.append(current)
+        current = following.get(current.id)
+    return found
 
 
 async def set_chain_owners(
-    conn: AsyncConnection, rounds: Sequence[Campaign], owner_ids: Sequence[int]
-) -> None:
-    """The rounds of a chain that are not closed get these owners (closed ones keep theirs)."""
+    conn: AsyncConnection, first_id: int, owner_ids: Sequence[int]
+) -> list[Campaign]:
+    """The rounds of a chain that are not closed get these owners (closed ones keep theirs).
+    The chain is read again here, in the caller's write transaction; returns it."""
+    rounds = await chain_rounds(conn, first_id)
     for campaign in rounds:
         if campaign.closed_at is None:
             await set_campaign_owners(conn, campaign.id, owner_ids)
+    return rounds
 
 
-async def end_chain(conn: AsyncConnection, rounds: Sequence[Campaign], *, now: datetime) -> None:
+async def end_chain(conn: AsyncConnection, first_id: int, *, now: datetime) -> list[Campaign]:
     """A chain stops after its current round: rounds that have not opened yet are closed, the
-    open ones run to their deadline as one-off rounds (no successor is created)."""
+    open ones run to their deadline as one-off rounds (no successor is created). The chain is
+    read again here, in the caller's write transaction; returns it as it was read."""
+    rounds = await chain_rounds(conn, first_id)
     for campaign in rounds:
         if campaign.closed_at is not None:
             continue
@@ -187,3 +268,4 @@ async def end_chain(conn: AsyncConnection, rounds: Sequence[Campaign], *, now: d
             await conn.execute(
                 update(campaigns).where(campaigns.c.id == campaign.id).values(recurrence=None)
             )
+    return rounds

@@ -48,13 +48,27 @@ async def chain_heads(conn: AsyncConnection) -> list[ChainHead]:
     return [ChainHead(campaign, row.timezone) for campaign, row in zip(heads, found, strict=True)]
 
 
-async def is_closed(conn: AsyncConnection, campaign_id: int) -> bool:
-    """Read with a row lock (PostgreSQL; SQLite's writer already holds the database), so a close
-    cannot commit between this check and the next round's insert."""
-    closed = await conn.scalar(
-        select(campaigns.c.closed_at).where(campaigns.c.id == campaign_id).with_for_update()
-    )
-    return closed is not None
+@dataclass(frozen=True, slots=True)
+class HeadState:
+    """What may have changed in a chain's latest round since the chains were read."""
+
+    closed_at: datetime | None
+    recurrence: str | None
+
+
+async def head_state(conn: AsyncConnection, campaign_id: int) -> HeadState | None:
+    """The round's closing and recurrence, read with a row lock (PostgreSQL; SQLite's writer
+    already holds the database), so neither a close nor a stop of its chain (a monitoring plan
+    saved: ``storage.monitoring_plan.end_chain``) can commit between this read and the next
+    round's insert; None if the round is gone."""
+    row = (
+        await conn.execute(
+            select(campaigns.c.closed_at, campaigns.c.recurrence)
+            .where(campaigns.c.id == campaign_id)
+            .with_for_update()
+        )
+    ).one_or_none()
+    return None if row is None else HeadState(row.closed_at, row.recurrence)
 
 
 async def insert_next_round(

@@ -5,8 +5,10 @@ its methodists and administrators (``KnownPerson``: their ``users.full_name``). 
 written "Фамилия И.О." (or in full; several separated by ";"), matched by surname and agreeing
 initials (``core.plans.matching``: one candidate or none). A line whose owners are not all found
 names them in the preview, and the uploader owns that line beside those found until the plan is
-uploaded again. A line's form is a form's key or its title (or short title), any case; an
-unknown one is a problem with its row and column, like the reading's: all or nothing.
+uploaded again. A line with no owner written has no owners: like any round without owners, its
+summaries go to every methodist of the municipality (the preview says so). A line's form is a
+form's key or its title (or short title), any case; an unknown one is a problem with its row and
+column, like the reading's: all or nothing.
 """
 
 from collections.abc import Mapping, Sequence
@@ -32,6 +34,7 @@ class PreviewLine:
     form_title: str | None
     matches: tuple[OwnerMatch, ...]
     owner_ids: tuple[int, ...]  # who will own it: those found, and the uploader for the rest
+    # (empty when no owner is written: every methodist gets its summaries)
 
     @property
     def unmatched(self) -> tuple[str, ...]:
@@ -105,7 +108,7 @@ def match_plan(
         if not written.people and written.others:
             matches = tuple(OwnerMatch(other, None) for other in written.others)
         found = [match.user_id for match in matches if match.user_id is not None]
-        if (len(found) < len(matches) or not matches) and uploader_id is not None:
+        if len(found) < len(matches) and uploader_id is not None:
             found.append(uploader_id)
         lines.append(
             PreviewLine(

@@ -31,6 +31,7 @@ from functools import cache
 from core.plans.cells import clean_cell, is_column_numbers_row, normalize_number
 from core.plans.columns import header_key
 from core.schedule import AnyRecurrence, PeriodicityError, parse_periodicity
+from core.schedule.recurrence import ANY_MONTH_PATTERN
 from texts import monitoring_plan as texts
 
 MAX_LINES = 200
@@ -42,10 +43,19 @@ MAX_TEXT = {  # the longest cell of each column, after a continuation is joined
     "form": 300,
     "due_day": 50,
 }
+MAX_SECTION = 300  # monitoring_plan_lines.section
 _HEADER_SEARCH = 10  # rows at the top where a header may stand
 _NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*")
-_DUE_DAY = re.compile(r"\D*?(\d{1,2})(?:\s*-?\s*(?:е|го|ое|число|числа|числу))?\D*")
-_MONTH_END = re.compile(r"(последн\w* (?:день|число)|конец месяца|до конца месяца)")
+# "25", "до 25", "25-го", "25 число", "до 25 числа (каждого) месяца": a day of the round's month.
+_DUE_DAY = re.compile(
+    r"(?:до\s+)?(\d{1,2})(?:\s*-?\s*(?:е|го|ое))?(?:\s+(?:число|числа|числу))?"
+    r"(?:\s+(?:каждого\s+|текущего\s+|отчетного\s+)?месяца)?\.?"
+)
+# A deadline in another month ("до 5 числа месяца, следующего за отчётным", "до 1 июня").
+_OTHER_MONTH = re.compile(r"следующ|(?<![а-я])" + ANY_MONTH_PATTERN)
+_MONTH_END = re.compile(
+    r"(?:до\s+|в\s+)?(?:последн\w* (?:день|число)(?: месяца)?|конец месяца|конца месяца)\.?"
+)
 
 
 class Column(StrEnum):
@@ -201,6 +211,9 @@ def read_rows(rows: Sequence[RawRow]) -> PlanReading:
         if len(used) == 1 and used[0] in (Column.NUMBER, Column.DIRECTION):
             section = cells[used[0]]
             current = None
+            if len(section) > MAX_SECTION:
+                message = texts.TOO_LONG.format(length=len(section), limit=MAX_SECTION)
+                problems.append(Problem(row.number, titles[used[0]], message))
             continue
         if cells[Column.DIRECTION] and cells[Column.PERIODICITY] and not number:
             current = _Pending(row.number, section, cells, [row])
@@ -280,8 +293,13 @@ def _line(
             problems.append(Problem(item.row, titles[Column.PERIODICITY], message))
     due_day: int | None = None
     if cells[Column.DUE_DAY]:
-        due_day = parse_due_day(cells[Column.DUE_DAY])
-        if due_day is None and not _MONTH_END.search(cells[Column.DUE_DAY].lower()):
+        written = " ".join(cells[Column.DUE_DAY].lower().replace("ё", "е").split())
+        due_day = parse_due_day(written)
+        if _OTHER_MONTH.search(written):
+            due_day = None
+            message = texts.DUE_DAY_OTHER_MONTH.format(text=_quoted(cells[Column.DUE_DAY]))
+            problems.append(Problem(item.row, titles[Column.DUE_DAY], message))
+        elif due_day is None and not _MONTH_END.fullmatch(written):
             message = texts.BAD_DUE_DAY.format(text=_quoted(cells[Column.DUE_DAY]))
             problems.append(Problem(item.row, titles[Column.DUE_DAY], message))
     if len(problems) > before or recurrence is None:
@@ -300,8 +318,12 @@ def _line(
 
 
 def parse_due_day(text: str) -> int | None:
-    """The day of the month in "10", "до 10 числа", "10-го"; None if there is none (1–31)."""
-    found = _DUE_DAY.fullmatch(" ".join(text.lower().split()))
+    """The day of the month in "10", "до 10", "до 10 числа", "10-го", "10 число" (1–31); None
+    for anything else — a text that only contains a number ("до 1 июня") is not a day."""
+    normalized = " ".join(text.lower().replace("ё", "е").split())
+    if _OTHER_MONTH.search(normalized):
+        return None
+    found = _DUE_DAY.fullmatch(normalized)
     if found is None:
         return None
     day = int(found[1])
@@ -314,6 +336,8 @@ def _periodicity_message(error: PeriodicityError) -> str:
         return texts.COUNT_MISMATCH.format(text=text)
     if error.problem == "no_months":
         return texts.NO_MONTHS.format(text=text)
+    if error.problem == "ambiguous":
+        return texts.AMBIGUOUS_PERIODICITY.format(text=text)
     return texts.UNKNOWN_PERIODICITY.format(text=text)
 
 

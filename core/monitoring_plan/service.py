@@ -1,8 +1,9 @@
 """The monitoring plan of a municipality: preparing an upload, saving it as recurring
 monitorings owned by their specialists, and the school year's rounds by month for /plan.
 
-Who: methodists and administrators (``Action.RUN_CAMPAIGNS``) of one municipality — the plan
-belongs to it (``plan_municipality``). Owners are its methodists and administrators.
+Who: methodists and administrators (``Action.RUN_CAMPAIGNS``) of a municipality — the plan
+belongs to it (the chat lets someone who runs monitorings in several pick one). Owners are its
+methodists and administrators.
 
 **Saving.** Each line with a form becomes a recurring monitoring: its first round is opened
 with ``core.campaigns.open_campaign`` for the municipality's ШНОР schools (all its schools when
@@ -27,22 +28,24 @@ A changed day of the deadline applies to the chains started from then on; a runn
 keeps its dates (a methodist moves a round's deadline in /campaigns).
 """
 
+import calendar
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from core.access import Action, Target, allows, authorize
+from core.access import Action, Target, authorize
 from core.actors import Actor
 from core.campaigns import (
     CampaignPlan,
     CampaignRefused,
+    check_campaign,
+    insert_campaign,
     local_deadline,
     local_moment,
-    open_campaign,
 )
-from core.directory import Directory, load_directory
+from core.directory import load_directory
 from core.monitoring_plan.loader import PlanPreview, PreviewLine, match_plan
 from core.monitoring_plan.reading import PlanReading, Problem, direction_key
 from core.plans.matching import KnownPerson
@@ -61,9 +64,12 @@ from storage.campaigns import Campaign
 from storage.monitoring_plan import (
     NewLine,
     StoredLine,
+    chain,
     chain_rounds,
     end_chain,
     list_lines,
+    lock_plan,
+    municipality_rounds,
     replace_lines,
     set_chain_owners,
 )
@@ -74,21 +80,6 @@ log = logging.getLogger(__name__)
 
 OWNER_ROLES = (Role.METHODIST, Role.ADMIN)
 TITLE_LIMIT = 300  # campaigns.title
-
-
-def plan_municipality(actor: Actor, directory: Directory) -> int | None:
-    """The municipality whose plan the actor keeps: that of their first methodist or
-    administrator grant on a whole municipality; a deployment-wide administrator's when the
-    deployment has exactly one. None: they keep none."""
-    for grant in actor.grants:
-        whole = grant.district_id is None and grant.school_id is None
-        if grant.role in OWNER_ROLES and whole and grant.municipality_id is not None:
-            return grant.municipality_id
-    if len(directory.municipalities) == 1:
-        (only,) = directory.municipalities
-        if allows(actor, Action.RUN_CAMPAIGNS, Target.municipality(only)):
-            return only
-    return None
 
 
 def _owns_in(person: Person, municipality_id: int) -> bool:
@@ -158,7 +149,12 @@ async def save_plan(
     municipality_id: int,
     now: datetime,
 ) -> SavedPlan:
-    """Saves a prepared plan (see the module doc for what happens to the chains)."""
+    """Saves a prepared plan (see the module doc for what happens to the chains).
+
+    All of it in one write transaction, under ``lock_plan``: the chains started, stopped or
+    given new owners and the lines that point to them are saved together or not at all (a
+    failure half-way leaves no chain without its line), and two saves of one municipality take
+    turns, the second reading the lines the first saved."""
     authorize(actor, Action.RUN_CAMPAIGNS, Target.municipality(municipality_id))
     if preview.lines is None:
         raise ValueError("a plan with problems is not saved")
@@ -167,74 +163,69 @@ async def save_plan(
     schools = directory.schools_of(municipality_id)
     shnor = [school.id for school in schools if school.is_shnor]
     school_ids = tuple(shnor or [school.id for school in schools])
-    old = {
-        direction_key(line.direction): line
-        for line in await current_lines(database, municipality_id)
-    }
+    available = await catalog.available(database, municipality_id)
     started: list[Campaign] = []
     refused: list[tuple[PreviewLine, CampaignRefused]] = []
     stored: list[NewLine] = []
-    for line in preview.lines:
-        previous = old.pop(line.draft.key, None)
-        first_id = None if previous is None else previous.campaign_id
-        rounds: list[Campaign] = []
-        if first_id is not None:
-            async with database.read() as conn:
-                rounds = await chain_rounds(conn, first_id)
-        if not rounds:
-            first_id = None
-        # A chain stopped meanwhile (its last round closed, or made a one-off) starts anew.
-        running = bool(rounds) and rounds[-1].closed_at is None and bool(rounds[-1].recurrence)
-        same_chain = (
-            previous is not None
-            and running
-            and previous.form_key == line.form_key
-            and parse_recurrence(previous.recurrence) == line.draft.recurrence
-        )
-        if same_chain:
-            async with database.write() as conn:
-                await set_chain_owners(conn, rounds, line.owner_ids)
-        else:
-            after: date | None = None
-            if rounds:
-                after = _running_month(rounds, zone, now)
-                async with database.write() as conn:
-                    await end_chain(conn, rounds, now=now)
-                first_id = None
-            if line.form_key is not None:
-                try:
-                    campaign = await _start_chain(
-                        database, catalog, actor, line, municipality_id, school_ids,
-                        zone=zone, now=now, after=after,
-                    )  # fmt: skip
-                except CampaignRefused as error:
-                    log.warning("plan line %r: no round: %s", line.draft.direction, error)
-                    refused.append((line, error))
-                else:
-                    started.append(campaign)
-                    first_id = campaign.id
-        stored.append(
-            NewLine(
-                number=line.draft.number,
-                section=line.draft.section,
-                direction=line.draft.direction,
-                owners_text=line.draft.owners,
-                periodicity=line.draft.periodicity,
-                recurrence=line.draft.recurrence.value,
-                form_key=line.form_key,
-                due_day=line.draft.due_day,
-                owner_ids=line.owner_ids,
-                unmatched_owners=line.unmatched,
-                campaign_id=first_id,
-            )
-        )
-    # Lines gone from the plan: their chains stop after the current round.
-    for gone in old.values():
-        if gone.campaign_id is None:
-            continue
-        async with database.write() as conn:
-            await end_chain(conn, await chain_rounds(conn, gone.campaign_id), now=now)
     async with database.write() as conn:
+        await lock_plan(conn, municipality_id)
+        old = {
+            direction_key(line.direction): line for line in await list_lines(conn, municipality_id)
+        }
+        for line in preview.lines:
+            previous = old.pop(line.draft.key, None)
+            first_id = None if previous is None else previous.campaign_id
+            rounds = [] if first_id is None else await chain_rounds(conn, first_id)
+            if not rounds:
+                first_id = None
+            # A chain stopped meanwhile (its last round closed, or made a one-off) starts anew.
+            running = bool(rounds) and rounds[-1].closed_at is None and bool(rounds[-1].recurrence)
+            same_chain = (
+                previous is not None
+                and running
+                and previous.form_key == line.form_key
+                and parse_recurrence(previous.recurrence) == line.draft.recurrence
+            )
+            if same_chain:
+                assert first_id is not None
+                await set_chain_owners(conn, first_id, line.owner_ids)
+            else:
+                after: date | None = None
+                if first_id is not None:
+                    after = _running_month(await end_chain(conn, first_id, now=now), zone, now)
+                    first_id = None
+                if line.form_key is not None:
+                    plan = _chain_plan(
+                        line, municipality_id, school_ids, zone=zone, now=now, after=after
+                    )
+                    try:
+                        check_campaign(plan, available, directory, now=now)
+                    except CampaignRefused as error:
+                        log.warning("plan line %r: no round: %s", line.draft.direction, error)
+                        refused.append((line, error))
+                    else:
+                        campaign = await insert_campaign(conn, actor, plan, available)
+                        started.append(campaign)
+                        first_id = campaign.id
+            stored.append(
+                NewLine(
+                    number=line.draft.number,
+                    section=line.draft.section,
+                    direction=line.draft.direction,
+                    owners_text=line.draft.owners,
+                    periodicity=line.draft.periodicity,
+                    recurrence=line.draft.recurrence.value,
+                    form_key=line.form_key,
+                    due_day=line.draft.due_day,
+                    owner_ids=line.owner_ids,
+                    unmatched_owners=line.unmatched,
+                    campaign_id=first_id,
+                )
+            )
+        # Lines gone from the plan: their chains stop after the current round.
+        for gone in old.values():
+            if gone.campaign_id is not None:
+                await end_chain(conn, gone.campaign_id, now=now)
         await replace_lines(
             conn,
             municipality_id,
@@ -279,10 +270,12 @@ def round_period(
     return period
 
 
-async def _start_chain(
-    database: Database,
-    catalog: FormCatalog,
-    actor: Actor,
+def _title(direction: str) -> str:
+    """A line's rounds' title: its direction, cut to the column."""
+    return direction if len(direction) <= TITLE_LIMIT else direction[: TITLE_LIMIT - 1] + "…"
+
+
+def _chain_plan(
     line: PreviewLine,
     municipality_id: int,
     school_ids: tuple[int, ...],
@@ -290,14 +283,13 @@ async def _start_chain(
     zone: ZoneInfo,
     now: datetime,
     after: date | None,
-) -> Campaign:
+) -> CampaignPlan:
+    """The first round of a line's new chain (see ``round_period``)."""
     assert line.form_key is not None
     today = now.astimezone(zone).date()
     period = round_period(line.draft.recurrence, line.draft.due_day, today=today, after=after)
-    title = line.draft.direction
-    if len(title) > TITLE_LIMIT:
-        title = title[: TITLE_LIMIT - 1] + "…"
-    plan = CampaignPlan(
+    title = _title(line.draft.direction)
+    return CampaignPlan(
         form_keys=(line.form_key,),
         municipality_id=municipality_id,
         period_label=period.label,
@@ -308,7 +300,6 @@ async def _start_chain(
         title=title,
         owner_ids=line.owner_ids,
     )
-    return await open_campaign(database, catalog, actor, plan, now=now)
 
 
 # --- /plan: the school year's rounds by month ----------------------------------------------
@@ -318,7 +309,8 @@ class RoundState(StrEnum):
     OPEN = "open"  # open now, until its deadline
     CLOSED = "closed"  # closed early, or its deadline passed
     EXPECTED = "expected"  # not opened yet, or not created yet
-    NOT_HELD = "not_held"  # a past month without a round (before the plan was loaded)
+    NOT_HELD = "not_held"  # a past month without a round (before the plan was loaded), or
+    # the current one when its due day passed before the plan was loaded
     NO_FORM = "no_form"  # a plan line without a form: no rounds
 
 
@@ -362,15 +354,13 @@ async def plan_view(
     start = school_year_of(today)
     async with database.read() as conn:
         lines = await list_lines(conn, municipality_id)
-        chains = {
-            line.id: await chain_rounds(conn, line.campaign_id)
-            for line in lines
-            if line.campaign_id is not None
-        }
+        every_round = await municipality_rounds(conn, municipality_id)
     by_month: dict[int, dict[tuple[int, int], Campaign]] = {}
-    for line_id, rounds in chains.items():
-        found = by_month.setdefault(line_id, {})
-        for campaign in rounds:
+    for line in lines:
+        if line.campaign_id is None:
+            continue
+        found = by_month.setdefault(line.id, {})
+        for campaign in _line_rounds(line, every_round):
             opens = campaign.opens_at.astimezone(zone)
             found.setdefault((opens.year, opens.month), campaign)
     months: list[PlanMonth] = []
@@ -385,7 +375,7 @@ async def plan_view(
                 entries.append(MonthEntry(line, RoundState.NO_FORM, None))
                 continue
             found_round = by_month.get(line.id, {}).get((year, month))
-            if found_round is None and (year, month) < (today.year, today.month):
+            if found_round is None and _missed(line, year, month, today):
                 entries.append(MonthEntry(line, RoundState.NOT_HELD, None))
                 continue
             entries.append(MonthEntry(line, _state(found_round, now), found_round))
@@ -398,6 +388,38 @@ async def plan_view(
         lines=tuple(lines),
         months=tuple(months),
     )
+
+
+def _line_rounds(line: StoredLine, every_round: list[Campaign]) -> list[Campaign]:
+    """The rounds of the line's chain, then those of its earlier chains: the rounds, opened
+    before its chain's first one, of chains titled as the line (``_chain_plan``) — a re-upload
+    that changed the line's form or months started a new chain, and the year still shows the
+    rounds that ran."""
+    assert line.campaign_id is not None
+    current = chain(every_round, line.campaign_id)
+    if not current:
+        return []
+    title = _title(line.direction)
+    ids = {campaign.id for campaign in current}
+    earlier = [
+        campaign
+        for campaign in every_round
+        if campaign.title == title
+        and campaign.opens_at < current[0].opens_at
+        and campaign.id not in ids
+    ]
+    return [*current, *earlier]
+
+
+def _missed(line: StoredLine, year: int, month: int, today: date) -> bool:
+    """A month of the line without a round that is over — or the current month when its due
+    day is past (a plan saved after it starts the chain from the next month)."""
+    if (year, month) < (today.year, today.month):
+        return True
+    if (year, month) != (today.year, today.month):
+        return False
+    last = calendar.monthrange(year, month)[1]
+    return today.day > min(line.due_day or last, last)
 
 
 def _state(campaign: Campaign | None, now: datetime) -> RoundState:

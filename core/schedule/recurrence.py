@@ -181,7 +181,7 @@ _HALF_LABEL = re.compile(r"([12]) ?полугодие " + _SCHOOL_YEAR)
 _YEAR_LABEL = re.compile(_SCHOOL_YEAR + r"(?: учебный год)?")
 
 
-PeriodicityProblem: TypeAlias = Literal["unknown", "count_mismatch", "no_months"]
+PeriodicityProblem: TypeAlias = Literal["unknown", "count_mismatch", "no_months", "ambiguous"]
 
 # Month names as written in a schedule, any case and grammatical form: "май", "мая", "в мае",
 # "июнь", "июне", "октябрь", "октября" (a word starting with the stem; "ма" must end the word).
@@ -204,6 +204,17 @@ _MONTH_WORD = re.compile(
     + "|".join(f"(?P<m{index}>{stem})" for index, stem in enumerate(_MONTH_STEMS, 1))
     + ")"
 )
+# Any month word (a regex, no groups; ``written_months`` gives its number).
+ANY_MONTH_PATTERN = "(?:" + "|".join(_MONTH_STEMS) + ")[а-я]*"
+# "сентябрь — май", "сентябрь-май", "с сентября по май", "с сентября до мая": a range of months.
+_MONTH_RANGE = re.compile(
+    rf"(?<![а-я])с\s+(?P<a1>{ANY_MONTH_PATTERN})\s*(?:по|до)\s+(?P<b1>{ANY_MONTH_PATTERN})"
+    rf"|(?<![а-я])(?P<a2>{ANY_MONTH_PATTERN})\s*[-–—]\s*(?P<b2>{ANY_MONTH_PATTERN})"
+)
+# "кроме июля и августа": the months after it, up to a bracket, ";" or "." , are left out.
+_EXCEPT = re.compile(r"(?<![а-я])(?:кроме|за исключением)(?![а-я])(?P<months>[^);.]*)")
+# A deadline: "до 1 сентября", "до 25 числа", "срок — 1 июня": its months are not rounds.
+_DEADLINE = re.compile(r"(?<![а-я])(?:до\s+\d|срок)")
 _TIMES_A_YEAR = re.compile(r"(?<!\d)(\d+)\s*раз[а]?\s+в\s+(?:учебный\s+)?год")
 _NAMED_PERIODICITIES: tuple[tuple[re.Pattern[str], Recurrence], ...] = (
     (
@@ -235,6 +246,7 @@ class PeriodicityError(ValueError):
             "unknown": "unknown periodicity",
             "count_mismatch": "the number of rounds does not match the months named",
             "no_months": "the periodicity names several rounds a year but not their months",
+            "ambiguous": "the months of the rounds are ambiguous",
         }
         super().__init__(f"{reasons[problem]}: {text!r}{detail}")
         self.problem: PeriodicityProblem = problem
@@ -258,29 +270,73 @@ def parse_periodicity(text: str) -> AnyRecurrence:
     ``Ежемесячно``, ``1 раз в четверть`` (``ежеквартально``), ``2 раза в год`` (October and May),
     ``1 раз в год`` (``ежегодно``: May, the end of the school year). Months named in the text
     decide (``1 раз в год, июнь``; ``2 раз в год (входной-октябрь, итоговый-май)``; ``октябрь,
-    май``; ``июнь``); a number of rounds "N раз(а) в год" must then match them. Months equal to a
-    named recurrence's give it (October and May: ``semiannual``; May: ``yearly``). Anything
-    else raises ``PeriodicityError`` (a ``ValueError``) saying why.
+    май``; ``июнь``); the number of rounds a year written ("N раз(а) в год", "ежеквартально":
+    4, "раз в полугодие": 2, "ежегодно": 1) must then match them. Months equal to a named
+    recurrence's give it (October and May: ``semiannual``; May: ``yearly``).
+
+    With a monthly word (``ежемесячно``, "раз в месяц", "12 раз в год") months name a range or
+    an exclusion: ``Ежемесячно (сентябрь — май)`` / ``с сентября по май`` is September to May
+    (over the new year), ``Ежемесячно, кроме июля и августа`` every month but those two. Months
+    of a deadline ("до 1 сентября", "срок …") are not rounds. Anything that still does not say
+    exactly which months — a range or an exclusion without a monthly word, months listed
+    beside ``ежемесячно`` — raises ``PeriodicityError`` (a ``ValueError``) saying why, as does
+    any other unreadable text: the months are never guessed.
     """
     normalized = " ".join(text.lower().replace("ё", "е").split())
-    months = written_months(normalized)
-    times = _TIMES_A_YEAR.search(normalized)
+    ranges: list[int] = []
+    for found in _MONTH_RANGE.finditer(normalized):
+        first = written_months(found["a1"] or found["a2"])
+        last = written_months(found["b1"] or found["b2"])
+        ranges.extend(_month_span(first[0], last[0]))
+    rest = _MONTH_RANGE.sub(" ", normalized)
+    if deadline := _DEADLINE.search(rest):
+        rest = rest[: deadline.start()]
+    excluded: list[int] = []
+    for found in _EXCEPT.finditer(rest):
+        excluded.extend(written_months(found["months"]))
+    rest = _EXCEPT.sub(" ", rest)
+    months = written_months(rest)
+    times_found = _TIMES_A_YEAR.search(normalized)
+    times = None if times_found is None else int(times_found[1])
+    named = None
+    if times is None:
+        named = next(
+            (kind for pattern, kind in _NAMED_PERIODICITIES if pattern.search(normalized)), None
+        )
+    if named is Recurrence.MONTHLY or times == 12:
+        if months or (_EXCEPT.search(normalized) and not excluded):
+            raise PeriodicityError("ambiguous", text, detail=" (months beside a monthly round)")
+        chosen = set(ranges or range(1, 13)) - set(excluded)
+        if not chosen:
+            raise PeriodicityError("ambiguous", text, detail=" (no month left)")
+        return recurrence_of(chosen)
+    if ranges or excluded or _EXCEPT.search(normalized):
+        raise PeriodicityError("ambiguous", text, detail=" (a range or exclusion of months)")
+    expected = times
+    if expected is None and named is not None:
+        expected = len(_ANCHOR_MONTHS[named])
     if months:
-        if times is not None and int(times[1]) != len(months):
+        if expected is not None and expected != len(months):
             raise PeriodicityError(
-                "count_mismatch", text, detail=f" ({times[1]} a year, {len(months)} months)"
+                "count_mismatch", text, detail=f" ({expected} a year, {len(months)} months)"
             )
         return recurrence_of(months)
     if times is not None:
         by_count = {1: Recurrence.YEARLY, 2: Recurrence.SEMIANNUAL, 4: Recurrence.QUARTERLY}
-        by_count[12] = Recurrence.MONTHLY
-        if int(times[1]) not in by_count:
+        if times not in by_count:
             raise PeriodicityError("no_months", text)
-        return by_count[int(times[1])]
-    for pattern, recurrence in _NAMED_PERIODICITIES:
-        if pattern.search(normalized):
-            return recurrence
+        return by_count[times]
+    if named is not None:
+        return named
     raise PeriodicityError("unknown", text)
+
+
+def _month_span(first: int, last: int) -> list[int]:
+    """The months from ``first`` to ``last``, over the new year when ``last`` comes earlier."""
+    span = [first]
+    while span[-1] != last:
+        span.append(span[-1] % 12 + 1)
+    return span
 
 
 # --- months as plain integers: year * 12 + (month - 1) -----------------------------------------

@@ -12,7 +12,8 @@ import openpyxl
 from botapi_emulator import BotMessage
 from botapi_emulator.user import FakeUser
 from core.monitoring_plan.files import read_workbook
-from storage.people import Role
+from core.monitoring_plan.service import current_lines
+from storage.people import Role, grant_role
 from tests.factories import make_person, make_town
 from tests.harness import BotHarness
 from tests.monitoring_plan.seed import PEOPLE, as_rows, with_forms
@@ -141,3 +142,38 @@ async def test_people_who_do_not_run_monitorings_are_refused(harness: BotHarness
         user = harness.user(telegram_id)
         await user.send("/plan")
         assert (await user.next_message()).plain_text == texts.NOT_ALLOWED
+
+
+async def test_a_methodist_of_two_municipalities_picks_one(harness: BotHarness) -> None:
+    harness.clock.set(datetime(2026, 9, 10, 10, tzinfo=TOMSK))
+    tomsk = await make_town(harness.database, "Томский район", ("СОШ № 1",))
+    seversk = await make_town(harness.database, "ЗАТО Северск", ("СОШ № 7",))
+    user = await make_person(
+        harness.database, METHODIST, Role.METHODIST, full_name="Иванова Мария Петровна",
+        municipality_id=tomsk.municipality.id,
+    )  # fmt: skip
+    async with harness.database.write() as conn:
+        await grant_role(conn, user.id, Role.METHODIST, municipality_id=seversk.municipality.id)
+    methodist = harness.user(METHODIST)
+
+    await methodist.send("/plan")
+    pick = await methodist.next_message()
+    assert pick.plain_text == texts.PICK_MUNICIPALITY
+    assert pick.button_texts == ["ЗАТО Северск", "Томский район"]
+    await methodist.press("Томский район", message=pick)
+    [empty] = await until_buttons(methodist, texts.UPLOAD_BUTTON)
+    assert "Томский район" in (empty.plain_text or "")
+
+    await methodist.press(texts.UPLOAD_BUTTON, message=empty)
+    assert (await methodist.next_message()).plain_text == texts.ASK_PLAN
+    await methodist.send("1\tАнализ ВПР\t\tиюнь")
+    preview = text_of(await until_buttons(methodist, texts.SAVE_BUTTON))
+    assert "1. Анализ ВПР — июнь; " + texts.PREVIEW_NOBODY + "; " + texts.NO_FORM in preview
+    await methodist.press(texts.SAVE_BUTTON)
+    assert (await methodist.next_message()).plain_text == (
+        "✅ План мониторинга сохранён: 1 строка, запущено мониторингов: 0."
+    )
+    year = text_of(await until_buttons(methodist, texts.UPLOAD_BUTTON))
+    assert "План мониторинга на 2026/27 учебный год · Томский район" in year
+    assert len(await current_lines(harness.database, tomsk.municipality.id)) == 1
+    assert await current_lines(harness.database, seversk.municipality.id) == []

@@ -15,6 +15,7 @@ from core.monitoring_plan.reading import PlanReading, read_text, text_rows
 from core.plans.matching import KnownPerson
 from core.plans.owners import parse_owners
 from core.schedule import Months, Recurrence, recurrence_months
+from storage.monitoring_plan import UNMATCHED_LIMIT, unmatched_text
 from tests.monitoring_plan.seed import PEOPLE, as_rows, schedule_text, with_forms
 
 JUNE = Months((6,))
@@ -213,3 +214,59 @@ def test_forms_and_owners_are_matched() -> None:
         "Строка 4, столбец «Анкета»: анкета «нет такой анкеты» не найдена: напишите ключ или "
         "название анкеты бота"
     ]
+
+
+def test_a_line_without_an_owner_has_no_owners() -> None:
+    reading = read_text("1\tАнализ ВПР\t\tиюнь\n2\tОлимпиады\tГетманенко А.С.\tмай")
+    preview = match_plan(reading, builtin_forms(), [], uploader_id=99)
+    assert preview.lines is not None
+    nobody, unknown = preview.lines
+    assert nobody.owner_ids == ()  # every methodist gets the summary, not the uploader
+    assert unknown.owner_ids == (99,)  # a named owner not found: the uploader, said in preview
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [("25", 25), ("до 25", 25), ("25 число", 25), ("до 25 числа", 25), ("10-го", 10)],
+)
+def test_due_days(written: str, day: int) -> None:
+    reading = read_text(f"1\tАнализ ВПР\tАксиненко О.С.\tиюнь\t\t{written}")
+    assert reading.problems == ()
+    assert reading.lines is not None
+    assert reading.lines[0].due_day == day
+
+
+@pytest.mark.parametrize(
+    "written", ["до 5 числа месяца, следующего за отчётным", "до 1 июня", "5 мая"]
+)
+def test_a_due_day_in_another_month_is_refused(written: str) -> None:
+    reading = read_text(f"1\tАнализ ВПР\tАксиненко О.С.\tиюнь\t\t{written}")
+    assert reading.lines is None
+    (problem,) = reading.problems
+    assert problem.text().startswith("Строка 1, столбец «Срок сдачи»: «")
+    assert "срок в другом месяце" in problem.text()
+
+
+def test_ambiguous_months_are_a_problem_of_the_row() -> None:
+    reading = read_text("1\tАнализ ВПР\tАксиненко О.С.\tежемесячно, сентябрь, май")
+    assert reading.lines is None
+    (problem,) = reading.problems
+    assert problem.text().startswith(
+        "Строка 1, столбец «Периодичность и сроки»: «ежемесячно, сентябрь, май»: непонятно"
+    )
+
+
+def test_a_too_long_section_is_a_problem() -> None:
+    section = "Раздел " * 60
+    reading = read_text(f"{section}\n1\tАнализ ВПР\tАксиненко О.С.\tиюнь")
+    assert reading.lines is None
+    (problem,) = reading.problems
+    assert problem.text().startswith("Строка 1, столбец «№»: слишком длинный текст")
+
+
+def test_unmatched_owners_fit_their_column() -> None:
+    names = [f"Неизвестная{index} А.Б." for index in range(100)]
+    text = unmatched_text(names)
+    assert len(text) == UNMATCHED_LIMIT
+    assert text.endswith("…")
+    assert unmatched_text(["Гетманенко А.С.", "Иванова И.И."]) == "Гетманенко А.С.; Иванова И.И."

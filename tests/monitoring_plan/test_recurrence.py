@@ -156,3 +156,44 @@ def test_custom_months_continue_from_any_label(label: str, following: str) -> No
 def test_custom_months_refuse_an_unreadable_label() -> None:
     with pytest.raises(ValueError, match="label"):
         next_period(JUNE, Period("демо", date(2027, 3, 1), date(2027, 3, 2)))
+
+
+SCHOOL_MONTHS = Months((1, 2, 3, 4, 5, 9, 10, 11, 12))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ежемесячно (сентябрь — май)", SCHOOL_MONTHS),
+        ("ежемесячно, сентябрь-май", SCHOOL_MONTHS),
+        ("Ежемесячно с сентября по май", SCHOOL_MONTHS),
+        ("ежемесячно, с сентября до мая", SCHOOL_MONTHS),
+        ("Ежемесячно, кроме июля и августа", Months((1, 2, 3, 4, 5, 6, 9, 10, 11, 12))),
+        ("ежемесячно (сентябрь — май), кроме января", Months((2, 3, 4, 5, 9, 10, 11, 12))),
+        ("ежемесячно (сентябрь — декабрь, февраль — май)", Months((2, 3, 4, 5, 9, 10, 11, 12))),
+        ("ежегодно, до 1 сентября", Recurrence.YEARLY),
+        ("1 раз в год, июнь, срок сдачи — 1 сентября", JUNE),
+        ("Ежемесячно, до 5 числа", Recurrence.MONTHLY),
+    ],
+)
+def test_monthly_ranges_exclusions_and_deadlines(text: str, expected: object) -> None:
+    assert parse_periodicity(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("ежемесячно, сентябрь, май", "ambiguous"),  # which: every month, or these two?
+        ("ежемесячно до мая", "ambiguous"),
+        ("с сентября по май", "ambiguous"),  # a range without "ежемесячно"
+        ("2 раза в год (сентябрь — май)", "ambiguous"),
+        ("кроме июля", "ambiguous"),
+        ("ежемесячно, кроме всего", "ambiguous"),
+        ("1 раз в четверть, май", "count_mismatch"),  # never fewer months than said
+        ("ежегодно, октябрь, май", "count_mismatch"),
+    ],
+)
+def test_months_are_never_guessed(text: str, problem: str) -> None:
+    with pytest.raises(PeriodicityError) as raised:
+        parse_periodicity(text)
+    assert raised.value.problem == problem

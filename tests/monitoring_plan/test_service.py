@@ -3,6 +3,7 @@ forms assigned becomes recurring rounds on the right months, owned by the right 
 who get its summary, find its responses first in review and are named in its export; rounds
 pass their owners on; uploading again updates or restarts the chains; /plan's months."""
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ import pytest
 from bot.catalog import builtin_forms
 from core.actors import Actor, resolve_actor
 from core.export.build import build_export
+from core.monitoring_plan import service
 from core.monitoring_plan.reading import read_text
 from core.monitoring_plan.service import (
     RoundState,
@@ -25,14 +27,15 @@ from core.monitoring_plan.service import (
 from core.questionnaires import FormCatalog
 from core.reminders import Notice, NoticeResult, Outcome, run_tick
 from core.review import review_queue
-from core.rounds import open_next_rounds
+from core.rounds import _create, due_round, open_next_rounds
 from core.schedule import Months, Recurrence
 from storage import Database
 from storage.campaigns import campaign_owner_ids, close_campaign, get_campaign
-from storage.monitoring_plan import chain_rounds
-from storage.people import Role
+from storage.monitoring_plan import chain_rounds, municipality_rounds
+from storage.people import Role, grant_role, list_people, revoke_grant
 from storage.reminders import mark_unreachable
 from storage.responses import Status, change_status, get_or_create_response
+from storage.rounds import chain_heads
 from tests.factories import Town, make_actor, make_person, make_town
 from tests.monitoring_plan.seed import PEOPLE, with_forms
 
@@ -337,3 +340,121 @@ async def test_a_chain_stopped_in_campaigns_starts_again_on_upload(
     assert lines["2"].campaign_id == next(
         c.id for c in first.started if c.period_label == "сентябрь 2026"
     )  # the running chains go on untouched
+
+
+async def test_an_owner_who_is_no_longer_a_methodist_hands_the_summary_back(
+    database: Database, world: World
+) -> None:
+    await upload(database, world, with_forms(FORMS, DAYS))
+    smirnova = world.user("Смирнова О.В.")
+    async with database.write() as conn:
+        for person in await list_people(conn):
+            if person.user.id == smirnova:
+                for grant in person.grants:
+                    await revoke_grant(conn, grant.id)
+        # Still a user of the bot, now a coordinator: she cannot read a methodist's summary.
+        await grant_role(
+            conn, smirnova, Role.COORDINATOR, municipality_id=world.town.municipality.id
+        )
+    sent: list[Notice] = []
+
+    async def deliver(
+        notices: Sequence[Notice], on_result: Callable[[NoticeResult], Awaitable[None]]
+    ) -> None:
+        for notice in notices:
+            sent.append(notice)
+            await on_result(NoticeResult(notice, Outcome.SENT, attempts=1))
+
+    await run_tick(database, world.catalog, deliver, now=local(2026, 9, 26, 12))
+    readers = {n.user_id for n in sent if n.text.startswith("Итог по")}
+    assert world.user("Штауб И.Ю.") in readers
+    assert world.ids["uploader"] in readers
+    assert smirnova not in readers
+
+
+async def chain_firsts(database: Database, world: World) -> list[int]:
+    """The first rounds of the municipality's chains that still run (recurring, not closed)."""
+    async with database.read() as conn:
+        every = await municipality_rounds(conn, world.town.municipality.id)
+    following = {c.previous_campaign_id for c in every if c.previous_campaign_id is not None}
+    heads = {c.id for c in every if c.id not in following and c.recurrence and not c.closed_at}
+    by_id = {c.id: c for c in every}
+    firsts: list[int] = []
+    for head in sorted(heads):
+        current = by_id[head]
+        while current.previous_campaign_id is not None:
+            current = by_id[current.previous_campaign_id]
+        firsts.append(current.id)
+    return sorted(firsts)
+
+
+async def test_two_saves_at_once_take_turns(database: Database, world: World) -> None:
+    first, second = await asyncio.gather(
+        upload(database, world, with_forms(FORMS, DAYS)),
+        upload(database, world, with_forms(FORMS, DAYS)),
+    )
+    # The second read the lines the first saved: the same chains go on, none is started twice.
+    assert sorted([len(first.started), len(second.started)]) == [0, 4]
+    lines = await current_lines(database, world.town.municipality.id)
+    pointed = sorted(line.campaign_id for line in lines if line.campaign_id is not None)
+    assert pointed == await chain_firsts(database, world)  # no chain without its line
+
+
+async def test_a_save_that_fails_half_way_leaves_nothing(
+    database: Database, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> list[int]:
+        raise RuntimeError("the lines could not be written")
+
+    monkeypatch.setattr(service, "replace_lines", broken)
+    with pytest.raises(RuntimeError, match="lines"):
+        await upload(database, world, with_forms(FORMS, DAYS))
+    assert await chain_firsts(database, world) == []
+    monkeypatch.undo()
+    saved = await upload(database, world, with_forms(FORMS, DAYS))  # a retry starts them once
+    assert len(saved.started) == 4
+    assert len(await chain_firsts(database, world)) == 4
+
+
+async def test_the_tick_does_not_extend_a_chain_the_plan_stopped(
+    database: Database, world: World
+) -> None:
+    saved = await upload(database, world, with_forms(FORMS, DAYS))
+    districts = next(c for c in saved.started if c.period_label == "сентябрь 2026")
+    later = local(2026, 9, 26)
+    async with database.read() as conn:
+        (head,) = [h for h in await chain_heads(conn) if h.campaign.id == districts.id]
+    next_round = due_round(head, later)
+    assert next_round is not None
+    # The tick read the chains; the plan drops line 2's form before the tick writes.
+    await upload(database, world, with_forms({**FORMS, "2": ""}, DAYS), now=local(2026, 9, 12))
+    assert await _create(database, world.catalog, head, next_round, now=later) is None
+    async with database.read() as conn:
+        assert await chain_rounds(conn, districts.id) == [await get_campaign(conn, districts.id)]
+
+
+async def test_a_month_skipped_for_its_passed_due_day_is_not_held(
+    database: Database, world: World
+) -> None:
+    late = local(2026, 9, 27)  # line 2 is due on the 25th: its chain starts in October
+    saved = await upload(database, world, with_forms(FORMS, DAYS), now=late)
+    assert "сентябрь 2026" not in {c.period_label for c in saved.started}
+    view = await plan_view(database, world.uploader, world.town.municipality.id, now=late)
+    september = {e.line.number: e.state for e in view.months[0].entries}
+    assert september["2"] is RoundState.NOT_HELD  # not "ожидается" forever
+    october = {e.line.number: e.state for e in view.months[1].entries}
+    assert october["2"] is RoundState.EXPECTED
+
+
+async def test_the_year_keeps_the_rounds_of_a_line_s_earlier_chain(
+    database: Database, world: World
+) -> None:
+    await upload(database, world, with_forms(FORMS, DAYS))
+    october = local(2026, 10, 12)
+    again = await upload(database, world, with_forms({**FORMS, "2": "vsoko"}, DAYS), now=october)
+    assert [c.period_label for c in again.started] == ["октябрь 2026"]
+    view = await plan_view(database, world.uploader, world.town.municipality.id, now=october)
+    september = {e.line.number: e for e in view.months[0].entries}
+    assert september["2"].state is RoundState.CLOSED  # it ran, with the earlier form
+    assert september["2"].round is not None
+    assert {e.line.number: e.state for e in view.months[1].entries}["2"] is RoundState.OPEN

@@ -49,6 +49,7 @@ from bot.handlers.campaigns.words import (
 from bot.handlers.shared.buttons import close_buttons, message_of
 from bot.handlers.shared.drafts import StaleConversation, read_draft, save_draft
 from bot.handlers.shared.filters import TYPED_TEXT
+from bot.handlers.shared.municipalities import municipality_keyboard
 from bot.handlers.shared.school_picker import PickerTexts, Picking, SchoolPicker
 from bot.handlers.shared.views import local_datetime
 from bot.keyboard import InlineKeyboardBuilder
@@ -524,13 +525,10 @@ def build_router() -> Router:
             return
         await _save(state, CampaignDraft())
         await state.set_state(CampaignWizard.municipality)
-        builder = InlineKeyboardBuilder()
-        for municipality_id in municipalities:
-            builder.button(
-                text=directory.municipalities[municipality_id].name,
-                callback_data=CampaignMunicipality(municipality_id=municipality_id),
-            )
-        await message.answer(texts.CHOOSE_MUNICIPALITY, reply_markup=builder.adjust(1).as_markup())
+        keyboard = municipality_keyboard(
+            directory, municipalities, lambda chosen: CampaignMunicipality(municipality_id=chosen)
+        )
+        await message.answer(texts.CHOOSE_MUNICIPALITY, reply_markup=keyboard)
 
     @router.callback_query(CampaignWizard.municipality, CampaignMunicipality.filter())
     async def chose_municipality(

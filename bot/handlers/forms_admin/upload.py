@@ -23,6 +23,7 @@ from bot.handlers.shared.buttons import close_buttons, message_of
 from bot.handlers.shared.drafts import read_draft, save_draft
 from bot.handlers.shared.filters import NOT_A_COMMAND
 from bot.handlers.shared.messages import message_chunks
+from bot.handlers.shared.municipalities import municipality_keyboard
 from bot.keyboard import InlineKeyboardBuilder
 from core.access import AccessDenied, Action
 from core.actors import Actor
@@ -133,14 +134,10 @@ def build_router() -> Router:
         if len(places) == 1:
             await _ask_file(message, state, places[0])
             return
-        directory = await load_directory(database)
-        builder = InlineKeyboardBuilder()
-        for municipality_id in places:
-            name = directory.municipalities[municipality_id].name
-            builder.button(text=name, callback_data=UploadWhere(m=municipality_id))
-        await message.answer(
-            texts.UPLOAD_PICK_MUNICIPALITY, reply_markup=builder.adjust(1).as_markup()
+        keyboard = municipality_keyboard(
+            await load_directory(database), places, lambda municipality: UploadWhere(m=municipality)
         )
+        await message.answer(texts.UPLOAD_PICK_MUNICIPALITY, reply_markup=keyboard)
 
     @router.callback_query(UploadWhere.filter())
     async def where(

@@ -7,7 +7,10 @@ Uploading takes an .xlsx or a table pasted as text (copied from Word: tab-separa
 is read whole or refused with every problem by row and column, then previewed (lines, months,
 owners found and not found) and saved on "Сохранить". The FSM keeps the municipality and where
 the plan is (Telegram's file id, or the pasted text): it is read and checked again on saving.
-Methodists and administrators only (``Action.RUN_CAMPAIGNS``).
+Methodists and administrators only (``Action.RUN_CAMPAIGNS``). Someone who runs monitorings in
+several municipalities (an administrator of a multi-municipality deployment, a methodist with
+two grants) first picks the municipality (``core.campaigns.runnable_municipalities``); its
+plan's buttons carry it, and the upload's draft keeps it.
 """
 
 import asyncio
@@ -29,9 +32,11 @@ from bot.handlers.shared.buttons import close_buttons, message_of
 from bot.handlers.shared.drafts import read_draft, save_draft
 from bot.handlers.shared.filters import NOT_A_COMMAND
 from bot.handlers.shared.messages import message_chunks
+from bot.handlers.shared.municipalities import municipality_keyboard
 from bot.keyboard import InlineKeyboardBuilder
 from core.access import Action, allows_somewhere
 from core.actors import Actor
+from core.campaigns import runnable_municipalities
 from core.clock import Clock
 from core.directory import load_directory
 from core.monitoring_plan.files import PlanFileError, read_workbook, template_workbook
@@ -39,7 +44,6 @@ from core.monitoring_plan.loader import PlanPreview
 from core.monitoring_plan.reading import read_text
 from core.monitoring_plan.service import (
     current_lines,
-    plan_municipality,
     plan_view,
     prepare_plan,
     save_plan,
@@ -65,6 +69,13 @@ class PlanAction(StrEnum):
 
 class PlanButton(CallbackData, prefix="mpl"):
     a: PlanAction
+    m: int  # the municipality
+
+
+class PlanWhere(CallbackData, prefix="mpm"):
+    """The municipality whose plan to show (someone who runs monitorings in several)."""
+
+    m: int
 
 
 class PlanSave(CallbackData, prefix="mps"):
@@ -79,16 +90,22 @@ class PlanDraft(BaseModel):
     plan_text: str | None = Field(default=None, max_length=5000)  # the pasted table
 
 
-def _buttons() -> InlineKeyboardMarkup:
+def _buttons(municipality_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=texts.UPLOAD_BUTTON, callback_data=PlanButton(a=PlanAction.UPLOAD))
-    builder.button(text=texts.TEMPLATE_BUTTON, callback_data=PlanButton(a=PlanAction.TEMPLATE))
+    builder.button(
+        text=texts.UPLOAD_BUTTON, callback_data=PlanButton(a=PlanAction.UPLOAD, m=municipality_id)
+    )
+    builder.button(
+        text=texts.TEMPLATE_BUTTON,
+        callback_data=PlanButton(a=PlanAction.TEMPLATE, m=municipality_id),
+    )
     builder.adjust(1)
     return builder.as_markup()
 
 
-async def _municipality(database: Database, actor: Actor) -> int | None:
-    return plan_municipality(actor, await load_directory(database))
+async def _places(database: Database, actor: Actor) -> list[int]:
+    """The municipalities whose plan the actor keeps (where they run monitorings), by name."""
+    return runnable_municipalities(actor, await load_directory(database))
 
 
 async def _say(
@@ -124,16 +141,17 @@ async def _prepared(
 
 
 async def show_plan(
-    message: Message, database: Database, catalog: FormCatalog, actor: Actor, clock: Clock
+    message: Message,
+    database: Database,
+    catalog: FormCatalog,
+    actor: Actor,
+    clock: Clock,
+    municipality_id: int,
 ) -> None:
-    municipality_id = await _municipality(database, actor)
-    if municipality_id is None:
-        await message.answer(texts.NO_MUNICIPALITY)
-        return
     view = await plan_view(database, actor, municipality_id, now=clock())
     forms = await catalog.available(database, municipality_id)
     titles = {key: form.short_title for key, form in forms.items()}
-    await _say(message, plan_lines(view, titles), _buttons())
+    await _say(message, plan_lines(view, titles), _buttons(municipality_id))
 
 
 def build_router() -> Router:
@@ -143,14 +161,38 @@ def build_router() -> Router:
     async def show(
         message: Message, actor: Actor, database: Database, catalog: FormCatalog, clock: Clock
     ) -> None:
-        if not allows_somewhere(actor, Action.RUN_CAMPAIGNS):
+        places = await _places(database, actor)
+        if not allows_somewhere(actor, Action.RUN_CAMPAIGNS) or not places:
             await message.answer(texts.NOT_ALLOWED)
             return
-        await show_plan(message, database, catalog, actor, clock)
+        if len(places) == 1:
+            await show_plan(message, database, catalog, actor, clock, places[0])
+            return
+        keyboard = municipality_keyboard(
+            await load_directory(database), places, lambda municipality: PlanWhere(m=municipality)
+        )
+        await message.answer(texts.PICK_MUNICIPALITY, reply_markup=keyboard)
+
+    @router.callback_query(PlanWhere.filter())
+    async def where(
+        callback: CallbackQuery,
+        callback_data: PlanWhere,
+        actor: Actor,
+        database: Database,
+        catalog: FormCatalog,
+        clock: Clock,
+    ) -> None:
+        directory = await load_directory(database)
+        if callback_data.m not in runnable_municipalities(actor, directory):
+            await callback.answer(texts.NOT_ALLOWED, show_alert=True)
+            return
+        await callback.answer()
+        await close_buttons(callback, directory.municipalities[callback_data.m].name)
+        await show_plan(message_of(callback), database, catalog, actor, clock, callback_data.m)
 
     @router.callback_query(PlanButton.filter(F.a == PlanAction.TEMPLATE))
-    async def template(callback: CallbackQuery, actor: Actor, bot: Bot) -> None:
-        if not allows_somewhere(actor, Action.RUN_CAMPAIGNS):
+    async def template(callback: CallbackQuery, actor: Actor, bot: Bot, database: Database) -> None:
+        if not await _places(database, actor):
             await callback.answer(texts.NOT_ALLOWED, show_alert=True)
             return
         await callback.answer()
@@ -164,10 +206,14 @@ def build_router() -> Router:
 
     @router.callback_query(PlanButton.filter(F.a == PlanAction.UPLOAD))
     async def upload(
-        callback: CallbackQuery, state: FSMContext, actor: Actor, database: Database
+        callback: CallbackQuery,
+        callback_data: PlanButton,
+        state: FSMContext,
+        actor: Actor,
+        database: Database,
     ) -> None:
-        municipality_id = await _municipality(database, actor)
-        if municipality_id is None or not allows_somewhere(actor, Action.RUN_CAMPAIGNS):
+        municipality_id = callback_data.m
+        if municipality_id not in await _places(database, actor):
             await callback.answer(texts.NOT_ALLOWED, show_alert=True)
             return
         await callback.answer()
@@ -288,7 +334,7 @@ def build_router() -> Router:
                 line.draft.number or line.draft.direction for line, _ in saved.refused
             )
             await message.answer(texts.NOT_STARTED.format(numbers=escape(numbers)))
-        await show_plan(message, database, catalog, actor, clock)
+        await show_plan(message, database, catalog, actor, clock, draft.plan_municipality)
 
     @router.callback_query(PlanSave.filter())  # pressed after the conversation moved on
     async def stale_save(callback: CallbackQuery) -> None:

@@ -100,7 +100,7 @@ def preview_lines(preview: PlanPreview, replaced: int) -> list[str]:
                 number=escape(line.draft.number or "—"),
                 direction=escape(line.draft.direction),
                 months=months_text(line.draft.recurrence),
-                owners=escape(", ".join(names)) if names else texts.NOBODY,
+                owners=escape(", ".join(names)) if names else texts.PREVIEW_NOBODY,
                 form=texts.NO_FORM if line.form_title is None else f"«{escape(line.form_title)}»",
             )
         )
