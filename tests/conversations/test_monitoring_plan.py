@@ -97,7 +97,7 @@ async def test_a_methodist_uploads_the_plan_and_sees_the_year_by_month(
     assert "15. Мониторинг участия обучающихся в предметных олимпиадах и конкурсах — октябрь, " in (
         preview
     )
-    assert "Гетманенко А.С. (не найден)" in preview
+    assert "Гетманенко А.С. (нет в боте)" in preview
     assert "Ответственные найдены: 20 из 21." in preview
     assert "Мониторингов со сбором ответов: 3; строк без анкеты: 16." in preview
 
@@ -123,7 +123,7 @@ async def test_a_methodist_uploads_the_plan_and_sees_the_year_by_month(
     )
     june = year[year.index("Июнь 2027") : year.index("Июль 2027")]
     assert "Анализ результатов государственной итоговой аттестации — Викулова Е.Г." in june
-    assert "Гетманенко А.С. (не найден)" in year
+    assert "Гетманенко А.С. (нет в боте)" in year
     assert year.index("Сентябрь 2026") < year.index("Май 2027") < year.index("Август 2027")
 
     # Later, /plan shows it again.
