@@ -7,6 +7,8 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.handlers.shared.payloads import Payload, classify
+from core.access import Action, allows_somewhere
+from core.actors import Actor
 from texts import common as texts
 from texts import people as people_texts
 
@@ -24,6 +26,12 @@ def build_router() -> Router:
     @router.message(F.text)
     async def unexpected_text(message: Message) -> None:
         await message.answer(texts.UNEXPECTED_TEXT)
+
+    @router.message(F.document)
+    async def unexpected_file(message: Message, actor: Actor) -> None:
+        # Those who upload workbooks are told where each kind goes; a school, where files go.
+        manager = allows_somewhere(actor, Action.RUN_CAMPAIGNS)
+        await message.answer(texts.UNEXPECTED_FILE_MANAGER if manager else texts.UNEXPECTED_FILE)
 
     @router.message()
     async def unexpected_media(message: Message) -> None:

@@ -110,6 +110,9 @@ async def test_unknown_command_and_unexpected_input_get_helpful_answers(
     await user.send_photo()
     assert (await user.next_message()).plain_text == texts.UNEXPECTED_MEDIA
 
+    await user.send_document("План.xlsx", b"PK")  # a file outside any upload step
+    assert (await user.next_message()).plain_text == texts.UNEXPECTED_FILE
+
 
 async def test_a_payload_the_bot_never_sent_is_refused_and_a_stale_one_is_called_stale(
     harness: BotHarness, caplog: pytest.LogCaptureFixture

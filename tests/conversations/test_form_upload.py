@@ -22,6 +22,7 @@ from storage.types import utcnow
 from tests.conversations.answering import walk
 from tests.factories import campaign_of, make_person, make_town
 from tests.harness import BotHarness
+from texts import common as common_texts
 from texts import forms_admin as texts
 from texts import questionnaire as answer_texts
 
@@ -104,6 +105,9 @@ async def test_an_uploaded_form_is_checked_previewed_saved_answered_and_exported
     saved = methodist.last_message()
     assert saved is not None
     assert saved.plain_text == texts.SAVED.format(title=form.title, version=1)
+    # The step is over: a file now is told where each kind of file is uploaded.
+    stray = await _replies(harness, methodist, methodist.send_document("Анкета.xlsx", content))
+    assert [m.plain_text for m in stray] == [common_texts.UNEXPECTED_FILE_MANAGER]
 
     # Offered to this municipality's methodist, not to another municipality's.
     available = await harness.catalog.available(harness.database, town.municipality.id)
