@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from core.questionnaires import FormCatalog
+from core.questionnaires import AvailableForms, FormCatalog
 from core.schedule import AnyRecurrence, Period, next_period, parse_recurrence
 from storage import Database
 from storage.campaigns import Campaign, CampaignForm, campaign_school_ids
@@ -98,8 +98,9 @@ async def open_next_rounds(
     async with database.read() as conn:
         heads = await chain_heads(conn)
     created: list[Campaign] = []
+    offered: dict[int, AvailableForms] = {}  # per municipality, read once a tick
     while heads:
-        due: list[tuple[ChainHead, Round]] = []
+        due: list[tuple[ChainHead, Round, AvailableForms]] = []
         for head in heads:
             try:
                 found = due_round(head, now)
@@ -108,7 +109,10 @@ async def open_next_rounds(
                 continue
             if found is None:
                 continue
-            available = await catalog.available(database, head.campaign.municipality_id)
+            municipality_id = head.campaign.municipality_id
+            if municipality_id not in offered:
+                offered[municipality_id] = await catalog.available(database, municipality_id)
+            available = offered[municipality_id]
             gone = [key for key in head.campaign.form_keys if key not in available]
             if gone:
                 log.warning(
@@ -117,11 +121,11 @@ async def open_next_rounds(
                     gone[0],
                 )
                 continue
-            due.append((head, found))
+            due.append((head, found, available))
         # Overlapping rounds: a round created now may have a successor due already.
         heads = []
-        for head, next_round in due:
-            campaign = await _create(database, catalog, head, next_round, now=now)
+        for head, next_round, available in due:
+            campaign = await _create(database, head, next_round, available, now=now)
             if campaign is not None:
                 created.append(campaign)
                 heads.append(ChainHead(campaign, head.timezone))
@@ -129,9 +133,13 @@ async def open_next_rounds(
 
 
 async def _create(
-    database: Database, catalog: FormCatalog, head: ChainHead, next_round: Round, *, now: datetime
+    database: Database,
+    head: ChainHead,
+    next_round: Round,
+    available: AvailableForms,
+    *,
+    now: datetime,
 ) -> Campaign | None:
-    available = await catalog.available(database, head.campaign.municipality_id)
     async with database.write() as conn:
         # Read again, locked: closed since the chains were read (the methodist stopped it), or
         # no longer recurring (a monitoring plan saved meanwhile stopped its chain) — no round.

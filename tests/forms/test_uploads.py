@@ -7,6 +7,7 @@ import pytest
 
 from bot.catalog import builtin_forms
 from core.access import AccessDenied
+from core.actors import Actor
 from core.forms.models import FormDefinition
 from core.forms.uploads import MAX_UPLOADED_FORMS, UploadRefused, check_upload, save_upload
 from core.forms.workbook.example import example_form
@@ -15,7 +16,7 @@ from core.questionnaires import FormCatalog
 from storage import Database
 from storage.forms import FormCodeTaken, StoredForm, ensure_form_version, insert_uploaded_form
 from storage.people import Role
-from tests.factories import make_actor, make_town
+from tests.factories import Town, make_actor, make_town
 from texts import forms_admin as texts
 
 METHODIST, FAR_METHODIST, TEACHER = 11, 12, 13
@@ -24,6 +25,15 @@ METHODIST, FAR_METHODIST, TEACHER = 11, 12, 13
 def _workbook(version: int = 1, **changes: object) -> bytes:
     data = {**example_form().model_dump(mode="json"), "version": version, **changes}
     return form_workbook(FormDefinition.model_validate(data))
+
+
+async def _methodist_of_a_town(database: Database) -> tuple[Town, Actor]:
+    """Город Томск and its methodist, who uploads."""
+    town = await make_town(database)
+    actor = await make_actor(
+        database, METHODIST, Role.METHODIST, municipality_id=town.municipality.id
+    )
+    return town, actor
 
 
 @pytest.fixture
@@ -36,10 +46,7 @@ async def catalog(database: Database) -> FormCatalog:
 async def test_a_new_form_then_new_versions_and_an_unchanged_one(
     database: Database, catalog: FormCatalog
 ) -> None:
-    town = await make_town(database)
-    actor = await make_actor(
-        database, METHODIST, Role.METHODIST, municipality_id=town.municipality.id
-    )
+    town, actor = await _methodist_of_a_town(database)
     municipality = town.municipality.id
     key = example_form().id
 
@@ -79,11 +86,8 @@ async def test_a_new_form_then_new_versions_and_an_unchanged_one(
 
 
 async def test_codes_belong_to_one_owner(database: Database, catalog: FormCatalog) -> None:
-    town = await make_town(database)
+    town, actor = await _methodist_of_a_town(database)
     far = await make_town(database, name="Город Северск", short_names=("СОШ № 2",))
-    actor = await make_actor(
-        database, METHODIST, Role.METHODIST, municipality_id=town.municipality.id
-    )
     far_actor = await make_actor(
         database, FAR_METHODIST, Role.METHODIST, municipality_id=far.municipality.id
     )
@@ -117,10 +121,7 @@ async def test_a_school_representative_cannot_upload(
 async def test_two_uploads_racing_store_distinct_versions(
     database: Database, catalog: FormCatalog
 ) -> None:
-    town = await make_town(database)
-    actor = await make_actor(
-        database, METHODIST, Role.METHODIST, municipality_id=town.municipality.id
-    )
+    town, actor = await _methodist_of_a_town(database)
     await save_upload(database, catalog, actor, town.municipality.id, _workbook())
     changed = [_workbook(title=f"Редакция {n}") for n in (1, 2)]
     outcomes = await asyncio.gather(
@@ -138,10 +139,7 @@ async def test_two_uploads_racing_store_distinct_versions(
 async def test_a_new_built_in_form_may_not_take_an_uploaded_code(
     database: Database, catalog: FormCatalog
 ) -> None:
-    town = await make_town(database)
-    actor = await make_actor(
-        database, METHODIST, Role.METHODIST, municipality_id=town.municipality.id
-    )
+    town, actor = await _methodist_of_a_town(database)
     await save_upload(database, catalog, actor, town.municipality.id, _workbook())
     shipped = example_form().model_copy(update={"version": 2})  # a release ships the same code
     with pytest.raises(FormCodeTaken, match="taken by a form uploaded"):
@@ -160,10 +158,7 @@ async def test_a_new_built_in_form_may_not_take_an_uploaded_code(
 async def test_a_municipality_keeps_a_bounded_number_of_codes(
     database: Database, catalog: FormCatalog
 ) -> None:
-    town = await make_town(database)
-    actor = await make_actor(
-        database, METHODIST, Role.METHODIST, municipality_id=town.municipality.id
-    )
+    town, actor = await _methodist_of_a_town(database)
     for number in range(MAX_UPLOADED_FORMS):
         async with database.write() as conn:
             definition = {**example_form().model_dump(mode="json"), "id": f"form_{number}"}

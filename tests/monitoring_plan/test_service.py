@@ -243,6 +243,21 @@ async def test_uploading_again_updates_or_restarts_the_chains(
     assert all(c.previous_campaign_id != districts.id for c in created)
 
 
+async def tick_notices(database: Database, world: World) -> list[Notice]:
+    """What the reminders tick sends the day after the September round's deadline."""
+    sent: list[Notice] = []
+
+    async def deliver(
+        notices: Sequence[Notice], on_result: Callable[[NoticeResult], Awaitable[None]]
+    ) -> None:
+        for notice in notices:
+            sent.append(notice)
+            await on_result(NoticeResult(notice, Outcome.SENT, attempts=1))
+
+    await run_tick(database, world.catalog, deliver, now=local(2026, 9, 26, 12))
+    return sent
+
+
 async def test_the_summary_goes_to_the_owners_and_review_puts_their_rounds_first(
     database: Database, world: World
 ) -> None:
@@ -256,16 +271,7 @@ async def test_the_summary_goes_to_the_owners_and_review_puts_their_rounds_first
         draft = await change_status(conn, response, Status.DRAFT, user_id=None, now=NOW)
         await change_status(conn, draft, Status.SUBMITTED, user_id=None, now=NOW)
 
-    sent: list[Notice] = []
-
-    async def deliver(
-        notices: Sequence[Notice], on_result: Callable[[NoticeResult], Awaitable[None]]
-    ) -> None:
-        for notice in notices:
-            sent.append(notice)
-            await on_result(NoticeResult(notice, Outcome.SENT, attempts=1))
-
-    await run_tick(database, world.catalog, deliver, now=local(2026, 9, 26, 12))
+    sent = await tick_notices(database, world)
     summaries = [n for n in sent if n.text.startswith("Итог по")]
     assert {n.user_id for n in summaries} == {world.user("Смирнова О.В.")}  # not every methodist
     assert "сдали 1 из 3" in summaries[0].text
@@ -308,16 +314,7 @@ async def test_an_unreachable_owner_hands_the_summary_back_to_every_methodist(
     assert any(c.period_label == "сентябрь 2026" for c in saved.started)
     async with database.write() as conn:
         await mark_unreachable(conn, world.user("Смирнова О.В."), NOW)
-    sent: list[Notice] = []
-
-    async def deliver(
-        notices: Sequence[Notice], on_result: Callable[[NoticeResult], Awaitable[None]]
-    ) -> None:
-        for notice in notices:
-            sent.append(notice)
-            await on_result(NoticeResult(notice, Outcome.SENT, attempts=1))
-
-    await run_tick(database, world.catalog, deliver, now=local(2026, 9, 26, 12))
+    sent = await tick_notices(database, world)
     readers = {n.user_id for n in sent if n.text.startswith("Итог по")}
     assert world.user("Штауб И.Ю.") in readers
     assert world.ids["uploader"] in readers
@@ -356,16 +353,7 @@ async def test_an_owner_who_is_no_longer_a_methodist_hands_the_summary_back(
         await grant_role(
             conn, smirnova, Role.COORDINATOR, municipality_id=world.town.municipality.id
         )
-    sent: list[Notice] = []
-
-    async def deliver(
-        notices: Sequence[Notice], on_result: Callable[[NoticeResult], Awaitable[None]]
-    ) -> None:
-        for notice in notices:
-            sent.append(notice)
-            await on_result(NoticeResult(notice, Outcome.SENT, attempts=1))
-
-    await run_tick(database, world.catalog, deliver, now=local(2026, 9, 26, 12))
+    sent = await tick_notices(database, world)
     readers = {n.user_id for n in sent if n.text.startswith("Итог по")}
     assert world.user("Штауб И.Ю.") in readers
     assert world.ids["uploader"] in readers
@@ -428,7 +416,8 @@ async def test_the_tick_does_not_extend_a_chain_the_plan_stopped(
     assert next_round is not None
     # The tick read the chains; the plan drops line 2's form before the tick writes.
     await upload(database, world, with_forms({**FORMS, "2": ""}, DAYS), now=local(2026, 9, 12))
-    assert await _create(database, world.catalog, head, next_round, now=later) is None
+    available = await world.catalog.available(database, world.town.municipality.id)
+    assert await _create(database, head, next_round, available, now=later) is None
     async with database.read() as conn:
         assert await chain_rounds(conn, districts.id) == [await get_campaign(conn, districts.id)]
 

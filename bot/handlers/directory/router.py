@@ -1,13 +1,12 @@
 """/import and directory files sent to the bot by an administrator."""
 
-import io
-
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, Filter
 from aiogram.types import BufferedInputFile, Message
 
 from bot.commands import Cmd
 from bot.config import Settings
+from bot.handlers.shared.files import accepted_document, download
 from core.access import DEPLOYMENT, Action, allows
 from core.actors import Actor
 from core.directory_import import directory_template, format_report, import_directory
@@ -40,20 +39,18 @@ def build_router() -> Router:
     async def import_file(
         message: Message, bot: Bot, database: Database, settings: Settings
     ) -> None:
-        document = message.document
-        assert document is not None
-        name = document.file_name or ""
-        if not name.lower().endswith(ACCEPTED_SUFFIXES):
-            await message.answer(texts.IMPORT_WRONG_TYPE)
+        document = await accepted_document(
+            message,
+            ACCEPTED_SUFFIXES,
+            MAX_FILE_BYTES,
+            wrong_type=texts.IMPORT_WRONG_TYPE,
+            too_large=texts.IMPORT_TOO_LARGE.format(megabytes=MAX_FILE_BYTES >> 20),
+        )
+        if document is None:
             return
-        if (document.file_size or 0) > MAX_FILE_BYTES:
-            await message.answer(texts.IMPORT_TOO_LARGE.format(megabytes=MAX_FILE_BYTES >> 20))
-            return
-        await bot.send_chat_action(message.chat.id, "typing")
-        buffer = io.BytesIO()
-        await bot.download(document, destination=buffer)
+        content = await download(bot, message.chat.id, document)
         report = await import_directory(
-            database, [(name, buffer.getvalue())], default_timezone=settings.timezone
+            database, [(document.file_name or "", content)], default_timezone=settings.timezone
         )
         await message.answer(format_report(report), parse_mode=None)
 

@@ -7,7 +7,6 @@ municipality and, while the question is asked, Telegram's file id: the file is d
 checked again on "Сохранить", so what is saved is what was checked against the database then.
 """
 
-import io
 from html import escape
 
 from aiogram import Bot, F, Router
@@ -15,14 +14,15 @@ from aiogram.filters import StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from pydantic import BaseModel
 
 from bot.handlers.forms_admin.preview import preview_lines
 from bot.handlers.shared.buttons import close_buttons, message_of
 from bot.handlers.shared.drafts import read_draft, save_draft
+from bot.handlers.shared.files import accepted_document, download
 from bot.handlers.shared.filters import NOT_A_COMMAND
-from bot.handlers.shared.messages import message_chunks
+from bot.handlers.shared.messages import say_lines
 from bot.handlers.shared.municipalities import municipality_keyboard
 from bot.keyboard import InlineKeyboardBuilder
 from core.access import AccessDenied, Action
@@ -63,22 +63,6 @@ class UploadSave(CallbackData, prefix="fus"):
 class UploadDraft(BaseModel):
     upload_municipality: int
     upload_file: str | None = None  # Telegram's file id, while "Сохранить?" is asked
-    upload_name: str | None = None
-
-
-async def _say(
-    message: Message, lines: list[str], markup: InlineKeyboardMarkup | None = None
-) -> None:
-    *first, last = message_chunks(lines)
-    for chunk in first:
-        await message.answer(chunk)
-    await message.answer(last, reply_markup=markup)
-
-
-async def _download(bot: Bot, file_id: str) -> bytes:
-    buffer = io.BytesIO()
-    await bot.download(file_id, destination=buffer)
-    return buffer.getvalue()
 
 
 def _problem_lines(problems: list[Problem]) -> list[str]:
@@ -116,7 +100,7 @@ async def _preview(
     await state.set_state(FormUpload.confirm)
     await save_draft(state, draft)
     builder.adjust(1)
-    await _say(message, [header, *preview_lines(form)], builder.as_markup())
+    await say_lines(message, [header, *preview_lines(form)], builder.as_markup())
 
 
 def build_router() -> Router:
@@ -164,35 +148,31 @@ def build_router() -> Router:
         catalog: FormCatalog,
     ) -> None:
         draft = await read_draft(state, UploadDraft)
-        document = message.document
-        assert document is not None
-        name = document.file_name or ""
-        if not name.lower().endswith(SUFFIXES):
-            await message.answer(texts.UPLOAD_NOT_XLSX.format(file=escape(name)))
+        name = (message.document.file_name if message.document else None) or ""
+        document = await accepted_document(
+            message,
+            SUFFIXES,
+            MAX_FILE_MB * 1024 * 1024,
+            wrong_type=texts.UPLOAD_NOT_XLSX.format(file=escape(name)),
+            too_large=texts.UPLOAD_TOO_LARGE.format(megabytes=MAX_FILE_MB),
+        )
+        if document is None:
             return
-        if (document.file_size or 0) > MAX_FILE_MB * 1024 * 1024:
-            await message.answer(texts.UPLOAD_TOO_LARGE.format(megabytes=MAX_FILE_MB))
-            return
-        await bot.send_chat_action(message.chat.id, "typing")
-        content = await _download(bot, document.file_id)
+        content = await download(bot, message.chat.id, document)
         check = await check_upload(database, catalog, actor, draft.upload_municipality, content)
-        draft = draft.model_copy(update={"upload_file": None, "upload_name": None})
-        if check.problems:
-            await state.set_state(FormUpload.waiting)
-            await save_draft(state, draft)
-            await _say(message, _problem_lines(check.problems))
-            return
         form = check.definition
-        assert form is not None
-        if check.unchanged:
+        if form is None or check.unchanged:  # still waiting: the next file is a second chance
             await state.set_state(FormUpload.waiting)
-            await save_draft(state, draft)
-            await message.answer(
-                texts.UNCHANGED.format(title=escape(form.title), version=form.version)
-            )
+            await save_draft(state, draft.model_copy(update={"upload_file": None}))
+            if form is None:
+                await say_lines(message, _problem_lines(check.problems))
+            else:
+                unchanged = texts.UNCHANGED.format(title=form.title, version=form.version)
+                await message.answer(escape(unchanged))
             return
-        draft = draft.model_copy(update={"upload_file": document.file_id, "upload_name": name})
-        await _preview(message, state, draft, check)
+        await _preview(
+            message, state, draft.model_copy(update={"upload_file": document.file_id}), check
+        )
 
     @router.callback_query(FormUpload.confirm, UploadSave.filter())
     async def save(
@@ -216,15 +196,14 @@ def build_router() -> Router:
             await state.clear()
             await message.answer(texts.UPLOAD_GONE)
             return
-        await bot.send_chat_action(message.chat.id, "typing")
-        content = await _download(bot, draft.upload_file)
+        content = await download(bot, message.chat.id, draft.upload_file)
         try:
             stored = await save_upload(database, catalog, actor, draft.upload_municipality, content)
         except UploadRefused as refused:
             await state.set_state(FormUpload.waiting)
             await save_draft(state, draft.model_copy(update={"upload_file": None}))
             if refused.problems:
-                await _say(message, _problem_lines(refused.problems))
+                await say_lines(message, _problem_lines(refused.problems))
             else:
                 await message.answer(escape(refused.reason))
             return

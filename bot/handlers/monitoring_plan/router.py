@@ -14,7 +14,6 @@ plan's buttons carry it, and the upload's draft keeps it.
 """
 
 import asyncio
-import io
 from enum import StrEnum
 from html import escape
 
@@ -30,8 +29,9 @@ from bot.commands import Cmd
 from bot.handlers.monitoring_plan.view import plan_lines, preview_lines, problem_lines
 from bot.handlers.shared.buttons import close_buttons, message_of
 from bot.handlers.shared.drafts import read_draft, save_draft
+from bot.handlers.shared.files import accepted_document, download
 from bot.handlers.shared.filters import NOT_A_COMMAND
-from bot.handlers.shared.messages import message_chunks
+from bot.handlers.shared.messages import say_lines
 from bot.handlers.shared.municipalities import municipality_keyboard
 from bot.keyboard import InlineKeyboardBuilder
 from core.access import Action, allows_somewhere
@@ -108,22 +108,9 @@ async def _places(database: Database, actor: Actor) -> list[int]:
     return runnable_municipalities(actor, await load_directory(database))
 
 
-async def _say(
-    message: Message, lines: list[str], markup: InlineKeyboardMarkup | None = None
-) -> None:
-    chunks = message_chunks(lines)
-    for index, chunk in enumerate(chunks):
-        await message.answer(chunk, reply_markup=markup if index == len(chunks) - 1 else None)
-
-
-async def _download(bot: Bot, file_id: str) -> bytes:
-    buffer = io.BytesIO()
-    await bot.download(file_id, destination=buffer)
-    return buffer.getvalue()
-
-
 async def _prepared(
     bot: Bot,
+    chat_id: int,
     database: Database,
     catalog: FormCatalog,
     actor: Actor,
@@ -131,7 +118,7 @@ async def _prepared(
 ) -> PlanPreview:
     """The plan the draft points to, read and matched again; ``PlanFileError`` if unreadable."""
     if draft.plan_file is not None:
-        content = await _download(bot, draft.plan_file)
+        content = await download(bot, chat_id, draft.plan_file)
         reading = await asyncio.to_thread(read_workbook, content)  # openpyxl: off the loop
     else:
         reading = read_text(draft.plan_text or "")
@@ -151,7 +138,7 @@ async def show_plan(
     view = await plan_view(database, actor, municipality_id, now=clock())
     forms = await catalog.available(database, municipality_id)
     titles = {key: form.short_title for key, form in forms.items()}
-    await _say(message, plan_lines(view, titles), _buttons(municipality_id))
+    await say_lines(message, plan_lines(view, titles), _buttons(municipality_id))
 
 
 def build_router() -> Router:
@@ -230,15 +217,16 @@ def build_router() -> Router:
         actor: Actor,
         draft: PlanDraft,
     ) -> None:
-        await bot.send_chat_action(message.chat.id, "typing")
+        if draft.plan_file is None:  # a file shows "typing…" while it downloads
+            await bot.send_chat_action(message.chat.id, "typing")
         try:
-            preview = await _prepared(bot, database, catalog, actor, draft)
+            preview = await _prepared(bot, message.chat.id, database, catalog, actor, draft)
         except PlanFileError as error:
             await message.answer(error.message)
             return  # still waiting: a second chance
         if preview.lines is None:
             await state.set_state(PlanStep.waiting)
-            await _say(message, problem_lines(preview.problems))
+            await say_lines(message, problem_lines(preview.problems))
             return
         replaced = len(await current_lines(database, draft.plan_municipality))
         await state.set_state(PlanStep.confirm)
@@ -247,7 +235,7 @@ def build_router() -> Router:
         builder.button(text=texts.SAVE_BUTTON, callback_data=PlanSave(yes=True))
         builder.button(text=texts.CANCEL_BUTTON, callback_data=PlanSave(yes=False))
         builder.adjust(2)
-        await _say(message, preview_lines(preview, replaced), builder.as_markup())
+        await say_lines(message, preview_lines(preview, replaced), builder.as_markup())
 
     @router.message(StateFilter(PlanStep), F.document)  # a new file at any step starts over
     async def receive_file(
@@ -259,13 +247,14 @@ def build_router() -> Router:
         catalog: FormCatalog,
     ) -> None:
         draft = await read_draft(state, PlanDraft)
-        document = message.document
-        assert document is not None
-        if not (document.file_name or "").lower().endswith(SUFFIXES):
-            await message.answer(texts.WRONG_TYPE)
-            return
-        if (document.file_size or 0) > MAX_FILE_BYTES:
-            await message.answer(texts.FILE_TOO_LARGE)
+        document = await accepted_document(
+            message,
+            SUFFIXES,
+            MAX_FILE_BYTES,
+            wrong_type=texts.WRONG_TYPE,
+            too_large=texts.FILE_TOO_LARGE,
+        )
+        if document is None:
             return
         draft = draft.model_copy(update={"plan_file": document.file_id, "plan_text": None})
         await check(message, state, bot, database, catalog, actor, draft)
@@ -307,14 +296,14 @@ def build_router() -> Router:
             await message.answer(texts.CANCELLED)
             return
         try:
-            preview = await _prepared(bot, database, catalog, actor, draft)
+            preview = await _prepared(bot, message.chat.id, database, catalog, actor, draft)
         except PlanFileError as error:
             await state.set_state(PlanStep.waiting)
             await message.answer(error.message)
             return
         if preview.lines is None:  # the people or forms changed since the preview
             await state.set_state(PlanStep.waiting)
-            await _say(message, problem_lines(preview.problems))
+            await say_lines(message, problem_lines(preview.problems))
             return
         saved = await save_plan(
             database,

@@ -6,7 +6,6 @@ only that a file is awaited.
 """
 
 import asyncio
-import io
 import logging
 from html import escape
 from zoneinfo import ZoneInfo
@@ -26,6 +25,7 @@ from bot.handlers.order_template.callbacks import (
 )
 from bot.handlers.order_template.states import OrderTemplate
 from bot.handlers.shared.buttons import message_of
+from bot.handlers.shared.files import accepted_document, download
 from bot.handlers.shared.filters import NOT_A_COMMAND
 from bot.handlers.shared.messages import message_chunks
 from bot.handlers.shared.views import local_datetime, local_time_note
@@ -183,24 +183,20 @@ def build_router() -> Router:
         database: Database,
         clock: Clock,
     ) -> None:
-        document = message.document
-        assert document is not None
-        name = document.file_name or ""
-        if name.lower().endswith(".doc"):
-            await message.answer(texts.OLD_WORD)
+        name = (message.document.file_name if message.document else None) or ""
+        document = await accepted_document(
+            message,
+            (".docx",),
+            MAX_TEMPLATE_BYTES,
+            # a .doc is Word 97: said so, not just "not a .docx"
+            wrong_type=texts.OLD_WORD if name.lower().endswith(".doc") else texts.WRONG_TYPE,
+            too_large=texts.TOO_LARGE.format(megabytes=MAX_TEMPLATE_BYTES >> 20),
+        )
+        if document is None:
             return
-        if not name.lower().endswith(".docx"):
-            await message.answer(texts.WRONG_TYPE)
-            return
-        # Telegram states the size: a file too large is refused before it is downloaded.
-        if (document.file_size or 0) > MAX_TEMPLATE_BYTES:
-            await message.answer(texts.TOO_LARGE.format(megabytes=MAX_TEMPLATE_BYTES >> 20))
-            return
-        await bot.send_chat_action(message.chat.id, "typing")
-        buffer = io.BytesIO()
-        await bot.download(document, destination=buffer)
+        content = await download(bot, message.chat.id, document)
         try:
-            upload = await upload_template(database, actor, name, buffer.getvalue(), now=clock())
+            upload = await upload_template(database, actor, name, content, now=clock())
         except AccessDenied:  # the role went meanwhile: nothing to wait for any more
             await state.clear()
             raise

@@ -9,7 +9,6 @@ names recognised (``save_plan``) and shown as a board. A person named as an owne
 перенесено, не выполнено). The FSM keeps only that a file is awaited.
 """
 
-import io
 from html import escape
 
 from aiogram import Bot, F, Router
@@ -31,6 +30,7 @@ from bot.handlers.plans.callbacks import MyItems, PlanOpen
 from bot.handlers.plans.export import build_export_router
 from bot.handlers.plans.states import Plans
 from bot.handlers.shared.buttons import message_of
+from bot.handlers.shared.files import accepted_document, download
 from bot.handlers.shared.filters import NOT_A_COMMAND
 from bot.handlers.shared.messages import message_chunks, shorten_text
 from bot.keyboard import InlineKeyboardBuilder
@@ -136,26 +136,24 @@ def build_router() -> Router:
         clock: Clock,
         settings: Settings,
     ) -> None:
-        document = message.document
-        assert document is not None
-        name = document.file_name or ""
-        if not name.lower().endswith(SUFFIXES):
-            await message.answer(texts.WRONG_TYPE)
-            return
-        # Telegram states the size: a file too large is refused before it is downloaded.
-        if (document.file_size or 0) > MAX_PLAN_BYTES:
-            await message.answer(texts.TOO_LARGE.format(megabytes=MAX_PLAN_BYTES >> 20))
+        document = await accepted_document(
+            message,
+            SUFFIXES,
+            MAX_PLAN_BYTES,
+            wrong_type=texts.WRONG_TYPE,
+            too_large=texts.TOO_LARGE.format(megabytes=MAX_PLAN_BYTES >> 20),
+        )
+        if document is None:
             return
         municipality_id = plan_municipality(actor)
         if municipality_id is None:  # the role went meanwhile
             await state.clear()
             raise AccessDenied(Action.MANAGE_PLANS)
-        await bot.send_chat_action(message.chat.id, "typing")
-        buffer = io.BytesIO()
-        await bot.download(document, destination=buffer)
+        name = document.file_name or ""
+        content = await download(bot, message.chat.id, document)
         today = today_of(clock, settings)
         try:
-            reading = load_plan(name, buffer.getvalue(), current_school_year(today))
+            reading = load_plan(name, content, current_school_year(today))
         except SheetError as error:
             await message.answer(escape(file_error_text(error)))
             return  # still waiting: a second chance
@@ -167,7 +165,7 @@ def build_router() -> Router:
         draft = reading.draft
         year = find_school_year(draft.title)
         if year is not None and year != draft.school_year:
-            reading = load_plan(name, buffer.getvalue(), year)  # its own year decides months
+            reading = load_plan(name, content, year)  # its own year decides months
             assert reading.draft is not None
             draft = reading.draft
         plan_id = await save_plan(

@@ -18,7 +18,6 @@ map's button, and the card says which one a file goes to. The FSM keeps only the
 year awaited, or the map and version being returned.
 """
 
-import io
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -51,6 +50,7 @@ from bot.handlers.plans.school_maps_callbacks import (
 from bot.handlers.plans.school_maps_states import SchoolMaps
 from bot.handlers.shared.buttons import message_of
 from bot.handlers.shared.drafts import read_draft, save_draft
+from bot.handlers.shared.files import accepted_document, download
 from bot.handlers.shared.filters import NOT_A_COMMAND
 from bot.handlers.shared.messages import message_chunks, shorten_text
 from bot.keyboard import InlineKeyboardBuilder
@@ -375,20 +375,17 @@ async def _read_upload(
 ) -> tuple[str, bytes, PlanDraft] | None:
     """The file of the message read as a map of ``school_year``, or None once the person was
     told why not (the step keeps waiting: a second chance)."""
-    document = message.document
-    assert document is not None
+    document = await accepted_document(
+        message,
+        SUFFIXES,
+        MAX_PLAN_BYTES,
+        wrong_type=texts.WRONG_TYPE,
+        too_large=texts.TOO_LARGE.format(megabytes=MAX_PLAN_BYTES >> 20),
+    )
+    if document is None:
+        return None
     name = document.file_name or ""
-    if not name.lower().endswith(SUFFIXES):
-        await message.answer(texts.WRONG_TYPE)
-        return None
-    # Telegram states the size: a file too large is refused before it is downloaded.
-    if (document.file_size or 0) > MAX_PLAN_BYTES:
-        await message.answer(texts.TOO_LARGE.format(megabytes=MAX_PLAN_BYTES >> 20))
-        return None
-    await bot.send_chat_action(message.chat.id, "typing")
-    buffer = io.BytesIO()
-    await bot.download(document, destination=buffer)
-    content = buffer.getvalue()
+    content = await download(bot, message.chat.id, document)
     try:
         reading = load_plan(name, content, school_year)
     except SheetError as error:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from html import unescape
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 TEXT_LIMIT = 4096  # Telegram's, UTF-16 code units of the shown text
 CAPTION_LIMIT = 1024  # the same, for a document's or photo's caption
@@ -197,6 +197,16 @@ class Page:
 
 
 Header = str | Callable[[int, int], str]  # a text, or one made from (page number 1.., pages)
+
+
+async def say_lines(
+    message: Message, lines: Sequence[str], markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Lines in as few messages as fit; the buttons under the last one."""
+    *first, last = message_chunks(lines)
+    for chunk in first:
+        await message.answer(chunk)
+    await message.answer(last, reply_markup=markup)
 
 
 def _page_bounds(sizes: list[int], per_page: int, budget: int) -> list[tuple[int, int]]:

@@ -10,7 +10,6 @@ open). The FSM keeps the round, the table, and — while a year or a "Замен
 Telegram file id of the workbook, which is downloaded again then.
 """
 
-import io
 from html import escape
 
 from aiogram import Bot, F, Router
@@ -20,7 +19,6 @@ from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
     ErrorEvent,
-    InlineKeyboardMarkup,
     Message,
 )
 from pydantic import BaseModel
@@ -28,8 +26,9 @@ from pydantic import BaseModel
 from bot.handlers.errors import tell
 from bot.handlers.shared.buttons import close_buttons, message_of
 from bot.handlers.shared.drafts import read_draft, save_draft
+from bot.handlers.shared.files import accepted_document, download
 from bot.handlers.shared.filters import NOT_A_COMMAND
-from bot.handlers.shared.messages import message_chunks
+from bot.handlers.shared.messages import say_lines
 from bot.handlers.tables.callbacks import BulkReplace, BulkSample, BulkStart, BulkTable, BulkYear
 from bot.handlers.tables.states import BulkLoad
 from bot.keyboard import InlineKeyboardBuilder
@@ -121,15 +120,6 @@ async def _ask_file(
     )
 
 
-async def _say(
-    message: Message, lines: list[str], markup: InlineKeyboardMarkup | None = None
-) -> None:
-    *first, last = message_chunks(lines)
-    for chunk in first:
-        await message.answer(chunk)
-    await message.answer(last, reply_markup=markup)
-
-
 async def _load(
     message: Message,
     state: FSMContext,
@@ -145,9 +135,7 @@ async def _load(
     """Download the workbook (again) and load it; then report, or ask what is missing."""
     assert draft.bulk_file is not None
     assert draft.bulk_name is not None
-    await bot.send_chat_action(message.chat.id, "typing")
-    buffer = io.BytesIO()
-    await bot.download(draft.bulk_file, destination=buffer)
+    content = await download(bot, message.chat.id, draft.bulk_file)
     outcome = await load_bulk(
         database,
         catalog,
@@ -156,7 +144,7 @@ async def _load(
         draft.bulk_form,
         draft.bulk_question,
         draft.bulk_name,
-        buffer.getvalue(),
+        content,
         year=draft.bulk_year,
         replace=draft.bulk_confirm if replace else (),
         now=clock(),
@@ -206,7 +194,7 @@ async def _report(
         await save_draft(state, draft.model_copy(update=_FORGET))
         header = texts.BULK_NOT_LOADED.format(count=len(outcome.problems))
         lines = [header, *(texts.PROBLEM_LINE.format(problem=escape(p)) for p in outcome.problems)]
-        await _say(message, lines)
+        await say_lines(message, lines)
         return
     if outcome.conflicts:
         await state.set_state(BulkLoad.replace)
@@ -238,7 +226,7 @@ async def _report(
     if outcome.handed_in:
         handed_in = escape(", ".join(outcome.handed_in))
         lines.append(texts.BULK_DONE_SUBMITTED.format(schools=handed_in))
-    await _say(message, lines)
+    await say_lines(message, lines)
 
 
 def build_router() -> Router:
@@ -343,15 +331,15 @@ def build_router() -> Router:
         clock: Clock,
     ) -> None:
         draft = await read_draft(state, BulkDraft)
-        document = message.document
-        assert document is not None
-        name = document.file_name or ""
-        if not name.lower().endswith(SUFFIXES):
-            unsupported = texts.FILE_UNSUPPORTED.format(kinds=texts.BULK_KINDS, file=escape(name))
-            await message.answer(unsupported)
-            return
-        if (document.file_size or 0) > MAX_FILE_BYTES:
-            await message.answer(texts.TOO_LARGE.format(megabytes=MAX_FILE_BYTES >> 20))
+        name = (message.document.file_name if message.document else None) or ""
+        document = await accepted_document(
+            message,
+            SUFFIXES,
+            MAX_FILE_BYTES,
+            wrong_type=texts.FILE_UNSUPPORTED.format(kinds=texts.BULK_KINDS, file=escape(name)),
+            too_large=texts.TOO_LARGE.format(megabytes=MAX_FILE_BYTES >> 20),
+        )
+        if document is None:
             return
         draft = draft.model_copy(
             update={**_FORGET, "bulk_file": document.file_id, "bulk_name": name}

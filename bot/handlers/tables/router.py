@@ -10,7 +10,6 @@ answering, ``record_answer``). The FSM keeps only which table is awaited. The me
 load of many schools lives in ``bulk``.
 """
 
-import io
 import logging
 from html import escape
 
@@ -29,8 +28,9 @@ from pydantic import BaseModel
 from bot.handlers.questionnaire.callbacks import OpenResponse
 from bot.handlers.shared.buttons import message_of
 from bot.handlers.shared.drafts import read_draft, save_draft
+from bot.handlers.shared.files import accepted_document, download
 from bot.handlers.shared.filters import NOT_A_COMMAND
-from bot.handlers.shared.messages import message_chunks
+from bot.handlers.shared.messages import say_lines
 from bot.handlers.tables import bulk
 from bot.handlers.tables.callbacks import TableTemplate
 from bot.handlers.tables.states import TableFile
@@ -61,16 +61,6 @@ def _to_the_form(response_id: int) -> InlineKeyboardMarkup:
         text=texts.CONTINUE, callback_data=OpenResponse(response_id=response_id).pack()
     )
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
-
-
-async def say_lines(
-    message: Message, lines: list[str], markup: InlineKeyboardMarkup | None = None
-) -> None:
-    """Lines in as few messages as fit; the buttons under the last one."""
-    *first, last = message_chunks(lines)
-    for chunk in first:
-        await message.answer(chunk)
-    await message.answer(last, reply_markup=markup)
 
 
 def problem_lines(header: str, problems: list[str]) -> list[str]:
@@ -133,19 +123,17 @@ def build_router() -> Router:
         clock: Clock,
     ) -> None:
         awaited = await read_draft(state, Awaited)
-        document = message.document
-        assert document is not None
+        document = await accepted_document(
+            message,
+            SUFFIXES,
+            MAX_FILE_BYTES,
+            wrong_type=texts.WRONG_TYPE,
+            too_large=texts.TOO_LARGE.format(megabytes=MAX_FILE_BYTES >> 20),
+        )
+        if document is None:
+            return
         name = document.file_name or ""
-        if not name.lower().endswith(SUFFIXES):
-            await message.answer(texts.WRONG_TYPE)
-            return
-        # Telegram states the size: a file too large is refused before it is downloaded.
-        if (document.file_size or 0) > MAX_FILE_BYTES:
-            await message.answer(texts.TOO_LARGE.format(megabytes=MAX_FILE_BYTES >> 20))
-            return
-        await bot.send_chat_action(message.chat.id, "typing")
-        buffer = io.BytesIO()
-        await bot.download(document, destination=buffer)
+        content = await download(bot, message.chat.id, document)
         response_id, question_id = awaited.table_response, awaited.table_question
         try:
             filled = await accept_filled(
@@ -155,7 +143,7 @@ def build_router() -> Router:
                 response_id,
                 question_id,
                 name,
-                buffer.getvalue(),
+                content,
                 now=clock(),
             )
         except AnswerLocked:
